@@ -1,0 +1,65 @@
+// swift-tools-version:6.1
+import PackageDescription
+
+// Dependencies point inward: anongate → GatewayWeb → GatewayStore → GatewayCrypto → GatewayCore.
+let package = Package(
+    name: "anongate",
+    platforms: [.macOS(.v15)],
+    products: [
+        .executable(name: "anongate", targets: ["anongate"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/hummingbird-project/hummingbird.git", exact: "2.28.1"),
+        .package(url: "https://github.com/hummingbird-project/swift-mustache.git", exact: "2.1.1"),
+        .package(url: "https://github.com/groue/GRDB.swift.git", exact: "7.10.0"),
+        .package(url: "https://github.com/apple/swift-crypto.git", exact: "4.5.2"),
+        .package(url: "https://github.com/apple/swift-argument-parser.git", exact: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-log.git", exact: "1.16.2"),
+        .package(url: "https://github.com/jpsim/Yams.git", exact: "6.2.2"),
+    ],
+    targets: [
+        .target(name: "GatewayCore"),
+        .target(
+            name: "GatewayConfig",
+            dependencies: ["GatewayCore", .product(name: "Yams", package: "Yams")]
+        ),
+        .target(
+            name: "GatewayCrypto",
+            dependencies: ["GatewayCore", .product(name: "Crypto", package: "swift-crypto")]
+        ),
+        .target(
+            name: "GatewayStore",
+            dependencies: [
+                "GatewayCore", "GatewayCrypto",
+                .product(name: "GRDB", package: "GRDB.swift"),
+            ]
+        ),
+        .target(
+            name: "GatewayWeb",
+            dependencies: [
+                "GatewayCore", "GatewayConfig", "GatewayCrypto", "GatewayStore",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Mustache", package: "swift-mustache"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        .executableTarget(
+            name: "anongate",
+            dependencies: [
+                "GatewayWeb", "GatewayConfig", "GatewayCrypto", "GatewayStore",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        .testTarget(name: "GatewayCoreTests", dependencies: ["GatewayCore", "GatewayConfig"]),
+        .testTarget(name: "GatewayCryptoTests", dependencies: ["GatewayCrypto"]),
+        .testTarget(name: "GatewayStoreTests", dependencies: ["GatewayStore", "GatewayCrypto", "GatewayCore"]),
+        .testTarget(
+            name: "GatewayWebTests",
+            dependencies: [
+                "GatewayWeb",
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+            ]
+        ),
+    ]
+)

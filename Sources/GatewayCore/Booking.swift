@@ -1,0 +1,46 @@
+import Foundation
+
+public enum BookingStatus: String, Codable, Sendable, Hashable {
+    case booked
+    case cancelled
+    case checkedIn = "checked-in"
+}
+
+/// What the citizen asked for beside the time. Stored sealed; never logged.
+public struct BookingRequests: Sendable, Hashable {
+    public static let maximumMessageLength = 1000
+    public static let maximumLanguageLength = 60
+
+    public var interpreterLanguage: String?
+    public var companion: Bool
+    public var message: String?
+
+    public init(interpreterLanguage: String? = nil, companion: Bool = false, message: String? = nil) {
+        self.interpreterLanguage = interpreterLanguage; self.companion = companion; self.message = message
+    }
+}
+
+/// A booked conversation. Identified only by a random id; the token is kept as a keyed hash elsewhere.
+public struct Booking: Sendable, Hashable {
+    public var id: String
+    public var slotId: SlotID
+    public var start: Date
+    public var end: Date
+    public var status: BookingStatus
+    public var ageBand: AgeBand
+    public var substances: Set<Substance>
+    public var requests: BookingRequests
+    /// Only the day the booking was made: a timestamp could be joined with logs kept elsewhere.
+    public var bookedOn: CalendarDay
+
+    public var serviceId: ServiceID { slotId.service }
+    public var providerId: ProviderID { slotId.provider }
+
+    public init(
+        id: String, slotId: SlotID, start: Date, end: Date, status: BookingStatus, ageBand: AgeBand,
+        substances: Set<Substance>, requests: BookingRequests, bookedOn: CalendarDay
+    ) {
+        self.id = id; self.slotId = slotId; self.start = start; self.end = end; self.status = status
+        self.ageBand = ageBand; self.substances = substances; self.requests = requests; self.bookedOn = bookedOn
+    }
+}

@@ -1,0 +1,165 @@
+import Foundation
+
+/// The deployment's settings: services, providers, referrals, booking policy. Built and
+/// validated by `GatewayConfig`; everything here is already known to be consistent.
+public struct GatewayConfiguration: Sendable {
+    public var timeZone: TimeZone
+    public var booking: BookingPolicy
+    public var rateLimit: RateLimitPolicy
+    public var closures: Closures
+    public var services: [ServiceDefinition]
+    public var providers: [ProviderDefinition]
+    public var referrals: [ReferralID: Referral]
+    public var complaints: ComplaintsInformation
+
+    public init(
+        timeZone: TimeZone, booking: BookingPolicy, rateLimit: RateLimitPolicy, closures: Closures,
+        services: [ServiceDefinition], providers: [ProviderDefinition], referrals: [ReferralID: Referral],
+        complaints: ComplaintsInformation
+    ) {
+        self.timeZone = timeZone; self.booking = booking; self.rateLimit = rateLimit; self.closures = closures
+        self.services = services; self.providers = providers; self.referrals = referrals; self.complaints = complaints
+    }
+
+    public func service(_ id: ServiceID) -> ServiceDefinition? { services.first { $0.id == id } }
+    public func provider(_ id: ProviderID) -> ProviderDefinition? { providers.first { $0.id == id } }
+    public func providers(offering service: ServiceID) -> [ProviderDefinition] {
+        providers.filter { $0.services.contains(service) }
+    }
+}
+
+public struct BookingPolicy: Sendable, Hashable {
+    /// How far ahead a citizen can book (the treatment guarantee is 14 days, §101 stk. 4).
+    public var horizonDays: Int
+    /// Slots starting sooner than this are no longer offered.
+    public var minimumNoticeMinutes: Int
+    /// The most days one slot listing may span.
+    public var maximumDaysPerListing: Int
+    public init(horizonDays: Int, minimumNoticeMinutes: Int, maximumDaysPerListing: Int) {
+        self.horizonDays = horizonDays; self.minimumNoticeMinutes = minimumNoticeMinutes
+        self.maximumDaysPerListing = maximumDaysPerListing
+    }
+}
+
+public struct RateLimitPolicy: Sendable, Hashable {
+    public var bookingsPerClientPerHour: Int
+    public var bookingsPerClientPerDay: Int
+    /// Use the first `X-Forwarded-For` address; only behind a reverse proxy you run.
+    public var trustForwardedFor: Bool
+    public init(bookingsPerClientPerHour: Int, bookingsPerClientPerDay: Int, trustForwardedFor: Bool) {
+        self.bookingsPerClientPerHour = bookingsPerClientPerHour
+        self.bookingsPerClientPerDay = bookingsPerClientPerDay
+        self.trustForwardedFor = trustForwardedFor
+    }
+}
+
+/// Days on which nothing is open.
+public struct Closures: Sendable, Hashable {
+    public var danishPublicHolidays: Bool
+    /// Yearly closed days (month, day), e.g. Grundlovsdag, juleaftensdag.
+    public var everyYear: [MonthDay]
+    public var extraDates: Set<CalendarDay>
+
+    public init(danishPublicHolidays: Bool, everyYear: [MonthDay], extraDates: Set<CalendarDay>) {
+        self.danishPublicHolidays = danishPublicHolidays; self.everyYear = everyYear; self.extraDates = extraDates
+    }
+
+    public func isClosed(_ day: CalendarDay) -> Bool {
+        if danishPublicHolidays && DanishHolidays.isHoliday(day) { return true }
+        if everyYear.contains(where: { $0.month == day.month && $0.day == day.day }) { return true }
+        return extraDates.contains(day)
+    }
+}
+
+public struct MonthDay: Hashable, Sendable {
+    public let month: Int
+    public let day: Int
+    /// Parses `MM-DD`.
+    public init?(_ text: String) {
+        let parts = text.split(separator: "-")
+        guard parts.count == 2, parts[0].count == 2, parts[1].count == 2,
+              let m = Int(parts[0]), let d = Int(parts[1]),
+              (1...12).contains(m), (1...CalendarDay.daysIn(month: m, year: 2024)).contains(d) else { return nil }
+        month = m; day = d
+    }
+}
+
+/// How many anonymous sessions a service allows before identified enrolment is needed.
+public enum SessionLimit: Sendable, Hashable {
+    /// U-turn: 5, relatives: 3 (QS 4.4.2, 4.4.4).
+    case conversations(Int)
+    /// U-turn parent group: 5 meetings (QS 4.4.4).
+    case groupMeetings(Int)
+    /// PAS (§101a stk. 8): a clarifying conversation, group sessions, at most one individual concluding conversation.
+    case boundedCourse(groupSessions: Int, concludingConversations: Int)
+
+    public var totalSessions: Int {
+        switch self {
+        case .conversations(let n), .groupMeetings(let n): return n
+        case .boundedCourse(let group, let concluding): return 1 + group + concluding
+        }
+    }
+}
+
+public struct ServiceDefinition: Sendable, Hashable {
+    public var id: ServiceID
+    public var name: LocalizedText
+    public var summary: LocalizedText
+    public var eligibleAgeBands: [AgeBand]
+    public var sessionLimit: SessionLimit
+    public var noShowCounts: Bool
+    /// The first conversation a citizen books (clarifying conversation for PAS).
+    public var firstConversation: LocalizedText
+    public var conversationMinutes: Int
+
+    public init(
+        id: ServiceID, name: LocalizedText, summary: LocalizedText, eligibleAgeBands: [AgeBand],
+        sessionLimit: SessionLimit, noShowCounts: Bool, firstConversation: LocalizedText, conversationMinutes: Int
+    ) {
+        self.id = id; self.name = name; self.summary = summary; self.eligibleAgeBands = eligibleAgeBands
+        self.sessionLimit = sessionLimit; self.noShowCounts = noShowCounts
+        self.firstConversation = firstConversation; self.conversationMinutes = conversationMinutes
+    }
+}
+
+public struct ContactPlace: Sendable, Hashable {
+    public var name: String
+    public var address: [String]
+    public var phone: String?
+    public init(name: String, address: [String], phone: String?) {
+        self.name = name; self.address = address; self.phone = phone
+    }
+}
+
+public struct ProviderDefinition: Sendable, Hashable {
+    public var id: ProviderID
+    public var place: ContactPlace
+    public var services: [ServiceID]
+    public var openingHours: WeeklyHours
+    public var capacityPerSlot: Int
+
+    public init(id: ProviderID, place: ContactPlace, services: [ServiceID], openingHours: WeeklyHours, capacityPerSlot: Int) {
+        self.id = id; self.place = place; self.services = services
+        self.openingHours = openingHours; self.capacityPerSlot = capacityPerSlot
+    }
+}
+
+public struct Referral: Sendable, Hashable {
+    public var id: ReferralID
+    public var title: LocalizedText
+    public var explanation: LocalizedText
+    public var hours: LocalizedText
+    public var places: [ContactPlace]
+    public init(id: ReferralID, title: LocalizedText, explanation: LocalizedText, hours: LocalizedText, places: [ContactPlace]) {
+        self.id = id; self.title = title; self.explanation = explanation; self.hours = hours; self.places = places
+    }
+}
+
+/// What a decision letter must say about complaints (§101a stk. 6, QS 6.2, 6.6).
+public struct ComplaintsInformation: Sendable, Hashable {
+    public var treatmentComplaints: LocalizedText
+    public var citizensAdvisor: ContactPlace
+    public init(treatmentComplaints: LocalizedText, citizensAdvisor: ContactPlace) {
+        self.treatmentComplaints = treatmentComplaints; self.citizensAdvisor = citizensAdvisor
+    }
+}

@@ -1,0 +1,151 @@
+import Foundation
+
+/// A bookable appointment time at one provider for one service.
+public struct Slot: Hashable, Sendable {
+    public let id: SlotID
+    public let start: Date
+    public let end: Date
+    public let capacity: Int
+
+    public init(id: SlotID, start: Date, end: Date, capacity: Int) {
+        self.id = id; self.start = start; self.end = end; self.capacity = capacity
+    }
+
+    public var serviceId: ServiceID { id.service }
+    public var providerId: ProviderID { id.provider }
+}
+
+/// `kk-pas.pas.20261123T0800`: provider, service and local start time. Readable by staff,
+/// derived from the public schedule only — it says nothing about who booked it.
+public struct SlotID: Hashable, Sendable, CustomStringConvertible, Comparable {
+    public let provider: ProviderID
+    public let service: ServiceID
+    public let day: CalendarDay
+    public let time: TimeOfDay
+
+    public init(provider: ProviderID, service: ServiceID, day: CalendarDay, time: TimeOfDay) {
+        self.provider = provider; self.service = service; self.day = day; self.time = time
+    }
+
+    public init?(_ text: String) {
+        guard text.count <= 80 else { return nil }
+        let parts = text.split(separator: ".", omittingEmptySubsequences: false)
+        guard parts.count == 3, let service = ServiceID(rawValue: String(parts[1])) else { return nil }
+        let stamp = parts[2]
+        guard stamp.count == 13, stamp.dropFirst(8).first == "T",
+              stamp.allSatisfy({ $0.isASCII && ($0.isNumber || $0 == "T") }) else { return nil }
+        let digits = Array(stamp)
+        func number(_ range: Range<Int>) -> Int? { Int(String(digits[range])) }
+        guard let y = number(0..<4), let m = number(4..<6), let d = number(6..<8),
+              let hh = number(9..<11), let mm = number(11..<13),
+              let day = CalendarDay(year: y, month: m, day: d), let time = TimeOfDay(hour: hh, minute: mm),
+              !parts[0].isEmpty else { return nil }
+        self.init(provider: ProviderID(String(parts[0])), service: service, day: day, time: time)
+    }
+
+    public var description: String {
+        let date = String(format4: day.year) + String(format2: day.month) + String(format2: day.day)
+        return "\(provider.rawValue).\(service.rawValue).\(date)T\(String(format2: time.hour))\(String(format2: time.minute))"
+    }
+
+    public static func < (a: SlotID, b: SlotID) -> Bool { a.description < b.description }
+}
+
+/// Turns opening hours, closures and conversation lengths into bookable slots.
+public struct SlotCalculator: Sendable {
+    public let configuration: GatewayConfiguration
+
+    public init(configuration: GatewayConfiguration) { self.configuration = configuration }
+
+    private var calendar: Calendar {
+        var calendar = Calendar(identifier: .gregorian)
+        calendar.timeZone = configuration.timeZone
+        return calendar
+    }
+
+    /// The day on the service's wall calendar at `instant`.
+    public func day(of instant: Date) -> CalendarDay {
+        let parts = calendar.dateComponents([.year, .month, .day], from: instant)
+        return CalendarDay(year: parts.year!, month: parts.month!, day: parts.day!)!
+    }
+
+    /// The instant of a local wall-clock time.
+    public func instant(_ day: CalendarDay, _ time: TimeOfDay) -> Date {
+        let components = DateComponents(
+            year: day.year, month: day.month, day: day.day, hour: time.hour, minute: time.minute)
+        return calendar.date(from: components)!
+    }
+
+    /// Every slot for `service` on `days` days from `from`, starting no earlier than `notBefore`, earliest first.
+    public func slots(for service: ServiceID, from: CalendarDay, days: Int, notBefore: Date) -> [Slot] {
+        guard let definition = configuration.service(service), days > 0 else { return [] }
+        var result: [Slot] = []
+        for offset in 0..<days {
+            let day = from.adding(days: offset)
+            if configuration.closures.isClosed(day) { continue }
+            for provider in configuration.providers(offering: service) {
+                for interval in provider.openingHours.intervals(on: day.weekday) {
+                    var start = interval.start.minutesFromMidnight
+                    while start + definition.conversationMinutes <= interval.end.minutesFromMidnight {
+                        let time = TimeOfDay(hour: start / 60, minute: start % 60)!
+                        let slot = makeSlot(SlotID(provider: provider.id, service: service, day: day, time: time),
+                                            minutes: definition.conversationMinutes, capacity: provider.capacityPerSlot)
+                        if slot.start >= notBefore { result.append(slot) }
+                        start += definition.conversationMinutes
+                    }
+                }
+            }
+        }
+        return result.sorted { ($0.start, $0.id) < ($1.start, $1.id) }
+    }
+
+    /// The slot an id names, if the schedule really has it (provider offers the service, open that day, on the grid).
+    public func slot(_ id: SlotID) -> Slot? {
+        guard let definition = configuration.service(id.service),
+              let provider = configuration.provider(id.provider), provider.services.contains(id.service),
+              !configuration.closures.isClosed(id.day) else { return nil }
+        let onGrid = provider.openingHours.intervals(on: id.day.weekday).contains { interval in
+            let offset = id.time.minutesFromMidnight - interval.start.minutesFromMidnight
+            return offset >= 0 && offset % definition.conversationMinutes == 0
+                && id.time.minutesFromMidnight + definition.conversationMinutes <= interval.end.minutesFromMidnight
+        }
+        guard onGrid else { return nil }
+        return makeSlot(id, minutes: definition.conversationMinutes, capacity: provider.capacityPerSlot)
+    }
+
+    private func makeSlot(_ id: SlotID, minutes: Int, capacity: Int) -> Slot {
+        let start = instant(id.day, id.time)
+        return Slot(id: id, start: start, end: start.addingTimeInterval(TimeInterval(minutes * 60)), capacity: capacity)
+    }
+
+    /// ISO 8601 with the zone's offset at that instant, e.g. `2026-11-23T08:00:00+01:00`.
+    public func iso8601(_ instant: Date) -> String {
+        let parts = calendar.dateComponents([.year, .month, .day, .hour, .minute, .second], from: instant)
+        let offset = configuration.timeZone.secondsFromGMT(for: instant)
+        let sign = offset < 0 ? "-" : "+"
+        let hours = abs(offset) / 3600, minutes = (abs(offset) % 3600) / 60
+        return String(format4: parts.year!) + "-" + String(format2: parts.month!) + "-" + String(format2: parts.day!)
+            + "T" + String(format2: parts.hour!) + ":" + String(format2: parts.minute!) + ":" + String(format2: parts.second!)
+            + sign + String(format2: hours) + ":" + String(format2: minutes)
+    }
+
+    /// The local wall-clock time of an instant.
+    public func timeOfDay(_ instant: Date) -> TimeOfDay {
+        let parts = calendar.dateComponents([.hour, .minute], from: instant)
+        return TimeOfDay(hour: parts.hour!, minute: parts.minute!)!
+    }
+}
+
+extension SlotID: Codable {
+    public init(from decoder: any Decoder) throws {
+        let text = try decoder.singleValueContainer().decode(String.self)
+        guard let id = SlotID(text) else {
+            throw DecodingError.dataCorrupted(.init(codingPath: decoder.codingPath, debugDescription: "not a slot id"))
+        }
+        self = id
+    }
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.singleValueContainer()
+        try container.encode(description)
+    }
+}

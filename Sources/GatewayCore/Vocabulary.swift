@@ -1,0 +1,90 @@
+import Foundation
+
+/// The anonymous services the gateway fronts (DOMAIN.md, "The services the gateway fronts").
+public enum ServiceID: String, Codable, CaseIterable, Sendable, Hashable {
+    case pas
+    case uturn
+    case uturnParents = "uturn-parents"
+    case relatives
+}
+
+/// Coarse age bands: fine enough for eligibility, too coarse to identify anyone.
+public enum AgeBand: String, Codable, CaseIterable, Sendable, Hashable {
+    case under14 = "under-14"
+    case from14To17 = "14-17"
+    case from18To24 = "18-24"
+    case from25 = "25-plus"
+
+    public var isAdult: Bool { self == .from18To24 || self == .from25 }
+}
+
+/// The substance answers on the PAS enquiry (§101a stk. 1, QS 4.4.3, QS 9.1–9.2).
+public enum Substance: String, Codable, CaseIterable, Sendable, Hashable {
+    case cannabis
+    case cocaine
+    case partyDrugs = "party-drugs"
+    case opioids
+    case alcohol
+    case other
+}
+
+/// A provider of anonymous services, e.g. `kk-pas`, `frb-pas`, `uturn`, `rbk`.
+public struct ProviderID: RawRepresentable, Codable, Hashable, Sendable, Comparable, CustomStringConvertible {
+    public let rawValue: String
+    public init(rawValue: String) { self.rawValue = rawValue }
+    public init(_ rawValue: String) { self.rawValue = rawValue }
+    public init(from decoder: any Decoder) throws {
+        self.rawValue = try decoder.singleValueContainer().decode(String.self)
+    }
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.singleValueContainer()
+        try container.encode(rawValue)
+    }
+    public var description: String { rawValue }
+    public static func < (lhs: ProviderID, rhs: ProviderID) -> Bool { lhs.rawValue < rhs.rawValue }
+}
+
+/// Where someone who is not eligible is sent instead (QS 9.1, 9.2, 4.4.2).
+public enum ReferralID: String, Codable, CaseIterable, Sendable, Hashable {
+    case alcoholDrugUnits = "alcohol-drug-units"
+    case opioidUnits = "opioid-units"
+    case uturn
+    case pas
+    case relativesLine = "relatives-line"
+}
+
+/// Text in the two languages citizen pages are offered in.
+public struct LocalizedText: Codable, Sendable, Hashable {
+    public var da: String
+    public var en: String
+    public init(da: String, en: String) { self.da = da; self.en = en }
+    public func text(_ language: Language) -> String { language == .en ? en : da }
+}
+
+public enum Language: String, Sendable, CaseIterable {
+    case da, en
+}
+
+/// The world, injected: the current instant.
+public protocol GatewayClock: Sendable {
+    var now: Date { get }
+}
+
+public struct SystemClock: GatewayClock {
+    public init() {}
+    public var now: Date { Date() }
+}
+
+/// The world, injected: random bytes. Production uses the system CSPRNG.
+public protocol RandomSource: Sendable {
+    func bytes(_ count: Int) -> [UInt8]
+}
+
+/// `SystemRandomNumberGenerator` reads the kernel CSPRNG (getrandom on Linux).
+public struct SystemRandomSource: RandomSource {
+    public init() {}
+    public func bytes(_ count: Int) -> [UInt8] {
+        var generator = SystemRandomNumberGenerator()
+        return (0..<count).map { _ in UInt8.random(in: .min ... .max, using: &generator) }
+    }
+}

@@ -1,0 +1,68 @@
+import Foundation
+import GatewayCore
+import GatewayCrypto
+import GatewayStore
+import Hummingbird
+import Logging
+
+/// Everything the gateway needs from the world, passed in so tests are deterministic.
+public struct GatewayDependencies: Sendable {
+    public var configuration: GatewayConfiguration
+    public var clock: any GatewayClock
+    public var random: any RandomSource
+    public var anonymousStore: AnonymousStore
+    public var identifiedStore: IdentifiedStore
+    public var tokenHasher: TokenHasher
+    public var logger: Logger
+
+    public init(
+        configuration: GatewayConfiguration, clock: any GatewayClock, random: any RandomSource,
+        anonymousStore: AnonymousStore, identifiedStore: IdentifiedStore, tokenHasher: TokenHasher, logger: Logger
+    ) {
+        self.configuration = configuration; self.clock = clock; self.random = random
+        self.anonymousStore = anonymousStore; self.identifiedStore = identifiedStore
+        self.tokenHasher = tokenHasher; self.logger = logger
+    }
+}
+
+/// The one composition root: routes, middleware and controllers.
+public func buildRouter(_ dependencies: GatewayDependencies) -> Router<GatewayRequestContext> {
+    let desk = BookingDesk(
+        configuration: dependencies.configuration, clock: dependencies.clock, random: dependencies.random,
+        store: dependencies.anonymousStore, tokenHasher: dependencies.tokenHasher)
+    let limiter = BookingRateLimiter(policy: dependencies.configuration.rateLimit, clock: dependencies.clock, random: dependencies.random)
+    let trustForwarded = dependencies.configuration.rateLimit.trustForwardedFor
+    let clientAddress: @Sendable (Request, GatewayRequestContext) -> String = { request, context in
+        if trustForwarded, let forwarded = request.headers[.init("X-Forwarded-For")!]?.split(separator: ",").first {
+            return forwarded.trimmingCharacters(in: .whitespaces)
+        }
+        return context.peerAddress ?? "unknown"
+    }
+    let renderer = PageRenderer()
+
+    let router = Router(context: GatewayRequestContext.self)
+    router.add(middleware: PrivacyPreservingLogMiddleware())
+    router.add(middleware: SecurityHeadersMiddleware())
+    router.add(middleware: ProblemMiddleware(referrals: dependencies.configuration.referrals) { problem, request in
+        renderer.errorPage(problem, PageRenderer.language(query: request))
+    })
+
+    router.get("/healthz") { _, _ in "ok\n" }
+    router.get("/static/site.css") { _, _ -> Response in
+        var headers = HTTPFields()
+        headers[.contentType] = "text/css; charset=utf-8"
+        headers[.cacheControl] = "public, max-age=3600"
+        return Response(status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(string: Templates.stylesheet)))
+    }
+    CitizenPages(desk: desk, rateLimiter: limiter, clientAddress: clientAddress, renderer: renderer).addRoutes(to: router)
+    CitizenAPIController(desk: desk, rateLimiter: limiter, clientAddress: clientAddress)
+        .addRoutes(to: router.group("api/v1"))
+    return router
+}
+
+public func buildApplication(_ dependencies: GatewayDependencies, host: String, port: Int) -> some ApplicationProtocol {
+    Application(
+        router: buildRouter(dependencies),
+        configuration: .init(address: .hostname(host, port: port), serverName: nil),
+        logger: dependencies.logger)
+}

@@ -1,0 +1,421 @@
+import Foundation
+import GatewayCore
+import HTTPTypes
+import Hummingbird
+import Mustache
+
+/// The citizen's web form: server-rendered, no JavaScript, no cookies. Every step is a POST so
+/// answers never land in the browser history or a URL; the page title stays neutral.
+struct CitizenPages: Sendable {
+    let desk: BookingDesk
+    let rateLimiter: BookingRateLimiter
+    let clientAddress: @Sendable (Request, GatewayRequestContext) -> String
+    let renderer: PageRenderer
+
+    static let answerFields = ["lang", "service", "ageBand", "substances", "otherSupport", "enrolled"]
+    static let detailFields = ["interpreterLanguage", "companion", "message"]
+    static let daysPerPage = 7
+
+    func addRoutes(to router: Router<GatewayRequestContext>) {
+        router.get("/", use: start)
+        router.post("/book/questions", use: questions)
+        router.post("/book/times", use: times)
+        router.post("/book/details", use: details)
+        router.post("/book/confirm", use: confirm)
+        router.post("/book", use: book)
+        router.post("/book/done", use: done)
+        router.post("/booking/calendar.ics", use: calendar)
+        router.get("/booking", use: manage)
+        router.post("/booking", use: find)
+        router.post("/booking/cancel", use: cancel)
+        router.post("/booking/move", use: moveTimes)
+        router.post("/booking/move/confirm", use: moveConfirm)
+    }
+
+    // MARK: Booking, step by step
+
+    @Sendable func start(_ request: Request, context: GatewayRequestContext) async throws -> Response {
+        let language = PageRenderer.language(query: request)
+        return renderStart(language, error: nil, status: .ok)
+    }
+
+    func renderStart(_ language: Language, error: String?, status: HTTPResponse.Status) -> Response {
+        let services: [[String: Any]] = desk.configuration.services.map {
+            ["id": $0.id.rawValue, "name": $0.name.text(language), "summary": $0.summary.text(language)]
+        }
+        var values: [String: Any] = ["services": services]
+        if let error { values["error"] = error }
+        return renderer.page("start", values, language: language, status: status, switch: .link("/"))
+    }
+
+    @Sendable func questions(_ request: Request, context: GatewayRequestContext) async throws -> Response {
+        let form = try await FormBody.read(request)
+        let language = PageRenderer.language(form: form)
+        let service: ServiceDefinition
+        do { service = try desk.service(form["service"]) } catch {
+            return renderStart(language, error: error.detail.text(language), status: error.status)
+        }
+        return renderQuestions(form, service, language, error: nil, status: .ok)
+    }
+
+    func renderQuestions(_ form: FormBody, _ service: ServiceDefinition, _ language: Language, error: String?, status: HTTPResponse.Status) -> Response {
+        let chosenSubstances = Set(form.all("substances"))
+        var values: [String: Any] = [
+            "serviceName": service.name.text(language),
+            "hidden": form.hidden(["lang", "service"]),
+            "ageBands": AgeBand.allCases.map { band -> [String: Any] in
+                ["id": band.rawValue, "label": Texts.text("age.\(band.rawValue)", language), "checked": form["ageBand"] == band.rawValue]
+            },
+            "asksSubstances": service.id == .pas,
+            "asksEnrolled": service.id == .relatives,
+            "substances": Substance.allCases.map { substance -> [String: Any] in
+                ["id": substance.rawValue, "label": Texts.text("substance.\(substance.rawValue)", language),
+                 "checked": chosenSubstances.contains(substance.rawValue)]
+            },
+            "supportYes": form["otherSupport"] == "yes", "supportNo": form["otherSupport"] == "no",
+            "enrolledYes": form["enrolled"] == "yes", "enrolledNo": form["enrolled"] == "no",
+        ]
+        if let error { values["error"] = error }
+        return renderer.page("questions", values, language: language, status: status,
+                             switch: .form(action: "/book/questions", fields: form.hidden(Self.answerFields)))
+    }
+
+    @Sendable func times(_ request: Request, context: GatewayRequestContext) async throws -> Response {
+        let form = try await FormBody.read(request)
+        let language = PageRenderer.language(form: form)
+        let service: ServiceDefinition
+        do { service = try desk.service(form["service"]) } catch {
+            return renderStart(language, error: error.detail.text(language), status: error.status)
+        }
+        do {
+            try desk.assess(try desk.answers(application(form)), for: service)
+        } catch {
+            if error.slug == "not-eligible" { return renderReferral(error, language) }
+            return renderQuestions(form, service, language, error: error.detail.text(language), status: error.status)
+        }
+        return try renderTimes(form, service, language, error: nil, status: .ok)
+    }
+
+    func renderTimes(
+        _ form: FormBody, _ service: ServiceDefinition, _ language: Language, error: String?, status: HTTPResponse.Status,
+        moving token: String? = nil
+    ) throws -> Response {
+        let from = form["from"].flatMap(CalendarDay.init(iso:))
+        let days = min(Self.daysPerPage, desk.configuration.booking.maximumDaysPerListing)
+        let offered: [OfferedSlot]
+        do {
+            offered = try desk.offeredSlots(for: service, from: from, days: days)
+        } catch {
+            // Past the booking horizon: show the empty page with its explanation, not an error.
+            guard error.field == "from" else { throw error }
+            offered = []
+        }
+        let today = desk.today
+        var grouped: [(CalendarDay, [OfferedSlot])] = []
+        for item in offered {
+            if let last = grouped.last, last.0 == item.slot.id.day {
+                grouped[grouped.count - 1].1.append(item)
+            } else {
+                grouped.append((item.slot.id.day, [item]))
+            }
+        }
+        let dayValues: [[String: Any]] = grouped.map { day, items in
+            var label = Texts.day(day, language)
+            if day == today { label += " (\(Texts.text("today", language)))" }
+            if day == today.adding(days: 1) { label += " (\(Texts.text("tomorrow", language)))" }
+            return [
+                "label": label,
+                "slots": items.map { item -> [String: Any] in
+                    let end = desk.calculator.timeOfDay(item.slot.end)
+                    return ["id": item.slot.id.description, "time": "\(item.slot.id.time)–\(end)",
+                            "place": desk.configuration.provider(item.slot.providerId)?.place.name ?? item.slot.providerId.rawValue,
+                            "remaining": item.remaining]
+                },
+            ]
+        }
+        let pageStart = max(from ?? today, today)
+        let next = pageStart.adding(days: days)
+        let hasLater = next <= today.adding(days: desk.configuration.booking.horizonDays - 1)
+        let carried = token == nil ? Self.answerFields : ["lang", "token"]
+        let overrides = token.map { ["token": $0] } ?? [:]
+        var values: [String: Any] = [
+            "heading": Texts.text(token == nil ? "timesHeading" : "moveHeading", language),
+            "serviceName": service.name.text(language),
+            "conversation": service.firstConversation.text(language),
+            "minutes": service.conversationMinutes,
+            "action": token == nil ? "/book/details" : "/booking/move/confirm",
+            "submitLabel": Texts.text(token == nil ? "continue" : "moveButton", language),
+            "hidden": form.hidden(carried, overriding: overrides),
+            "days": dayValues,
+            "hasDays": !dayValues.isEmpty,
+        ]
+        if hasLater {
+            values["later"] = true
+            values["laterAction"] = token == nil ? "/book/times" : "/booking/move"
+            values["laterHidden"] = form.hidden(carried, overriding: overrides) + [["name": "from", "value": next.description]]
+        }
+        if let error { values["error"] = error }
+        let switchTarget: PageRenderer.LanguageSwitch = token == nil
+            ? .form(action: "/book/times", fields: form.hidden(Self.answerFields + ["from"]))
+            : .form(action: "/booking/move", fields: form.hidden(["lang", "from"], overriding: overrides) + [["name": "token", "value": token!]])
+        return renderer.page("times", values, language: language, status: status, switch: switchTarget)
+    }
+
+    func renderReferral(_ problem: GatewayProblem, _ language: Language) -> Response {
+        let referrals: [[String: Any]] = problem.referrals.compactMap { desk.configuration.referrals[$0] }.map { referral in
+            [
+                "title": referral.title.text(language),
+                "explanation": referral.explanation.text(language),
+                "hours": referral.hours.text(language),
+                "places": referral.places.map(PageRenderer.place),
+            ]
+        }
+        return renderer.page("referral", ["reason": problem.detail.text(language), "referrals": referrals],
+                             language: language, status: .ok, switch: .none)
+    }
+
+    /// Re-validates everything up to the chosen slot; answers the page to show instead when something is wrong.
+    func validatedSlot(_ form: FormBody, _ language: Language) throws -> Validated {
+        let service: ServiceDefinition
+        do { service = try desk.service(form["service"]) } catch {
+            return .failure(renderStart(language, error: error.detail.text(language), status: error.status))
+        }
+        do {
+            try desk.assess(try desk.answers(application(form)), for: service)
+        } catch {
+            if error.slug == "not-eligible" { return .failure(renderReferral(error, language)) }
+            return .failure(renderQuestions(form, service, language, error: error.detail.text(language), status: error.status))
+        }
+        do {
+            return .success((service, try desk.bookableSlot(form["slot"], for: service)))
+        } catch {
+            return .failure(try renderTimes(form, service, language, error: error.detail.text(language), status: error.status))
+        }
+    }
+
+    enum Validated {
+        case success((ServiceDefinition, Slot))
+        case failure(Response)
+    }
+
+    @Sendable func details(_ request: Request, context: GatewayRequestContext) async throws -> Response {
+        let form = try await FormBody.read(request)
+        let language = PageRenderer.language(form: form)
+        switch try validatedSlot(form, language) {
+        case .failure(let page): return page
+        case .success: return renderDetails(form, language, error: nil, status: .ok)
+        }
+    }
+
+    func renderDetails(_ form: FormBody, _ language: Language, error: String?, status: HTTPResponse.Status) -> Response {
+        var values: [String: Any] = [
+            "hidden": form.hidden(Self.answerFields + ["slot"]),
+            "companion": form["companion"] == "yes",
+        ]
+        if let language = form["interpreterLanguage"] { values["interpreterLanguage"] = language }
+        if let message = form["message"] { values["message"] = message }
+        if let error { values["error"] = error }
+        return renderer.page("details", values, language: language, status: status,
+                             switch: .form(action: "/book/details", fields: form.hidden(Self.answerFields + ["slot"] + Self.detailFields)))
+    }
+
+    @Sendable func confirm(_ request: Request, context: GatewayRequestContext) async throws -> Response {
+        let form = try await FormBody.read(request)
+        let language = PageRenderer.language(form: form)
+        let service: ServiceDefinition, slot: Slot
+        switch try validatedSlot(form, language) {
+        case .failure(let page): return page
+        case .success(let chosen): (service, slot) = chosen
+        }
+        let requests: BookingRequests
+        do { requests = try desk.requests(application(form)) } catch {
+            return renderDetails(form, language, error: error.detail.text(language), status: error.status)
+        }
+        var values = summary(service: service, slot: slot, requests: requests, language)
+        values["hidden"] = form.hidden(Self.answerFields + ["slot"] + Self.detailFields)
+        return renderer.page("confirm", values, language: language, status: .ok,
+                             switch: .form(action: "/book/confirm", fields: form.hidden(Self.answerFields + ["slot"] + Self.detailFields)))
+    }
+
+    @Sendable func book(_ request: Request, context: GatewayRequestContext) async throws -> Response {
+        let form = try await FormBody.read(request)
+        let language = PageRenderer.language(form: form)
+        switch try validatedSlot(form, language) {
+        case .failure(let page): return page
+        case .success: break
+        }
+        let reservation: BookingRateLimiter.Reservation
+        switch await rateLimiter.reserve(client: clientAddress(request, context)) {
+        case .limited(let seconds):
+            let problem = GatewayProblem.rateLimited(retryAfter: seconds)
+            var response = renderer.errorPage(problem, language)
+            response.headers[.retryAfter] = String(seconds)
+            return response
+        case .admitted(let granted): reservation = granted
+        }
+        do throws(GatewayProblem) {
+            let (token, booking) = try desk.book(application(form))
+            return renderReceipt(token, booking, language, error: nil, status: .ok)
+        } catch {
+            await rateLimiter.release(reservation)
+            let problem = error
+            if problem.slug == "slot-full", let service = try? desk.service(form["service"]) {
+                return try renderTimes(form, service, language, error: problem.detail.text(language), status: problem.status)
+            }
+            if problem.field == "message" || problem.field == "interpreterLanguage" {
+                return renderDetails(form, language, error: problem.detail.text(language), status: problem.status)
+            }
+            return renderer.errorPage(problem, language)
+        }
+    }
+
+    func renderReceipt(_ token: OneTimeToken, _ booking: Booking, _ language: Language, error: String?, status: HTTPResponse.Status) -> Response {
+        guard let service = desk.configuration.service(booking.serviceId) else { return renderer.errorPage(GatewayProblem.unknownService, language) }
+        var values = summary(service: service, booking: booking, language)
+        values["token"] = token.formatted
+        values["slotId"] = booking.slotId.description
+        if let error { values["error"] = error }
+        return renderer.page("receipt", values, language: language, status: status, switch: .none)
+    }
+
+    @Sendable func done(_ request: Request, context: GatewayRequestContext) async throws -> Response {
+        let form = try await FormBody.read(request)
+        let language = PageRenderer.language(form: form)
+        if form["saved"] == "yes" {
+            return renderer.page("done", [:], language: language, status: .ok, switch: .none)
+        }
+        do {
+            let token = try desk.parseToken(form["token"])
+            let booking = try desk.liveBooking(token)
+            return renderReceipt(token, booking, language, error: Texts.text("mustConfirmSaved", language), status: .badRequest)
+        } catch {
+            return renderer.errorPage(error, language)
+        }
+    }
+
+    /// A calendar entry with a neutral title ("Samtale") and only the address: family may see the calendar.
+    @Sendable func calendar(_ request: Request, context: GatewayRequestContext) async throws -> Response {
+        let form = try await FormBody.read(request)
+        guard let id = form["slot"].flatMap(SlotID.init), let slot = desk.calculator.slot(id),
+              let provider = desk.configuration.provider(id.provider) else {
+            throw GatewayProblem.unknownSlot
+        }
+        let uid = desk.random.bytes(16).map { String($0, radix: 16).leftPadded(2) }.joined()
+        let body = CalendarFile.event(uid: uid, start: slot.start, end: slot.end, stamp: desk.clock.now,
+                                      summary: "Samtale", location: provider.place.address.joined(separator: ", "))
+        var headers = HTTPFields()
+        headers[.contentType] = "text/calendar; charset=utf-8"
+        headers[.contentDisposition] = "attachment; filename=\"samtale.ics\""
+        return Response(status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(string: body)))
+    }
+
+    // MARK: Find, move, cancel
+
+    @Sendable func manage(_ request: Request, context: GatewayRequestContext) async throws -> Response {
+        renderer.page("manage", [:], language: PageRenderer.language(query: request), status: .ok, switch: .link("/booking"))
+    }
+
+    func renderManage(_ language: Language, _ problem: GatewayProblem) -> Response {
+        renderer.page("manage", ["error": problem.detail.text(language)], language: language, status: problem.status, switch: .link("/booking"))
+    }
+
+    @Sendable func find(_ request: Request, context: GatewayRequestContext) async throws -> Response {
+        let form = try await FormBody.read(request)
+        let language = PageRenderer.language(form: form)
+        do {
+            let token = try desk.parseToken(form["token"])
+            return renderBooking(token, try desk.liveBooking(token), language, error: nil, status: .ok)
+        } catch {
+            return renderManage(language, error)
+        }
+    }
+
+    func renderBooking(_ token: OneTimeToken, _ booking: Booking, _ language: Language, error: String?, status: HTTPResponse.Status) -> Response {
+        guard let service = desk.configuration.service(booking.serviceId) else { return renderer.errorPage(GatewayProblem.unknownService, language) }
+        var values = summary(service: service, booking: booking, language)
+        values["token"] = token.formatted
+        if let error { values["error"] = error }
+        return renderer.page("booking", values, language: language, status: status,
+                             switch: .form(action: "/booking", fields: [["name": "token", "value": token.formatted]]))
+    }
+
+    @Sendable func cancel(_ request: Request, context: GatewayRequestContext) async throws -> Response {
+        let form = try await FormBody.read(request)
+        let language = PageRenderer.language(form: form)
+        do {
+            let token = try desk.parseToken(form["token"])
+            guard form["confirm"] == "yes" else {
+                return renderBooking(token, try desk.liveBooking(token), language,
+                                     error: Texts.text("cancelMustConfirm", language), status: .badRequest)
+            }
+            try desk.cancel(token)
+            return renderer.page("cancelled", [:], language: language, status: .ok, switch: .none)
+        } catch {
+            return renderManage(language, error)
+        }
+    }
+
+    @Sendable func moveTimes(_ request: Request, context: GatewayRequestContext) async throws -> Response {
+        let form = try await FormBody.read(request)
+        let language = PageRenderer.language(form: form)
+        do {
+            let token = try desk.parseToken(form["token"])
+            let booking = try desk.liveBooking(token)
+            let service = try desk.service(booking.serviceId.rawValue)
+            return try renderTimes(form, service, language, error: nil, status: .ok, moving: token.formatted)
+        } catch let problem as GatewayProblem {
+            return renderManage(language, problem)
+        }
+    }
+
+    @Sendable func moveConfirm(_ request: Request, context: GatewayRequestContext) async throws -> Response {
+        let form = try await FormBody.read(request)
+        let language = PageRenderer.language(form: form)
+        let token: OneTimeToken, service: ServiceDefinition
+        do {
+            token = try desk.parseToken(form["token"])
+            service = try desk.service(try desk.liveBooking(token).serviceId.rawValue)
+        } catch {
+            return renderManage(language, error)
+        }
+        do {
+            let booking = try desk.reschedule(token, to: form["slot"])
+            var values = summary(service: service, booking: booking, language)
+            values["slotId"] = booking.slotId.description
+            return renderer.page("moved", values, language: language, status: .ok, switch: .none)
+        } catch {
+            return try renderTimes(form, service, language, error: error.detail.text(language), status: error.status, moving: token.formatted)
+        }
+    }
+
+    // MARK: Helpers
+
+    func application(_ form: FormBody) -> BookingApplication {
+        BookingApplication(
+            serviceId: form["service"], slotId: form["slot"], ageBand: form["ageBand"], substances: form.all("substances"),
+            receivesOtherSocialSupport: form.yesNo("otherSupport"), personIsEnrolledInTreatment: form.yesNo("enrolled"),
+            interpreterLanguage: form["interpreterLanguage"], companion: form["companion"] == "yes", message: form["message"])
+    }
+
+    func summary(service: ServiceDefinition, booking: Booking, _ language: Language) -> [String: Any] {
+        summary(service: service, slot: Slot(id: booking.slotId, start: booking.start, end: booking.end, capacity: 0),
+                requests: booking.requests, language)
+    }
+
+    func summary(service: ServiceDefinition, slot: Slot, requests: BookingRequests, _ language: Language) -> [String: Any] {
+        var values: [String: Any] = [
+            "serviceName": service.name.text(language),
+            "conversation": service.firstConversation.text(language),
+            "when": Texts.appointment(slot.id.day, slot.id.time, desk.calculator.timeOfDay(slot.end), language),
+            "companion": requests.companion,
+        ]
+        if let provider = desk.configuration.provider(slot.providerId) {
+            values["placeName"] = provider.place.name
+            values["address"] = provider.place.address
+            if let phone = provider.place.phone { values["phone"] = phone }
+        }
+        if let interpreter = requests.interpreterLanguage { values["interpreterLanguage"] = interpreter }
+        if let message = requests.message { values["message"] = message }
+        return values
+    }
+}

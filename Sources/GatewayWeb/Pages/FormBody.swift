@@ -1,0 +1,74 @@
+import Foundation
+import Hummingbird
+
+/// An `application/x-www-form-urlencoded` body, bounded in size and number of fields.
+struct FormBody: Sendable {
+    static let maximumFields = 100
+    private(set) var values: [String: [String]] = [:]
+
+    init(_ values: [String: [String]] = [:]) { self.values = values }
+
+    init(encoded text: String) throws(GatewayProblem) {
+        let pairs = text.split(separator: "&", omittingEmptySubsequences: true)
+        guard pairs.count <= Self.maximumFields else {
+            throw GatewayProblem(.badRequest, "too-many-fields", title: "Too many fields",
+                                 da: "Formularen har for mange felter.", en: "The form has too many fields.")
+        }
+        for pair in pairs {
+            let parts = pair.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
+            guard let name = Self.decode(parts[0]) else { continue }
+            let value = parts.count > 1 ? Self.decode(parts[1]) ?? "" : ""
+            values[name, default: []].append(value)
+        }
+    }
+
+    static func read(_ request: Request) async throws -> FormBody {
+        if let length = request.headers[.contentLength].flatMap(Int.init), length > GatewayRequestContext.maximumBodyBytes {
+            throw GatewayProblem.bodyTooLarge
+        }
+        let buffer: ByteBuffer
+        do {
+            buffer = try await request.body.collect(upTo: GatewayRequestContext.maximumBodyBytes)
+        } catch {
+            throw GatewayProblem.bodyTooLarge
+        }
+        guard let text = String(validating: buffer.readableBytesView, as: UTF8.self) else {
+            throw GatewayProblem(.badRequest, "invalid-encoding", title: "Invalid encoding",
+                                 da: "Formularen er ikke gyldig UTF-8.", en: "The form is not valid UTF-8.")
+        }
+        return try FormBody(encoded: text)
+    }
+
+    private static func decode(_ part: Substring) -> String? {
+        String(part).replacingOccurrences(of: "+", with: " ").removingPercentEncoding
+    }
+
+    subscript(_ name: String) -> String? {
+        guard let value = values[name]?.first, !value.isEmpty else { return nil }
+        return value
+    }
+
+    func all(_ name: String) -> [String] { values[name]?.filter { !$0.isEmpty } ?? [] }
+
+    /// "yes"/"no" radios; anything else counts as unanswered.
+    func yesNo(_ name: String) -> Bool? {
+        switch self[name] {
+        case "yes": return true
+        case "no": return false
+        default: return nil
+        }
+    }
+
+    /// The fields to carry to the next step, in a stable order.
+    func hidden(_ names: [String], overriding: [String: String] = [:]) -> [[String: String]] {
+        var fields: [[String: String]] = []
+        for name in names {
+            if let value = overriding[name] {
+                fields.append(["name": name, "value": value])
+            } else {
+                for value in all(name) { fields.append(["name": name, "value": value]) }
+            }
+        }
+        return fields
+    }
+}

@@ -1,0 +1,124 @@
+import Foundation
+import GatewayCore
+import HTTPTypes
+import Hummingbird
+import Mustache
+
+/// Renders citizen pages inside the layout, in the chosen language.
+struct PageRenderer: Sendable {
+    let library: MustacheLibrary
+
+    init() {
+        var library = MustacheLibrary()
+        for (name, text) in Templates.all {
+            // The templates are compiled into the binary; a parse error is a programming error caught by the tests.
+            try! library.register(text, named: name)
+        }
+        self.library = library
+    }
+
+    enum LanguageSwitch {
+        case none
+        /// A GET page: a plain link with `?lang=`.
+        case link(String)
+        /// A POST step: re-post the same answers with the other language.
+        case form(action: String, fields: [[String: String]])
+    }
+
+    static func language(query request: Request) -> Language {
+        request.uri.queryParameters["lang"].map(String.init) == "en" ? .en : .da
+    }
+
+    static func language(form: FormBody) -> Language { form["lang"] == "en" ? .en : .da }
+
+    func page(_ name: String, _ values: [String: Any], language: Language, status: HTTPResponse.Status, switch target: LanguageSwitch) -> Response {
+        let other: Language = language == .en ? .da : .en
+        var context = values
+        context["lang"] = language.rawValue
+        context["otherLang"] = other.rawValue
+        context["t"] = Texts.dictionary(language)
+        context["langQuery"] = language == .en ? "?lang=en" : ""
+        let content = library.render(context, withTemplate: name) ?? ""
+        var layout: [String: Any] = [
+            "lang": language.rawValue, "otherLang": other.rawValue, "t": Texts.dictionary(language), "content": content,
+        ]
+        switch target {
+        case .none: break
+        case .link(let path): layout["switchLink"] = other == .en ? "\(path)?lang=en" : path
+        case .form(let action, let fields):
+            layout["switchForm"] = ["action": action, "fields": fields.filter { $0["name"] != "lang" } + [["name": "lang", "value": other.rawValue]]]
+        }
+        let html = library.render(layout, withTemplate: "layout") ?? ""
+        var headers = HTTPFields()
+        headers[.contentType] = "text/html; charset=utf-8"
+        return Response(status: status, headers: headers, body: .init(byteBuffer: ByteBuffer(string: html)))
+    }
+
+    func errorPage(_ error: any Error, _ language: Language) -> Response {
+        let problem = error as? GatewayProblem ?? .internalFailure
+        var response = page("error", ["detail": problem.detail.text(language)], language: language, status: problem.status, switch: .none)
+        if let retry = problem.retryAfterSeconds { response.headers[.retryAfter] = String(retry) }
+        return response
+    }
+
+    static func place(_ place: ContactPlace) -> [String: Any] {
+        var values: [String: Any] = ["name": place.name, "address": place.address]
+        if let phone = place.phone {
+            values["phone"] = phone
+            values["tel"] = "+45" + phone.filter(\.isNumber)
+        }
+        return values
+    }
+}
+
+/// iCalendar (RFC 5545) for one appointment.
+enum CalendarFile {
+    static func event(uid: String, start: Date, end: Date, stamp: Date, summary: String, location: String) -> String {
+        let lines = [
+            "BEGIN:VCALENDAR",
+            "VERSION:2.0",
+            "PRODID:-//Kobenhavns Kommune//anongate//DA",
+            "CALSCALE:GREGORIAN",
+            "METHOD:PUBLISH",
+            "BEGIN:VEVENT",
+            "UID:\(uid)@anongate.invalid",
+            "DTSTAMP:\(utc(stamp))",
+            "DTSTART:\(utc(start))",
+            "DTEND:\(utc(end))",
+            "SUMMARY:\(escape(summary))",
+            "LOCATION:\(escape(location))",
+            "TRANSP:OPAQUE",
+            "END:VEVENT",
+            "END:VCALENDAR",
+        ]
+        return lines.map(fold).joined(separator: "\r\n") + "\r\n"
+    }
+
+    static func utc(_ date: Date) -> String {
+        var calendar = Calendar(identifier: .gregorian)
+        calendar.timeZone = TimeZone(identifier: "UTC")!
+        let p = calendar.dateComponents([.year, .month, .day, .hour, .minute, .second], from: date)
+        func two(_ v: Int?) -> String { String(v ?? 0).leftPadded(2) }
+        return "\(String(p.year ?? 0).leftPadded(4))\(two(p.month))\(two(p.day))T\(two(p.hour))\(two(p.minute))\(two(p.second))Z"
+    }
+
+    static func escape(_ text: String) -> String {
+        text.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: ";", with: "\\;")
+            .replacingOccurrences(of: ",", with: "\\,").replacingOccurrences(of: "\n", with: "\\n")
+    }
+
+    /// Lines longer than 75 octets are folded (RFC 5545 §3.1), never inside a UTF-8 sequence.
+    static func fold(_ line: String) -> String {
+        var result = "", current = 0
+        for character in line {
+            let size = String(character).utf8.count
+            if current + size > 75 {
+                result += "\r\n "
+                current = 1
+            }
+            result.append(character)
+            current += size
+        }
+        return result
+    }
+}
