@@ -51,13 +51,19 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
-        .testTarget(name: "GatewayCoreTests", dependencies: ["GatewayCore", "GatewayConfig"]),
-        .testTarget(name: "GatewayCryptoTests", dependencies: ["GatewayCrypto"]),
-        .testTarget(name: "GatewayStoreTests", dependencies: ["GatewayStore", "GatewayCrypto", "GatewayCore"]),
+        // Deterministic clock, random source, log capture and the real config, shared by the tests.
+        .target(
+            name: "GatewayTestSupport",
+            dependencies: ["GatewayCore", "GatewayConfig", .product(name: "Logging", package: "swift-log")],
+            path: "Tests/GatewayTestSupport"
+        ),
+        .testTarget(name: "GatewayCoreTests", dependencies: ["GatewayCore", "GatewayConfig", "GatewayTestSupport"]),
+        .testTarget(name: "GatewayCryptoTests", dependencies: ["GatewayCrypto", "GatewayTestSupport"]),
+        .testTarget(name: "GatewayStoreTests", dependencies: ["GatewayStore", "GatewayCrypto", "GatewayCore", "GatewayTestSupport"]),
         .testTarget(
             name: "GatewayWebTests",
             dependencies: [
-                "GatewayWeb",
+                "GatewayWeb", "GatewayTestSupport", "GatewayStore", "GatewayCrypto", "GatewayConfig",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
             ]
         ),

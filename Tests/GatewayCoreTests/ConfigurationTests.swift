@@ -1,0 +1,88 @@
+import Foundation
+import GatewayConfig
+import GatewayCore
+import GatewayTestSupport
+import Testing
+
+@Suite("Configuration file")
+struct ConfigurationTests {
+    var yaml: String { try! String(contentsOfFile: TestFixtures.configurationPath, encoding: .utf8) }
+
+    func error(_ text: String) -> ConfigurationError? {
+        do { _ = try ConfigurationLoader.parse(yaml: text); return nil } catch { return error }
+    }
+
+    @Test func theCopenhagenDeploymentLoads() throws {
+        let configuration = try TestFixtures.configuration()
+        #expect(configuration.services.map(\.id) == [.pas, .uturn, .uturnParents, .relatives])
+        #expect(configuration.providers.map(\.id.rawValue) == ["kk-pas", "frb-pas", "uturn", "rbk"])
+        let pas = try #require(configuration.provider(ProviderID("kk-pas")))
+        #expect(pas.place.address.first == "Oehlenschlägersgade 17")
+        #expect(pas.place.phone == "33 66 20 02")
+        #expect(configuration.provider(ProviderID("uturn"))?.place.phone == "82 56 23 00")
+        #expect(configuration.referrals[.opioidUnits]?.places.count == 3)
+        #expect(configuration.referrals[.alcoholDrugUnits]?.places.count == 3)
+        #expect(configuration.timeZone.identifier == "Europe/Copenhagen")
+    }
+
+    @Test func brokenYAMLIsRefused() {
+        let problem = error("services: [pas\n  - : :")
+        #expect(problem?.message.contains("not valid YAML") == true)
+    }
+
+    @Test func anUnknownServiceNamesTheKey() throws {
+        let broken = yaml.replacingOccurrences(of: "  - id: relatives", with: "  - id: sauna")
+        let problem = try #require(error(broken))
+        #expect(problem.keyPath == "services[3].id")
+        #expect(problem.message.contains("unknown service sauna"))
+    }
+
+    @Test func impossibleOpeningHoursNameTheKey() throws {
+        let broken = yaml.replacingOccurrences(of: "tuesday: [\"08:00-12:00\"]", with: "tuesday: [\"12:00-08:00\"]")
+        let problem = try #require(error(broken))
+        #expect(problem.keyPath == "providers[0].openingHours.tuesday[0]")
+        #expect(problem.message.contains("impossible opening hours"))
+    }
+
+    @Test func overlappingHoursAreRefused() throws {
+        let broken = yaml.replacingOccurrences(of: "tuesday: [\"08:00-12:00\"]", with: "tuesday: [\"08:00-12:00\", \"11:00-13:00\"]")
+        #expect(try #require(error(broken)).message.contains("overlap"))
+    }
+
+    @Test func unknownKeysAreTyposNotSilence() throws {
+        let broken = yaml.replacingOccurrences(of: "capacityPerSlot: 2", with: "capacityPerSlott: 2")
+        let problem = try #require(error(broken))
+        #expect(problem.keyPath == "providers[0].capacityPerSlott")
+    }
+
+    @Test func pasCannotBeOpenedToMinors() throws {
+        let broken = yaml.replacingOccurrences(of: "ageBands: [18-24, 25-plus]\n    firstConversation: { da: \"Afklarende samtale\"",
+                                               with: "ageBands: [14-17, 18-24, 25-plus]\n    firstConversation: { da: \"Afklarende samtale\"")
+        let problem = try #require(error(broken))
+        #expect(problem.keyPath == "services[0].ageBands")
+        #expect(problem.message.contains("§101a"))
+    }
+
+    @Test func everyReferralTargetMustExist() throws {
+        let start = try #require(yaml.range(of: "  opioid-units:"))
+        let end = try #require(yaml.range(of: "  uturn:                             # QS 4.4.2"))
+        var broken = yaml
+        broken.removeSubrange(start.lowerBound..<end.lowerBound)
+        let problem = try #require(error(broken))
+        #expect(problem.keyPath == "referrals.opioid-units")
+    }
+
+    @Test func theConcludingConversationIsAtMostOne() throws {
+        let broken = yaml.replacingOccurrences(of: "concludingConversations: 1", with: "concludingConversations: 2")
+        #expect(try #require(error(broken)).keyPath == "services[0].sessionLimit.boundedCourse.concludingConversations")
+    }
+
+    @Test func aMissingFileIsNamed() {
+        do {
+            _ = try ConfigurationLoader.load(file: "/nonexistent/gateway.yaml")
+            Issue.record("expected an error")
+        } catch {
+            #expect(error.description.hasPrefix("/nonexistent/gateway.yaml:"))
+        }
+    }
+}

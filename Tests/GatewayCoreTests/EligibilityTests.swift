@@ -1,0 +1,80 @@
+import GatewayCore
+import GatewayTestSupport
+import Testing
+
+@Suite("Eligibility per service (DOMAIN rules 5–8)")
+struct EligibilityTests {
+    let configuration = try! TestFixtures.configuration()
+    func service(_ id: ServiceID) -> ServiceDefinition { configuration.service(id)! }
+
+    func pas(_ band: AgeBand, _ substances: Set<Substance>, otherSupport: Bool = false) throws -> EligibilityOutcome {
+        try Eligibility.assess(EnquiryAnswers(ageBand: band, substances: substances, receivesOtherSocialSupport: otherSupport), for: service(.pas))
+    }
+
+    @Test func pasIsForAdultsUsingHashCocaineOrPartyDrugsWithoutOtherSocialSupport() throws {
+        #expect(try pas(.from18To24, [.cannabis]) == .eligible)
+        #expect(try pas(.from25, [.cocaine, .partyDrugs, .cannabis]) == .eligible)
+    }
+
+    @Test func pasRefusesMinorsAndSendsThemToUturn() throws {
+        #expect(try pas(.from14To17, [.cannabis]) == .notEligible(.tooYoung, referTo: [.uturn]))
+        #expect(try pas(.under14, [.cannabis]) == .notEligible(.tooYoung, referTo: [.uturn]))
+    }
+
+    @Test func opioidsCanNeverBeAnonymous() throws {
+        #expect(try pas(.from25, [.opioids]) == .notEligible(.opioids, referTo: [.opioidUnits]))
+        #expect(try pas(.from25, [.cannabis, .opioids]) == .notEligible(.opioids, referTo: [.opioidUnits]))
+    }
+
+    @Test func alcoholAndOtherSubstancesGoToTheUnits() throws {
+        #expect(try pas(.from25, [.alcohol]) == .notEligible(.substanceNotCovered, referTo: [.alcoholDrugUnits]))
+        #expect(try pas(.from25, [.cocaine, .other]) == .notEligible(.substanceNotCovered, referTo: [.alcoholDrugUnits]))
+    }
+
+    @Test func otherSocialSupportUnderPartVMeansIdentifiedTreatment() throws {
+        #expect(try pas(.from25, [.cocaine], otherSupport: true) == .notEligible(.receivesOtherSocialSupport, referTo: [.alcoholDrugUnits]))
+    }
+
+    @Test func pasNeedsBothAnswers() {
+        #expect(throws: EnquiryAnswerError.substancesRequired) {
+            try Eligibility.assess(EnquiryAnswers(ageBand: .from25, receivesOtherSocialSupport: false), for: service(.pas))
+        }
+        #expect(throws: EnquiryAnswerError.socialSupportAnswerRequired) {
+            try Eligibility.assess(EnquiryAnswers(ageBand: .from25, substances: [.cannabis]), for: service(.pas))
+        }
+    }
+
+    @Test func uturnIsFor14To24() throws {
+        let uturn = service(.uturn)
+        #expect(try Eligibility.assess(EnquiryAnswers(ageBand: .from14To17), for: uturn) == .eligible)
+        #expect(try Eligibility.assess(EnquiryAnswers(ageBand: .from18To24), for: uturn) == .eligible)
+        #expect(try Eligibility.assess(EnquiryAnswers(ageBand: .under14), for: uturn) == .notEligible(.tooYoung, referTo: [.uturn]))
+        #expect(try Eligibility.assess(EnquiryAnswers(ageBand: .from25), for: uturn) == .notEligible(.tooOld, referTo: [.pas, .alcoholDrugUnits]))
+    }
+
+    @Test func parentsGroupIsForAdults() throws {
+        let parents = service(.uturnParents)
+        #expect(try Eligibility.assess(EnquiryAnswers(ageBand: .from25), for: parents) == .eligible)
+        #expect(try Eligibility.assess(EnquiryAnswers(ageBand: .from14To17), for: parents) == .notEligible(.tooYoung, referTo: [.uturn]))
+    }
+
+    @Test func relativesOnlyWhileThePersonIsNotEnrolled() throws {
+        let relatives = service(.relatives)
+        #expect(try Eligibility.assess(EnquiryAnswers(ageBand: .from25, personIsEnrolledInTreatment: false), for: relatives) == .eligible)
+        #expect(try Eligibility.assess(EnquiryAnswers(ageBand: .from25), for: relatives) == .eligible)
+        #expect(try Eligibility.assess(EnquiryAnswers(ageBand: .from25, personIsEnrolledInTreatment: true), for: relatives)
+                == .notEligible(.personIsEnrolled, referTo: [.alcoholDrugUnits]))
+    }
+
+    @Test func sessionLimitsComeFromTheConfiguration() {
+        #expect(service(.uturn).sessionLimit == .conversations(5))
+        #expect(service(.relatives).sessionLimit == .conversations(3))
+        #expect(service(.uturnParents).sessionLimit == .groupMeetings(5))
+        guard case .boundedCourse(let group, let concluding) = service(.pas).sessionLimit else {
+            Issue.record("PAS must be a bounded course"); return
+        }
+        #expect(group > 0)
+        #expect(concluding == 1)
+        #expect(service(.pas).sessionLimit.totalSessions == 1 + group + 1)
+    }
+}

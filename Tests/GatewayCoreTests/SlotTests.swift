@@ -1,0 +1,90 @@
+import Foundation
+import GatewayCore
+import GatewayTestSupport
+import Testing
+
+@Suite("Slot calculation")
+struct SlotTests {
+    let configuration = try! TestFixtures.configuration()
+    var calculator: SlotCalculator { SlotCalculator(configuration: configuration) }
+    func day(_ text: String) -> CalendarDay { CalendarDay(iso: text)! }
+    let longAgo = Date(timeIntervalSince1970: 0)
+
+    @Test func mondayFollowsTheOpeningHoursEarliestFirst() {
+        let slots = calculator.slots(for: .uturn, from: day("2026-11-23"), days: 1, notBefore: longAgo)
+        let times = slots.map { calculator.timeOfDay($0.start).description }
+        // U-turn: 45-minute conversations in 08–12 and 15–18.
+        #expect(times == ["08:00", "08:45", "09:30", "10:15", "11:00", "15:00", "15:45", "16:30", "17:15"])
+        #expect(slots.allSatisfy { $0.end.timeIntervalSince($0.start) == 45 * 60 })
+        #expect(zip(slots, slots.dropFirst()).allSatisfy { $0.start <= $1.start })
+    }
+
+    @Test func wednesdayIsMorningOnlyAndWeekendsAreClosed() {
+        let wednesday = calculator.slots(for: .relatives, from: day("2026-11-25"), days: 1, notBefore: longAgo)
+        #expect(wednesday.map { calculator.timeOfDay($0.start).description } == ["08:00", "09:00", "10:00", "11:00"])
+        #expect(calculator.slots(for: .relatives, from: day("2026-11-28"), days: 2, notBefore: longAgo).isEmpty)
+    }
+
+    @Test func pasOffersBothProvidersInCopenhagenAndFrederiksberg() {
+        let slots = calculator.slots(for: .pas, from: day("2026-11-23"), days: 1, notBefore: longAgo)
+        #expect(Set(slots.map(\.providerId.rawValue)) == ["kk-pas", "frb-pas"])
+    }
+
+    @Test func easterWeekIsClosedOnItsHolidays() {
+        // 2026: Skærtorsdag 2 April, Langfredag 3 April, 2. påskedag 6 April.
+        let slots = calculator.slots(for: .uturn, from: day("2026-03-30"), days: 9, notBefore: longAgo)
+        let days = Set(slots.map(\.id.day.description))
+        #expect(days == ["2026-03-30", "2026-03-31", "2026-04-01", "2026-04-07"])
+    }
+
+    @Test func configuredYearlyClosuresApply() {
+        #expect(calculator.slots(for: .uturn, from: day("2026-12-24"), days: 1, notBefore: longAgo).isEmpty)
+        #expect(calculator.slots(for: .uturn, from: day("2026-06-05"), days: 1, notBefore: longAgo).isEmpty)
+    }
+
+    @Test func summerTimeEndsBetweenFridayAndMonday() {
+        // Summer time ends on Sunday 25 October 2026.
+        let friday = calculator.slots(for: .pas, from: day("2026-10-23"), days: 1, notBefore: longAgo).first!
+        let monday = calculator.slots(for: .pas, from: day("2026-10-26"), days: 1, notBefore: longAgo).first!
+        #expect(calculator.iso8601(friday.start) == "2026-10-23T08:00:00+02:00")
+        #expect(calculator.iso8601(monday.start) == "2026-10-26T08:00:00+01:00")
+        #expect(monday.start.timeIntervalSince(friday.start) == 3 * 86_400 + 3600)
+    }
+
+    @Test func summerTimeStartsInMarch() {
+        let friday = calculator.slots(for: .pas, from: day("2026-03-27"), days: 1, notBefore: longAgo).first!
+        let monday = calculator.slots(for: .pas, from: day("2026-03-30"), days: 1, notBefore: longAgo).first!
+        #expect(calculator.iso8601(friday.start) == "2026-03-27T08:00:00+01:00")
+        #expect(calculator.iso8601(monday.start) == "2026-03-30T08:00:00+02:00")
+    }
+
+    @Test func pastSlotsAreNotOffered() {
+        let now = TestFixtures.instant(2026, 11, 23, 10, 5)
+        let slots = calculator.slots(for: .uturn, from: day("2026-11-23"), days: 1, notBefore: now)
+        #expect(slots.first.map { calculator.timeOfDay($0.start).description } == "10:15")
+    }
+
+    @Test func straksMeansTheNextWeekdayIsFirstAfterAWeekend() {
+        let saturdayNoon = TestFixtures.instant(2026, 11, 21, 12)
+        let first = calculator.slots(for: .pas, from: day("2026-11-21"), days: 7, notBefore: saturdayNoon).first!
+        #expect(first.id.day == day("2026-11-23"))
+    }
+
+    @Test func slotIdsRoundTripAndOnlyRealSlotsResolve() {
+        let slot = calculator.slots(for: .pas, from: day("2026-11-23"), days: 1, notBefore: longAgo)[3]
+        #expect(SlotID(slot.id.description) == slot.id)
+        #expect(calculator.slot(slot.id) == slot)
+        let offGrid = SlotID("kk-pas.pas.20261123T0830")!
+        #expect(calculator.slot(offGrid) == nil)
+        #expect(calculator.slot(SlotID("kk-pas.pas.20261122T0800")!) == nil)        // Sunday
+        #expect(calculator.slot(SlotID("kk-pas.pas.20261225T0800")!) == nil)        // Christmas Day
+        #expect(calculator.slot(SlotID("kk-pas.pas.20261123T1100")!) != nil)        // last morning hour
+        #expect(calculator.slot(SlotID("kk-pas.pas.20261123T1130")!) == nil)        // would end after 12:00
+        #expect(calculator.slot(SlotID("uturn.pas.20261123T0800")!) == nil)         // U-turn offers no PAS
+        #expect(calculator.slot(SlotID("nowhere.pas.20261123T0800")!) == nil)
+        for bad in ["", "kk-pas.pas", "kk-pas.nope.20261123T0800", "kk-pas.pas.20261323T0800", "kk-pas.pas.2026112T0800",
+                    "kk-pas.pas.20261123T2500", String(repeating: "x", count: 500)] {
+            #expect(SlotID(bad) == nil)
+        }
+    }
+}
