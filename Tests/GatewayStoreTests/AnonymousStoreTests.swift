@@ -1,0 +1,148 @@
+import Foundation
+import GatewayCore
+import GatewayCrypto
+import GatewayStore
+import GatewayTestSupport
+import GRDB
+import Testing
+
+@Suite("Anonymous store")
+struct AnonymousStoreTests {
+    let random = SeededRandom(seed: 5)
+    let configuration = try! TestFixtures.configuration()
+    var calculator: SlotCalculator { SlotCalculator(configuration: configuration) }
+    let day = CalendarDay(iso: "2026-11-23")!
+
+    func slot(_ id: String) -> Slot { calculator.slot(SlotID(id)!)! }
+
+    func book(_ store: AnonymousStore, _ slot: Slot, hash: Data? = nil, message: String? = nil) throws(BookingStoreError) -> Booking {
+        try store.book(
+            id: UUID().uuidString, tokenHash: hash ?? Data(random.bytes(32)), slot: slot, ageBand: .from25,
+            substances: [.cocaine], requests: BookingRequests(interpreterLanguage: "arabisk", companion: true, message: message),
+            bookedOn: day)
+    }
+
+    @Test func aBookingIsFoundByItsTokenHashWithItsSealedAnswers() throws {
+        let store = try AnonymousStore.inMemory(storeKey: .random(random))
+        let hash = Data(random.bytes(32))
+        _ = try book(store, slot("kk-pas.pas.20261123T0900"), hash: hash, message: "hej")
+        let found = try store.booking(tokenHash: hash)
+        #expect(found.status == .booked)
+        #expect(found.substances == [.cocaine])
+        #expect(found.requests == BookingRequests(interpreterLanguage: "arabisk", companion: true, message: "hej"))
+        #expect(throws: BookingStoreError.notFound) { try store.booking(tokenHash: Data(random.bytes(32))) }
+    }
+
+    @Test func aSlotTakesNoMoreThanItsCapacity() throws {
+        let store = try AnonymousStore.inMemory(storeKey: .random(random))
+        let pas = slot("kk-pas.pas.20261123T0900")   // capacity 2
+        _ = try book(store, pas)
+        _ = try book(store, pas)
+        #expect(throws: BookingStoreError.slotFull) { try book(store, pas) }
+        #expect(try store.takenSeats(in: [pas.id]) == [pas.id: 2])
+    }
+
+    @Test func cancellingFreesTheSeatAndWipesWhatWasWritten() throws {
+        let store = try AnonymousStore.inMemory(storeKey: .random(random))
+        let frb = slot("frb-pas.pas.20261123T0900")   // capacity 1
+        let hash = Data(random.bytes(32))
+        _ = try book(store, frb, hash: hash, message: "privat")
+        #expect(throws: BookingStoreError.slotFull) { try book(store, frb) }
+        try store.cancel(tokenHash: hash)
+        #expect(try store.booking(tokenHash: hash).status == .cancelled)
+        #expect(try store.booking(tokenHash: hash).requests == BookingRequests())
+        #expect(throws: BookingStoreError.noLongerValid(.cancelled)) { try store.cancel(tokenHash: hash) }
+        #expect(throws: BookingStoreError.noLongerValid(.cancelled)) { try store.liveBooking(tokenHash: hash) }
+        _ = try book(store, frb)
+        let raw = try store.writer.read { db in try Row.fetchOne(db, sql: "SELECT * FROM booking WHERE tokenHash = ?", arguments: [hash])! }
+        #expect(raw["messageSealed"] as Data? == nil)
+        #expect(raw["seat"] as Int? == nil)
+    }
+
+    @Test func reschedulingKeepsTheOldSeatUntilANewOneIsWon() throws {
+        let store = try AnonymousStore.inMemory(storeKey: .random(random))
+        let from = slot("frb-pas.pas.20261123T0900"), full = slot("frb-pas.pas.20261123T1000"), free = slot("kk-pas.pas.20261124T0800")
+        let hash = Data(random.bytes(32))
+        _ = try book(store, from, hash: hash)
+        _ = try book(store, full)
+        #expect(throws: BookingStoreError.slotFull) { try store.reschedule(tokenHash: hash, to: full) }
+        #expect(try store.booking(tokenHash: hash).slotId == from.id)
+        let moved = try store.reschedule(tokenHash: hash, to: free)
+        #expect(moved.slotId == free.id)
+        #expect(try store.booking(tokenHash: hash).providerId == ProviderID("kk-pas"))
+        #expect(try store.takenSeats(in: [from.id, free.id]) == [free.id: 1])
+        #expect(throws: BookingStoreError.differentService) { try store.reschedule(tokenHash: hash, to: slot("uturn.uturn.20261124T0800")) }
+    }
+
+    @Test func concurrentBookersNeverOverfillASlot() async throws {
+        let store = try AnonymousStore.inMemory(storeKey: .random(random))
+        let pas = slot("kk-pas.pas.20261123T1000")   // capacity 2
+        let outcomes = await withTaskGroup(of: Bool.self) { group in
+            for _ in 0..<40 {
+                group.addTask { (try? book(store, pas)) != nil }
+            }
+            return await group.reduce(into: [Bool]()) { $0.append($1) }
+        }
+        #expect(outcomes.filter { $0 }.count == 2)
+        #expect(try store.takenSeats(in: [pas.id]) == [pas.id: 2])
+    }
+
+    @Test func sensitiveColumnsAreSealedAndBookingDayIsDayOnly() throws {
+        let store = try AnonymousStore.inMemory(storeKey: .random(random))
+        let hash = Data(random.bytes(32))
+        _ = try book(store, slot("kk-pas.pas.20261123T0900"), hash: hash, message: "MIN-HEMMELIGE-BESKED")
+        let row = try store.writer.read { db in try Row.fetchOne(db, sql: "SELECT * FROM booking")! }
+        let everything = row.columnNames.map { "\(row[$0] ?? "")" }.joined(separator: "|")
+        #expect(!everything.contains("MIN-HEMMELIGE-BESKED"))
+        #expect(!everything.contains("arabisk"))
+        #expect(!everything.contains("cocaine"))
+        #expect(row["bookedOn"] as String == "2026-11-23")
+        #expect(Set(row.columnNames).isDisjoint(with: ["createdAt", "ip", "name", "email", "phone", "cpr"]))
+    }
+
+    @Test func fileDatabasesUseWALForeignKeysAndSecureDelete() throws {
+        let directory = NSTemporaryDirectory() + "anongate-store-\(UUID().uuidString)"
+        let store = try AnonymousStore.open(path: directory + "/anonymous.sqlite", storeKey: .random(random))
+        let pragmas = try store.writer.read { db in
+            (try String.fetchOne(db, sql: "PRAGMA journal_mode"), try Int.fetchOne(db, sql: "PRAGMA foreign_keys"),
+             try Int.fetchOne(db, sql: "PRAGMA secure_delete"))
+        }
+        #expect(pragmas.0 == "wal")
+        #expect(pragmas.1 == 1)
+        #expect(pragmas.2 == 1)
+        let mode = (try FileManager.default.attributesOfItem(atPath: directory + "/anonymous.sqlite")[.posixPermissions] as! NSNumber).intValue
+        #expect(mode == 0o600)
+    }
+
+    @Test func aStoreOpenedWithAnotherKeyCannotReadTheSealedAnswers() throws {
+        let directory = NSTemporaryDirectory() + "anongate-store-\(UUID().uuidString)"
+        let path = directory + "/anonymous.sqlite"
+        let hash = Data(random.bytes(32))
+        do {
+            let store = try AnonymousStore.open(path: path, storeKey: .random(random))
+            _ = try book(store, slot("kk-pas.pas.20261123T0900"), hash: hash, message: "hemmelig")
+        }
+        let thief = try AnonymousStore.open(path: path, storeKey: .random(random))
+        let found = try thief.booking(tokenHash: hash)
+        #expect(found.requests.message == nil)
+        #expect(found.requests.interpreterLanguage == nil)
+        #expect(found.substances.isEmpty)
+    }
+}
+
+@Suite("Identified store")
+struct IdentifiedStoreTests {
+    let random = SeededRandom(seed: 9)
+
+    @Test func anEnrolmentCarriesOnlyWhatWasAgreedSealed() throws {
+        let store = try IdentifiedStore.inMemory(storeKey: .random(random))
+        let enrolment = Enrolment(
+            id: "e1", serviceId: .uturn, providerId: ProviderID("uturn"), startedOn: CalendarDay(iso: "2026-11-23")!,
+            carried: ["goal": "stoppe med hash"], parentalConsent: true, caseworkerApproval: true)
+        try store.insert(enrolment)
+        #expect(try store.enrolment(id: "e1") == enrolment)
+        let raw = try store.writer.read { db in try Row.fetchOne(db, sql: "SELECT * FROM enrolment")! }
+        #expect(!"\(raw)".contains("stoppe med hash"))
+        #expect(try store.enrolment(id: "nope") == nil)
+    }
+}
