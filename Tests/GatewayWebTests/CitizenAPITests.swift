@@ -284,3 +284,17 @@ struct CitizenAPITests {
         }
     }
 }
+
+@Suite("API reference")
+struct OpenAPIDocumentTests {
+    @Test func everyAPIRouteIsDocumented() throws {
+        let path = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+            .appendingPathComponent("docs/openapi.yaml").path
+        let document = try String(contentsOfFile: path, encoding: .utf8)
+        #expect(document.hasPrefix("openapi: 3.1.0"))
+        for route in ["/api/v1/services:", "/api/v1/services/{serviceId}/slots:", "/api/v1/bookings:",
+                      "/api/v1/bookings/current:", "/api/v1/bookings/current/reschedule:"] {
+            #expect(document.contains("  \(route)\n"), "\(route) is not in docs/openapi.yaml")
+        }
+    }
+}
