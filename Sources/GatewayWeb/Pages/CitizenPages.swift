@@ -129,7 +129,7 @@ struct CitizenPages: Sendable {
                     let end = desk.calculator.timeOfDay(item.slot.end)
                     return ["id": item.slot.id.description, "time": "\(item.slot.id.time)–\(end)",
                             "place": desk.configuration.provider(item.slot.providerId)?.place.name ?? item.slot.providerId.rawValue,
-                            "remaining": item.remaining]
+                            "remaining": Texts.placesFree(item.remaining, language)]
                 },
             ]
         }

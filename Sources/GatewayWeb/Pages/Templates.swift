@@ -112,7 +112,7 @@ enum Templates {
     <fieldset>
     <legend>{{label}}</legend>
     {{#slots}}
-    <div class="choice"><input type="radio" id="slot-{{id}}" name="slot" value="{{id}}" required><label for="slot-{{id}}">{{time}} · {{place}} <span class="hint">({{remaining}} {{t.free}})</span></label></div>
+    <div class="choice"><input type="radio" id="slot-{{id}}" name="slot" value="{{id}}" required><label for="slot-{{id}}">{{time}} · {{place}} <span class="hint">({{remaining}})</span></label></div>
     {{/slots}}
     </fieldset>
     {{/days}}
@@ -296,7 +296,7 @@ enum Templates {
     .error { border-left: 5px solid var(--error); padding: .5rem 1rem; margin: 0 0 1rem; background: #fff5f5; }
     .error h2 { margin: 0; font-size: 1.1rem; color: var(--error); }
     .reference { border: 3px solid var(--ink); padding: 1rem; margin: 1rem 0; }
-    .token { font-family: ui-monospace, "DejaVu Sans Mono", monospace; font-size: 1.6rem; font-weight: 700; letter-spacing: .08em; word-break: break-all; margin: .25rem 0; }
+    .token { font-family: ui-monospace, "DejaVu Sans Mono", monospace; font-size: clamp(1rem, 4.8vw, 1.6rem); font-weight: 700; letter-spacing: .05em; white-space: nowrap; margin: .25rem 0; }
     .spelled { font-size: .9rem; color: var(--muted); }
     dl.summary { display: grid; grid-template-columns: max-content 1fr; gap: .25rem 1rem; }
     dl.summary dt { font-weight: 600; }

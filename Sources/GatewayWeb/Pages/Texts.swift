@@ -45,7 +45,6 @@ enum Texts {
         "laterTimes": ("Se senere tider", "See later times"),
         "today": ("i dag", "today"),
         "tomorrow": ("i morgen", "tomorrow"),
-        "free": ("ledige", "free"),
         "detailsHeading": ("Hvis du har brug for det", "If you need it"),
         "detailsIntro": ("Alt her er frivilligt.", "Everything here is optional."),
         "interpreterLabel": ("Har du brug for tolk? Skriv sproget", "Do you need an interpreter? Name the language"),
@@ -123,6 +122,14 @@ enum Texts {
         ("juni", "June"), ("juli", "July"), ("august", "August"), ("september", "September"), ("oktober", "October"),
         ("november", "November"), ("december", "December"),
     ]
+
+    /// "1 ledig plads" / "2 ledige pladser".
+    static func placesFree(_ count: Int, _ language: Language) -> String {
+        switch language {
+        case .da: return count == 1 ? "1 ledig plads" : "\(count) ledige pladser"
+        case .en: return count == 1 ? "1 place free" : "\(count) places free"
+        }
+    }
 
     /// "mandag 23. november" / "Monday 23 November".
     static func day(_ day: CalendarDay, _ language: Language) -> String {

@@ -1,0 +1,72 @@
+#!/usr/bin/env python3
+"""Walk the citizen booking flow in headless Chromium with JavaScript OFF.
+
+Usage: scripts/browser-check.py [BASE_URL] [OUT_DIR]
+Needs: apt-get install -y chromium chromium-driver; pip install selenium==4.51.0
+Prints each step and saves a screenshot per page; exits non-zero if a step fails.
+"""
+import shutil
+import sys
+
+from selenium import webdriver
+from selenium.webdriver.chrome.service import Service
+from selenium.webdriver.common.by import By
+from selenium.webdriver.support import expected_conditions
+from selenium.webdriver.support.ui import WebDriverWait
+
+base = sys.argv[1] if len(sys.argv) > 1 else "http://127.0.0.1:8080"
+out = sys.argv[2] if len(sys.argv) > 2 else "bench-out"
+
+options = webdriver.ChromeOptions()
+options.binary_location = shutil.which("chromium")
+for flag in ("--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--window-size=420,1400"):
+    options.add_argument(flag)
+options.add_experimental_option("prefs", {"profile.managed_default_content_settings.javascript": 2})
+driver = webdriver.Chrome(service=Service(shutil.which("chromedriver")), options=options)
+
+step = 0
+def shot(name):
+    global step
+    step += 1
+    path = f"{out}/{step:02d}-{name}.png"
+    driver.save_screenshot(path)
+    print(f"{step:02d} {name}: title={driver.title!r} url={driver.current_url} screenshot={path}")
+
+def click(css, element=None):
+    old = driver.find_element(By.TAG_NAME, "html")
+    (element or driver.find_element(By.CSS_SELECTOR, css)).click()
+    if element is not None or css.endswith("button[type=submit]") or css.startswith("button") or "form button" in css:
+        WebDriverWait(driver, 10).until(expected_conditions.staleness_of(old))
+
+try:
+    driver.get(base + "/")
+    assert driver.title == "Tidsbestilling", driver.title
+    shot("start")
+    click("#service-pas"); click("main button[type=submit]")
+    shot("questions")
+    click("#age-25-plus"); click("#substance-cannabis"); click("#support-no"); click("main button[type=submit]")
+    shot("times")
+    driver.find_elements(By.CSS_SELECTOR, "input[name=slot]")[0].click(); click("main form:not(.inline) button[type=submit]")
+    shot("details")
+    driver.find_element(By.ID, "interpreterLanguage").send_keys("arabisk")
+    driver.find_element(By.ID, "message").send_keys("Jeg kommer med en ven.")
+    click("#companion"); click("main button[type=submit]")
+    shot("confirm")
+    click("main button[type=submit]")
+    token = driver.find_element(By.CSS_SELECTOR, ".token").text
+    assert len(token) == 24, token
+    assert token not in driver.current_url
+    shot("receipt")
+    click("#saved"); click(None, driver.find_elements(By.CSS_SELECTOR, "main form button")[-1])
+    shot("done")
+    driver.get(base + "/booking?lang=en")
+    driver.find_element(By.ID, "token").send_keys(token.lower().replace("-", " "))
+    click("main button[type=submit]")
+    assert "Your booking" in driver.page_source
+    shot("found")
+    click("#confirmCancel"); click("button.danger")
+    assert "cancelled" in driver.page_source
+    shot("cancelled")
+    print("browser check: OK (JavaScript off, no cookies:", driver.get_cookies() == [], ")")
+finally:
+    driver.quit()
