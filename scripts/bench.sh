@@ -1,0 +1,53 @@
+#!/usr/bin/env bash
+# Throughput of the gateway on loopback, measured with wrk. Prints figures; asserts nothing.
+#
+#   scripts/bench.sh [--debug] [seconds]
+#
+# Builds anongate (release unless --debug), starts it on 127.0.0.1:8181 with a throw-away data
+# and keys folder and a copy of Config/gateway.yaml whose rate limit is lifted, then runs wrk
+# against the slot listing, the service list and booking creation. Needs `wrk` (apt-get install wrk).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+mode=release
+if [ "${1:-}" = "--debug" ]; then mode=debug; shift; fi
+seconds="${1:-10}"
+command -v wrk >/dev/null || { echo "bench: install wrk first (apt-get install -y wrk)"; exit 1; }
+
+swift build -c "$mode" --product anongate >/dev/null
+binary=".build/$mode/anongate"
+work=$(mktemp -d)
+trap 'kill "$server" 2>/dev/null || true; rm -rf "$work"' EXIT
+sed -e 's/bookingsPerClientPerHour: .*/bookingsPerClientPerHour: 10000000/' \
+    -e 's/bookingsPerClientPerDay: .*/bookingsPerClientPerDay: 10000000/' Config/gateway.yaml > "$work/gateway.yaml"
+LOG_LEVEL=warning "$binary" serve --port 8181 --config "$work/gateway.yaml" --data "$work/data" --keys "$work/keys" 2>"$work/serve.log" &
+server=$!
+for _ in $(seq 1 50); do curl -sf http://127.0.0.1:8181/healthz >/dev/null && break; sleep 0.2; done
+
+cat > "$work/book.lua" <<'LUA'
+-- Each request books a different Monday–Friday PAS slot in the next weeks; once full, 409s follow.
+local days = {"20261123","20261124","20261125","20261126","20261127","20261130","20261201","20261202","20261203","20261204"}
+local hours = {"0800","0900","1000","1100"}
+local providers = {"kk-pas","frb-pas"}
+local n = 0
+request = function()
+  n = n + 1
+  local slot = providers[n % 2 + 1] .. ".pas." .. days[(n // 8) % #days + 1] .. "T" .. hours[(n // 2) % 4 + 1]
+  local body = '{"serviceId":"pas","slotId":"' .. slot .. '","ageBand":"25-plus","substances":["cannabis"],"receivesOtherSocialSupport":false,"message":"benchmark"}'
+  return wrk.format("POST", "/api/v1/bookings", {["Content-Type"] = "application/json"}, body)
+end
+local statuses = {}
+response = function(status) statuses[status] = (statuses[status] or 0) + 1 end
+done = function(summary, latency, requests)
+  io.write(string.format("  latency p50 %.2f ms, p99 %.2f ms\n", latency:percentile(50) / 1000, latency:percentile(99) / 1000))
+end
+LUA
+
+echo "anongate $mode build, $(nproc) cores, ${seconds}s per run, 2 threads, 16 connections"
+for target in "/api/v1/services" "/api/v1/services/pas/slots?days=14" "/"; do
+  echo "GET $target"
+  wrk -t2 -c16 -d"${seconds}s" --latency "http://127.0.0.1:8181$target" | grep -E "Requests/sec|50%|99%|Non-2xx"
+done
+echo "POST /api/v1/bookings (booking until slots are full, then 409)"
+wrk -t2 -c16 -d"${seconds}s" -s "$work/book.lua" http://127.0.0.1:8181 | grep -E "Requests/sec|Non-2xx|latency"
+echo "bookings stored: $(sqlite3 "$work/data/anonymous.sqlite" 'SELECT count(*) FROM booking' 2>/dev/null || echo '?')"
