@@ -24,20 +24,17 @@ LOG_LEVEL=warning "$binary" serve --port 8181 --config "$work/gateway.yaml" --da
 server=$!
 for _ in $(seq 1 50); do curl -sf http://127.0.0.1:8181/healthz >/dev/null && break; sleep 0.2; done
 
-cat > "$work/book.lua" <<'LUA'
--- Each request books a different Monday–Friday PAS slot in the next weeks; once full, 409s follow.
-local days = {"20261123","20261124","20261125","20261126","20261127","20261130","20261201","20261202","20261203","20261204"}
-local hours = {"0800","0900","1000","1100"}
-local providers = {"kk-pas","frb-pas"}
+# Real slot ids from the running gateway, so the booking run works on any date.
+slots=$(curl -sf "http://127.0.0.1:8181/api/v1/services/pas/slots?days=14" | python3 -c 'import json,sys; print(",".join(chr(34)+s["id"]+chr(34) for s in json.load(sys.stdin)["slots"]))')
+cat > "$work/book.lua" <<LUA
+-- Each request books the next PAS slot in turn; once every place is taken, 409s follow.
+local slots = {${slots}}
 local n = 0
 request = function()
   n = n + 1
-  local slot = providers[n % 2 + 1] .. ".pas." .. days[(n // 8) % #days + 1] .. "T" .. hours[(n // 2) % 4 + 1]
-  local body = '{"serviceId":"pas","slotId":"' .. slot .. '","ageBand":"25-plus","substances":["cannabis"],"receivesOtherSocialSupport":false,"message":"benchmark"}'
+  local body = '{"serviceId":"pas","slotId":"' .. slots[n % #slots + 1] .. '","ageBand":"25-plus","substances":["cannabis"],"receivesOtherSocialSupport":false,"message":"benchmark"}'
   return wrk.format("POST", "/api/v1/bookings", {["Content-Type"] = "application/json"}, body)
 end
-local statuses = {}
-response = function(status) statuses[status] = (statuses[status] or 0) + 1 end
 done = function(summary, latency, requests)
   io.write(string.format("  latency p50 %.2f ms, p99 %.2f ms\n", latency:percentile(50) / 1000, latency:percentile(99) / 1000))
 end

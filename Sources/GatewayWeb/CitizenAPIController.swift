@@ -164,6 +164,10 @@ enum JSONBody {
             throw GatewayProblem.invalidField(field, da: "Feltet \(field) har forkert type.", en: "The field \(field) must be \(kind).")
         } catch DecodingError.valueNotFound(_, let context) {
             let field = context.codingPath.map(\.stringValue).joined(separator: ".")
+            guard !field.isEmpty else {
+                throw GatewayProblem(.badRequest, "malformed-json", title: "Malformed JSON",
+                                     da: "Forespørgslen skal være et JSON-objekt.", en: "The request body must be a JSON object.")
+            }
             throw GatewayProblem.invalidField(field, da: "Feltet \(field) har forkert type.", en: "The field \(field) has a value of the wrong type.")
         } catch {
             throw GatewayProblem.malformedJSON

@@ -8,6 +8,14 @@ import Testing
 
 @Suite("Citizen JSON API")
 struct CitizenAPITests {
+    @Test func healthCheckAnswersOK() async throws {
+        try await TestGateway().test { client in
+            let response = try await client.execute(uri: "/healthz", method: .get)
+            #expect(response.status == .ok)
+            #expect(response.text == "ok\n")
+        }
+    }
+
     @Test func listsTheFourServices() async throws {
         try await TestGateway().test { client in
             let response = try await client.json(.get, "/api/v1/services")
@@ -217,6 +225,12 @@ struct CitizenAPITests {
 
             let empty = try await client.execute(uri: "/api/v1/bookings", method: .post)
             #expect(empty.status == .badRequest)
+
+            for body in ["null", "[1,2]", "\"text\""] {
+                let notAnObject = try await client.execute(uri: "/api/v1/bookings", method: .post, body: ByteBuffer(string: body))
+                #expect(notAnObject.status == .badRequest)
+                #expect(notAnObject.problemDetail == "The request body must be a JSON object.", "\(body)")
+            }
 
             let huge = ByteBuffer(string: "{\"message\":\"" + String(repeating: "x", count: 70_000) + "\"}")
             let tooLarge = try await client.execute(uri: "/api/v1/bookings", method: .post, headers: [.contentType: "application/json"], body: huge)
