@@ -25,7 +25,11 @@ let package = Package(
         ),
         .target(
             name: "GatewayCrypto",
-            dependencies: ["GatewayCore", .product(name: "Crypto", package: "swift-crypto")]
+            dependencies: [
+                "GatewayCore",
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "CryptoExtras", package: "swift-crypto"),
+            ]
         ),
         .target(
             name: "GatewayStore",

@@ -16,13 +16,15 @@ public enum BookingStoreError: Error, Equatable, Sendable {
 /// (GRDB's AppDatabase pattern). Nothing in it names a person; free text is sealed.
 public final class AnonymousStore: Sendable {
     public let writer: any DatabaseWriter
-    private let sealer: FieldSealer
+    let sealer: FieldSealer
+    let caseKeys: CaseKeyWrapper
 
     public static let fieldDomain = "anongate/v1/anonymous-store/fields"
 
     public init(writer: any DatabaseWriter, storeKey: KeyMaterial) throws {
         self.writer = writer
         self.sealer = FieldSealer(storeKey: storeKey, domain: Self.fieldDomain)
+        self.caseKeys = CaseKeyWrapper(storeKey: storeKey)
         try Self.migrator.migrate(writer)
     }
 
@@ -37,6 +39,8 @@ public final class AnonymousStore: Sendable {
     /// Shipped migrations are never edited; add new ones at the end.
     static var migrator: DatabaseMigrator {
         var migrator = DatabaseMigrator()
+        // WITHOUT ROWID: rows are kept in order of their random id, so the file does not
+        // record the order in which bookings were made.
         migrator.registerMigration("v1-bookings") { db in
             try db.execute(sql: """
                 CREATE TABLE booking (
@@ -57,12 +61,14 @@ public final class AnonymousStore: Sendable {
                     bookedOn TEXT NOT NULL CHECK (length(bookedOn) = 10),
                     -- One seat can be held by one live booking only: this, not a prior check, stops double booking.
                     UNIQUE (slotId, seat),
-                    CHECK ((status = 'booked') = (seat IS NOT NULL))
-                );
+                    -- A checked-in booking keeps its seat until the slot is over; only cancelling frees it.
+                    CHECK ((status = 'cancelled') = (seat IS NULL))
+                ) WITHOUT ROWID;
                 CREATE INDEX booking_slot ON booking (slotId);
                 CREATE INDEX booking_provider_start ON booking (providerId, startsAt);
                 """)
         }
+        registerCaseMigrations(&migrator)
         return migrator
     }
 
@@ -192,7 +198,7 @@ public final class AnonymousStore: Sendable {
                 let placeholders = databaseQuestionMarks(count: chunk.count)
                 let rows = try Row.fetchAll(db, sql: """
                     SELECT slotId, count(*) AS taken FROM booking
-                    WHERE status = 'booked' AND slotId IN (\(placeholders)) GROUP BY slotId
+                    WHERE status != 'cancelled' AND slotId IN (\(placeholders)) GROUP BY slotId
                     """, arguments: StatementArguments(chunk))
                 for row in rows {
                     if let id = SlotID(row["slotId"] as String) { counts[id] = row["taken"] }
@@ -202,7 +208,7 @@ public final class AnonymousStore: Sendable {
         }
     }
 
-    private func decode(_ row: Row) -> Booking? {
+    func decode(_ row: Row) -> Booking? {
         let id: String = row["id"]
         guard let slotId = SlotID(row["slotId"] as String),
               let start = StoredTime.date(row["startsAt"]), let end = StoredTime.date(row["endsAt"]),

@@ -28,7 +28,7 @@ public struct Enrolment: Sendable, Hashable {
 /// migrations; nothing in it refers to `anonymous.sqlite`.
 public final class IdentifiedStore: Sendable {
     public let writer: any DatabaseWriter
-    private let sealer: FieldSealer
+    let sealer: FieldSealer
 
     public static let fieldDomain = "anongate/v1/identified-store/fields"
 
@@ -58,9 +58,10 @@ public final class IdentifiedStore: Sendable {
                     carriedSealed BLOB NOT NULL,
                     parentalConsent INTEGER NOT NULL,
                     caseworkerApproval INTEGER NOT NULL
-                )
+                ) WITHOUT ROWID
                 """)
         }
+        registerStaffMigrations(&migrator)
         return migrator
     }
 
@@ -76,6 +77,11 @@ public final class IdentifiedStore: Sendable {
                     sealed, enrolment.parentalConsent, enrolment.caseworkerApproval,
                 ])
         }
+    }
+
+    /// Undoes an enrolment whose handover could not be completed.
+    public func delete(enrolmentId: String) throws {
+        try writer.write { db in try db.execute(sql: "DELETE FROM enrolment WHERE id = ?", arguments: [enrolmentId]) }
     }
 
     public func enrolment(id: String) throws -> Enrolment? {

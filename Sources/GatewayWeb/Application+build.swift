@@ -13,15 +13,20 @@ public struct GatewayDependencies: Sendable {
     public var anonymousStore: AnonymousStore
     public var identifiedStore: IdentifiedStore
     public var tokenHasher: TokenHasher
+    /// Names staff in the anonymous store's access log without naming the account.
+    public var staffPseudonymizer: StaffPseudonymizer
+    public var passwordHasher: PasswordHasher
     public var logger: Logger
 
     public init(
         configuration: GatewayConfiguration, clock: any GatewayClock, random: any RandomSource,
-        anonymousStore: AnonymousStore, identifiedStore: IdentifiedStore, tokenHasher: TokenHasher, logger: Logger
+        anonymousStore: AnonymousStore, identifiedStore: IdentifiedStore, tokenHasher: TokenHasher,
+        staffPseudonymizer: StaffPseudonymizer, passwordHasher: PasswordHasher = PasswordHasher(), logger: Logger
     ) {
         self.configuration = configuration; self.clock = clock; self.random = random
         self.anonymousStore = anonymousStore; self.identifiedStore = identifiedStore
-        self.tokenHasher = tokenHasher; self.logger = logger
+        self.tokenHasher = tokenHasher; self.staffPseudonymizer = staffPseudonymizer
+        self.passwordHasher = passwordHasher; self.logger = logger
     }
 }
 
@@ -57,6 +62,13 @@ public func buildRouter(_ dependencies: GatewayDependencies) -> Router<GatewayRe
     CitizenPages(desk: desk, rateLimiter: limiter, clientAddress: clientAddress, renderer: renderer).addRoutes(to: router)
     CitizenAPIController(desk: desk, rateLimiter: limiter, clientAddress: clientAddress)
         .addRoutes(to: router.group("api/v1"))
+
+    let authenticator = StaffAuthenticator(
+        store: dependencies.identifiedStore, passwords: dependencies.passwordHasher, clock: dependencies.clock,
+        random: dependencies.random, pseudonymizer: dependencies.staffPseudonymizer)
+    let cases = CaseDesk(booking: desk, store: dependencies.anonymousStore, identified: dependencies.identifiedStore)
+    StaffAPIController(cases: cases, authenticator: authenticator, identified: dependencies.identifiedStore)
+        .addRoutes(to: router.group("api/v1/staff"))
     return router
 }
 

@@ -179,7 +179,7 @@ public struct BookingDesk: Sendable {
         let substances = service.id == .pas ? answers.substances : []
         for _ in 0..<3 {
             let token = OneTimeToken(generatingWith: random)
-            let id = random.bytes(16).map { String($0, radix: 16).leftPadded(2) }.joined()
+            let id = newId()
             do {
                 let booking = try store.book(
                     id: id, tokenHash: tokenHasher.hash(token.canonical), slot: slot, ageBand: answers.ageBand,
@@ -195,6 +195,9 @@ public struct BookingDesk: Sendable {
         }
         throw .internalFailure
     }
+
+    /// 128 random bits as hex: row ids that say nothing.
+    func newId() -> String { random.bytes(16).map { String($0, radix: 16).leftPadded(2) }.joined() }
 
     public func parseToken(_ text: String?) throws(GatewayProblem) -> OneTimeToken {
         guard let text, !text.isEmpty else { throw .tokenMissing }

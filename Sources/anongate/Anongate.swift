@@ -86,7 +86,7 @@ struct Serve: AsyncParsableCommand {
         let dependencies = GatewayDependencies(
             configuration: configuration, clock: SystemClock(), random: SystemRandomSource(),
             anonymousStore: anonymousStore, identifiedStore: identifiedStore, tokenHasher: TokenHasher(pepper: pepper),
-            logger: logger)
+            staffPseudonymizer: StaffPseudonymizer(storeKey: anonymousKey), logger: logger)
         logger.info("anongate starting", metadata: ["config": "\(config)", "data": "\(data)"])
         let app = buildApplication(dependencies, host: host, port: port)
         try await app.runService()

@@ -39,7 +39,9 @@ struct TestGateway {
         }
         dependencies = GatewayDependencies(
             configuration: configuration, clock: clock, random: random, anonymousStore: anonymous, identifiedStore: identified,
-            tokenHasher: TokenHasher(pepper: pepper), logger: logs.logger(label: "anongate"))
+            tokenHasher: TokenHasher(pepper: pepper), staffPseudonymizer: StaffPseudonymizer(storeKey: anonymousKey),
+            // Cheap scrypt parameters keep the tests fast; production uses the defaults.
+            passwordHasher: PasswordHasher(logRounds: 10, blockSize: 8, parallelism: 1), logger: logs.logger(label: "anongate"))
     }
 
     var app: some ApplicationProtocol { buildApplication(dependencies, host: "127.0.0.1", port: 0) }

@@ -1,0 +1,57 @@
+import Foundation
+
+/// An anonymous case: what the provider knows about a course, and nothing about who it is.
+public struct AnonymousCase: Sendable, Hashable {
+    public var code: CaseCode
+    public var serviceId: ServiceID
+    public var providerId: ProviderID
+    public var ageBand: AgeBand
+    public var openedOn: CalendarDay
+    public var status: CaseStatus
+    public var dischargeReason: DischargeReason?
+    public var sessionsUsed: Int
+    public var decision: DecisionOutcome?
+    public var decisionReason: String?
+    public var referralProviderId: ProviderID?
+    public var notesShared: Bool
+    public var notesDestroyed: Bool
+    public var hasLiveToken: Bool
+
+    public init(
+        code: CaseCode, serviceId: ServiceID, providerId: ProviderID, ageBand: AgeBand, openedOn: CalendarDay,
+        status: CaseStatus, dischargeReason: DischargeReason?, sessionsUsed: Int, decision: DecisionOutcome?,
+        decisionReason: String?, referralProviderId: ProviderID?, notesShared: Bool, notesDestroyed: Bool, hasLiveToken: Bool
+    ) {
+        self.code = code; self.serviceId = serviceId; self.providerId = providerId; self.ageBand = ageBand
+        self.openedOn = openedOn; self.status = status; self.dischargeReason = dischargeReason
+        self.sessionsUsed = sessionsUsed; self.decision = decision; self.decisionReason = decisionReason
+        self.referralProviderId = referralProviderId; self.notesShared = notesShared
+        self.notesDestroyed = notesDestroyed; self.hasLiveToken = hasLiveToken
+    }
+
+    /// Staff of the case's provider, or of the provider it was referred to, may see it.
+    public func isVisible(to provider: ProviderID) -> Bool { providerId == provider || referralProviderId == provider }
+}
+
+/// A case note, decrypted for an authorised reader.
+public struct CaseNote: Sendable, Hashable {
+    public var id: String
+    public var writtenOn: CalendarDay
+    public var providerId: ProviderID
+    public var text: String
+    public init(id: String, writtenOn: CalendarDay, providerId: ProviderID, text: String) {
+        self.id = id; self.writtenOn = writtenOn; self.providerId = providerId; self.text = text
+    }
+}
+
+/// One line of the access log: which staff pseudonym did what to which case, when.
+public struct AccessLogEntry: Sendable, Hashable {
+    public var at: Date
+    public var staffPseudonym: String
+    public var providerId: ProviderID
+    public var action: String
+    public var caseCode: String
+    public init(at: Date, staffPseudonym: String, providerId: ProviderID, action: String, caseCode: String) {
+        self.at = at; self.staffPseudonym = staffPseudonym; self.providerId = providerId; self.action = action; self.caseCode = caseCode
+    }
+}
