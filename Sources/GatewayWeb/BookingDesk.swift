@@ -217,7 +217,25 @@ public struct BookingDesk: Sendable {
         do { try store.cancel(tokenHash: tokenHasher.hash(token.canonical)) } catch { throw Self.problem(error) }
     }
 
+    /// The case a follow-up token opens the next booking for, if the token is one.
+    public func followUpCase(_ token: OneTimeToken) -> AnonymousCase? {
+        try? store.followUpCase(tokenHash: tokenHasher.hash(token.canonical))
+    }
+
+    /// Chooses the time for a follow-up token: the same token then holds the booking.
+    public func redeemFollowUp(_ token: OneTimeToken, for followUp: AnonymousCase, slot rawSlot: String?) throws(GatewayProblem) -> Booking {
+        guard let service = configuration.service(followUp.serviceId) else { throw .unknownService }
+        let slot = try bookableSlot(rawSlot, for: service)
+        do {
+            return try store.redeemFollowUp(tokenHash: tokenHasher.hash(token.canonical), slot: slot, bookingId: newId(),
+                                            limit: service.sessionLimit, today: today)
+        } catch {
+            throw CaseDesk.problem(error, tokenContext: true)
+        }
+    }
+
     public func reschedule(_ token: OneTimeToken, to rawSlot: String?) throws(GatewayProblem) -> Booking {
+        if let followUp = followUpCase(token) { return try redeemFollowUp(token, for: followUp, slot: rawSlot) }
         let current = try liveBooking(token)
         guard let service = configuration.service(current.serviceId) else { throw .unknownService }
         let slot = try bookableSlot(rawSlot, for: service)

@@ -88,7 +88,14 @@ struct CitizenAPIController {
     }
 
     @Sendable func currentBooking(_ request: Request, context: GatewayRequestContext) async throws -> Response {
-        let booking = try desk.liveBooking(try bearerToken(request))
+        let token = try bearerToken(request)
+        if let followUp = desk.followUpCase(token) {
+            // A follow-up token has no time yet: the citizen chooses one with reschedule.
+            return ProblemJSON.jsonResponse(status: .ok, object: ["followUp": [
+                "serviceId": followUp.serviceId.rawValue, "providerId": followUp.providerId.rawValue,
+            ]])
+        }
+        let booking = try desk.liveBooking(token)
         return ProblemJSON.jsonResponse(status: .ok, object: ["booking": JSONShapes.booking(booking, desk: desk)])
     }
 

@@ -324,9 +324,13 @@ struct CitizenPages: Sendable {
         let language = PageRenderer.language(form: form)
         do {
             let token = try desk.parseToken(form["token"])
+            if let followUp = desk.followUpCase(token), let service = desk.configuration.service(followUp.serviceId) {
+                // A follow-up token from the counsellor: choose the next time.
+                return try renderTimes(form, service, language, error: nil, status: .ok, moving: token.formatted)
+            }
             return renderBooking(token, try desk.liveBooking(token), language, error: nil, status: .ok)
-        } catch {
-            return renderManage(language, error)
+        } catch let problem as GatewayProblem {
+            return renderManage(language, problem)
         }
     }
 
@@ -360,8 +364,7 @@ struct CitizenPages: Sendable {
         let language = PageRenderer.language(form: form)
         do {
             let token = try desk.parseToken(form["token"])
-            let booking = try desk.liveBooking(token)
-            let service = try desk.service(booking.serviceId.rawValue)
+            let service = try desk.service(try serviceOfToken(token).rawValue)
             return try renderTimes(form, service, language, error: nil, status: .ok, moving: token.formatted)
         } catch let problem as GatewayProblem {
             return renderManage(language, problem)
@@ -374,7 +377,7 @@ struct CitizenPages: Sendable {
         let token: OneTimeToken, service: ServiceDefinition
         do {
             token = try desk.parseToken(form["token"])
-            service = try desk.service(try desk.liveBooking(token).serviceId.rawValue)
+            service = try desk.service(try serviceOfToken(token).rawValue)
         } catch {
             return renderManage(language, error)
         }
@@ -389,6 +392,12 @@ struct CitizenPages: Sendable {
     }
 
     // MARK: Helpers
+
+    /// The service a live booking token or a follow-up token is for.
+    func serviceOfToken(_ token: OneTimeToken) throws(GatewayProblem) -> ServiceID {
+        if let followUp = desk.followUpCase(token) { return followUp.serviceId }
+        return try desk.liveBooking(token).serviceId
+    }
 
     func application(_ form: FormBody) -> BookingApplication {
         BookingApplication(

@@ -1,0 +1,122 @@
+import ArgumentParser
+import Foundation
+import GatewayConfig
+import GatewayCore
+import GatewayCrypto
+import GatewayStore
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// Staff accounts live in the identified store; these commands load only its key.
+struct Staff: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Manage staff accounts (identified store).", subcommands: [Add.self, List.self, Disable.self, Enable.self, TOTPSetup.self])
+
+    struct Location: ParsableArguments {
+        @Option(help: "The gateway's configuration file.") var config = "Config/gateway.yaml"
+        @Option(help: "Folder for the databases.") var data = "./data"
+        @Option(help: "Folder holding the key files.") var keys = "./Keys"
+
+        func openStore() throws -> (GatewayConfiguration, IdentifiedStore) {
+            let configuration: GatewayConfiguration
+            do { configuration = try ConfigurationLoader.load(file: config) } catch { throw fail(error.description, Exit.configuration) }
+            let key: KeyMaterial
+            do { key = try KeyDirectory(path: keys).load(.identifiedStore) } catch { throw fail(error.description, Exit.keys) }
+            do {
+                return (configuration, try IdentifiedStore.open(path: (data as NSString).appendingPathComponent("identified.sqlite"), storeKey: key))
+            } catch {
+                throw fail("cannot open the identified store in \(data): \(error)", Exit.storage)
+            }
+        }
+    }
+
+    struct Add: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Add a staff account. The password is read from standard input.")
+        @Option(help: "a–z, 0–9, '.', '-', '_'; 3–40 characters.") var username: String
+        @Option(help: "The provider the account belongs to, e.g. uturn.") var provider: String
+        @Option(help: "counsellor, phone, provider-admin, manager or auditor.") var role: String
+        @OptionGroup var location: Location
+
+        func run() async throws {
+            guard StaffMember.isValidUsername(username) else {
+                throw fail("--username: use 3–40 of a–z, 0–9, '.', '-', '_'", ExitCode.validationFailure)
+            }
+            guard let staffRole = StaffRole(rawValue: role) else {
+                throw fail("--role: one of \(StaffRole.allCases.map(\.rawValue).joined(separator: ", "))", ExitCode.validationFailure)
+            }
+            let (configuration, store) = try location.openStore()
+            guard configuration.provider(ProviderID(provider)) != nil else {
+                throw fail("--provider: unknown provider \(provider) (known: \(configuration.providers.map(\.id.rawValue).joined(separator: ", ")))", ExitCode.validationFailure)
+            }
+            let password = readPassword()
+            guard password.count >= 12 else { throw fail("the password must have at least 12 characters", ExitCode.validationFailure) }
+            let random = SystemRandomSource()
+            let hash = try PasswordHasher().hash(password, random: random)
+            let today = SlotCalculator(configuration: configuration).day(of: Date())
+            do {
+                try store.addStaff(id: random.bytes(16).map { String(format: "%02x", $0) }.joined(), username: username,
+                                   providerId: ProviderID(provider), role: staffRole, passwordHash: hash, createdOn: today)
+            } catch {
+                throw fail("the username \(username) is taken", ExitCode.failure)
+            }
+            print("added \(username) (\(staffRole.rawValue) at \(provider))")
+        }
+
+        func readPassword() -> String {
+            if isatty(STDIN_FILENO) == 1, let typed = getpass("Password for \(username): ") { return String(cString: typed) }
+            return readLine(strippingNewline: true) ?? ""
+        }
+    }
+
+    struct List: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "List staff accounts.")
+        @OptionGroup var location: Location
+
+        func run() async throws {
+            let (_, store) = try location.openStore()
+            print("username\tprovider\trole\tstate\tsecond factor")
+            for member in try store.staffMembers() {
+                print("\(member.username)\t\(member.providerId)\t\(member.role.rawValue)\t\(member.disabled ? "disabled" : "active")\t\(member.totpEnabled ? "totp" : "-")")
+            }
+        }
+    }
+
+    struct Disable: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Disable an account; its sessions stop working at once.")
+        @Argument var username: String
+        @OptionGroup var location: Location
+
+        func run() async throws {
+            let (_, store) = try location.openStore()
+            do { try store.setDisabled(username: username, true) } catch { throw fail("no such account: \(username)", ExitCode.failure) }
+            print("disabled \(username)")
+        }
+    }
+
+    struct Enable: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Enable a disabled account.")
+        @Argument var username: String
+        @OptionGroup var location: Location
+
+        func run() async throws {
+            let (_, store) = try location.openStore()
+            do { try store.setDisabled(username: username, false) } catch { throw fail("no such account: \(username)", ExitCode.failure) }
+            print("enabled \(username)")
+        }
+    }
+
+    struct TOTPSetup: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(commandName: "totp", abstract: "Turn on a TOTP second factor (RFC 6238) and print its otpauth URI.")
+        @Argument var username: String
+        @OptionGroup var location: Location
+
+        func run() async throws {
+            let (_, store) = try location.openStore()
+            let secret = SystemRandomSource().bytes(20)
+            do { try store.setTOTPSecret(username: username, secret) } catch { throw fail("no such account: \(username)", ExitCode.failure) }
+            print("otpauth://totp/anongate:\(username)?secret=\(TOTP.base32(secret))&issuer=anongate&algorithm=SHA1&digits=6&period=30")
+            print("Add it to the authenticator app now; it is not shown again.")
+        }
+    }
+}

@@ -1,0 +1,63 @@
+import Foundation
+import GatewayCore
+import GatewayCrypto
+import GatewayStore
+import GatewayTestSupport
+import HTTPTypes
+import Hummingbird
+import HummingbirdTesting
+import NIOCore
+
+extension TestGateway {
+    static let password = "correct horse battery staple"
+    static let mondayMorning = TestFixtures.instant(2026, 11, 23, 8, 5)
+
+    /// Adds a staff account straight into the identified store.
+    func addStaff(_ username: String, provider: String, role: StaffRole) throws {
+        let hash = try dependencies.passwordHasher.hash(Self.password, random: random)
+        try dependencies.identifiedStore.addStaff(
+            id: "staff-\(username)", username: username, providerId: ProviderID(provider), role: role, passwordHash: hash,
+            createdOn: CalendarDay(iso: "2026-11-01")!)
+    }
+
+    /// A gateway with one account per role and provider the tests use.
+    static func withStaff(dataDirectory: String? = nil) throws -> TestGateway {
+        let gateway = try TestGateway(dataDirectory: dataDirectory)
+        try gateway.addStaff("anna", provider: "uturn", role: .counsellor)
+        try gateway.addStaff("bent", provider: "frb-pas", role: .counsellor)
+        try gateway.addStaff("carl", provider: "kk-pas", role: .counsellor)
+        try gateway.addStaff("dora", provider: "kk-pas", role: .phone)
+        try gateway.addStaff("eva", provider: "kk-pas", role: .providerAdmin)
+        try gateway.addStaff("finn", provider: "kk-pas", role: .auditor)
+        try gateway.addStaff("gry", provider: "kk-pas", role: .manager)
+        try gateway.addStaff("hans", provider: "rbk", role: .counsellor)
+        try gateway.addStaff("ida", provider: "uturn", role: .providerAdmin)
+        return gateway
+    }
+}
+
+extension TestClientProtocol {
+    func signIn(_ username: String, password: String = TestGateway.password) async throws -> HTTPFields {
+        let response = try await json(.post, "/api/v1/staff/sessions", ["username": username, "password": password])
+        guard let token = response.object?["sessionToken"] as? String else {
+            throw TestFailure("sign-in as \(username) failed: \(response.status) \(response.text)")
+        }
+        return [.authorization: "Bearer \(token)"]
+    }
+
+    /// Books through the citizen API and returns the token.
+    func book(_ body: [String: Any]) async throws -> String {
+        let response = try await json(.post, "/api/v1/bookings", body)
+        guard let token = response.object?["token"] as? String else { throw TestFailure("booking failed: \(response.status) \(response.text)") }
+        return token
+    }
+
+    func bookUturn(slot: String = "uturn.uturn.20261123T0845", ageBand: String = "14-17") async throws -> String {
+        try await book(["serviceId": "uturn", "slotId": slot, "ageBand": ageBand])
+    }
+}
+
+struct TestFailure: Error, CustomStringConvertible {
+    let description: String
+    init(_ description: String) { self.description = description }
+}
