@@ -177,6 +177,17 @@ public struct CaseDesk: Sendable {
                                  en: "For young people under 18, enrolment requires consent from the holder of parental authority and approval by the municipal caseworker (Barnets Lov §32).",
                                  field: "parentalConsent")
         }
+        // The crossing must not carry a way back: refuse the case code in any carried value.
+        let plainCode = code.value.replacingOccurrences(of: "-", with: "")
+        for (key, value) in carry {
+            let normalized = value.uppercased().filter { $0.isLetter || $0.isNumber }
+            if normalized.contains(plainCode) || value.uppercased().contains(code.value) {
+                throw GatewayProblem(.unprocessableContent, "carry-links-back", title: "Carried data points back",
+                                     da: "Feltet \(key) indeholder sagens kode. Det identificerede forløb må ikke kunne føres tilbage til den anonyme sag.",
+                                     en: "The field \(key) contains the case code. The identified enrolment must not lead back to the anonymous case.",
+                                     field: "carry")
+            }
+        }
         let enrolment = Enrolment(
             id: booking.newId(), serviceId: current.serviceId, providerId: staff.member.providerId, startedOn: today,
             carried: carry, parentalConsent: parentalConsent, caseworkerApproval: caseworkerApproval)

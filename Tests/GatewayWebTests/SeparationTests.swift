@@ -1,0 +1,112 @@
+import Foundation
+import GatewayCore
+import GatewayStore
+import GatewayTestSupport
+import GRDB
+import HTTPTypes
+import Hummingbird
+import HummingbirdTesting
+import NIOCore
+import Testing
+
+@Suite("The two stores share nothing")
+struct SeparationTests {
+    /// Values both stores may legitimately hold: the public vocabulary and calendar days.
+    static func isSharedVocabulary(_ text: String) -> Bool {
+        let vocabulary = Set(ServiceID.allCases.map(\.rawValue) + AgeBand.allCases.map(\.rawValue) + StaffRole.allCases.map(\.rawValue)
+                             + ["kk-pas", "frb-pas", "uturn", "rbk", "open", "closed", "booked", "cancelled", "checked-in", "transferred"])
+        return vocabulary.contains(text) || CalendarDay(iso: text) != nil || text.count < 6
+    }
+
+    static func values(of writer: any DatabaseWriter, tables: [String]) async throws -> [(String, Data)] {
+        try await writer.read { db in
+            var result: [(String, Data)] = []
+            for table in tables {
+                for row in try Row.fetchAll(db, sql: "SELECT * FROM \(table)") {
+                    for column in row.columnNames {
+                        switch row[column] as DatabaseValue? {
+                        case .some(let value):
+                            if let text = String.fromDatabaseValue(value), !isSharedVocabulary(text) {
+                                result.append(("\(table).\(column)", Data(text.utf8)))
+                            } else if let blob = Data.fromDatabaseValue(value), String.fromDatabaseValue(value) == nil, blob.count >= 8 {
+                                result.append(("\(table).\(column)", blob))
+                            }
+                        case .none: break
+                        }
+                    }
+                }
+            }
+            return result
+        }
+    }
+
+    static func fileBytes(_ directory: String, prefix: String) throws -> Data {
+        try FileManager.default.contentsOfDirectory(atPath: directory).filter { $0.hasPrefix(prefix) }.reduce(into: Data()) {
+            $0.append(try Data(contentsOf: URL(fileURLWithPath: directory + "/" + $1)))
+        }
+    }
+
+    @Test func aFullCourseAndTwoHandoversLeaveNoValueOfOneStoreInTheOther() async throws {
+        let directory = NSTemporaryDirectory() + "anongate-separation-\(UUID().uuidString)"
+        let gateway = try TestGateway.withStaff(dataDirectory: directory)
+        try await gateway.test { client in
+            // A PAS citizen: booking, check-in, notes, decision, referral, course, handover.
+            let token = try await client.book(CaseTests.pasBooking)
+            let young = try await client.bookUturn()
+            gateway.clock.set(TestGateway.mondayMorning)
+            let carl = try await client.signIn("carl"), anna = try await client.signIn("anna")
+            let pas = try #require(try await client.json(.post, "/api/v1/staff/checkins", ["token": token], headers: carl).object?["caseCode"] as? String)
+            _ = try await client.json(.post, "/api/v1/staff/cases/\(pas)/notes", ["text": "Afklaring gennemført"], headers: carl)
+            _ = try await client.json(.post, "/api/v1/staff/cases/\(pas)/decision", ["outcome": "granted", "reason": "Kokain", "referralProviderId": "kk-pas"], headers: carl)
+            _ = try await client.json(.post, "/api/v1/staff/cases/\(pas)/bookings", ["slotId": "kk-pas.pas.20261124T0800"], headers: carl)
+            let linking = try await client.json(.post, "/api/v1/staff/cases/\(pas)/handover", ["carry": ["ref": "sag \(pas.lowercased())"]], headers: carl)
+            #expect(linking.status == .unprocessableContent)
+            let adult = try await client.json(.post, "/api/v1/staff/cases/\(pas)/handover", [
+                "carry": ["goal": "Længere forløb"], "parentalConsent": false, "caseworkerApproval": false,
+            ], headers: carl)
+            #expect(adult.status == .created)
+            // A 16-year-old at U-turn.
+            let uturn = try #require(try await client.json(.post, "/api/v1/staff/checkins", ["token": young], headers: anna).object?["caseCode"] as? String)
+            _ = try await client.json(.post, "/api/v1/staff/cases/\(uturn)/follow-up", headers: anna)
+            let minor = try await client.json(.post, "/api/v1/staff/cases/\(uturn)/handover", [
+                "carry": [:], "parentalConsent": true, "caseworkerApproval": true,
+            ], headers: anna)
+            #expect(minor.status == .created)
+        }
+
+        let anonymous = gateway.dependencies.anonymousStore.writer, identified = gateway.dependencies.identifiedStore.writer
+        try await anonymous.writeWithoutTransaction { db in try db.checkpoint(.truncate) }
+        try await identified.writeWithoutTransaction { db in try db.checkpoint(.truncate) }
+        let anonymousBytes = try Self.fileBytes(directory, prefix: "anonymous.sqlite")
+        let identifiedBytes = try Self.fileBytes(directory, prefix: "identified.sqlite")
+
+        let identifiedValues = try await Self.values(of: identified, tables: ["enrolment", "staff_account"])
+        let anonymousValues = try await Self.values(of: anonymous, tables: ["booking", "anonymous_case", "case_session", "case_live_token", "case_note", "access_log"])
+        #expect(identifiedValues.count >= 10)
+        #expect(anonymousValues.count >= 20)
+        #expect(anonymousValues.contains { $0.0 == "anonymous_case.code" })
+        #expect(anonymousValues.contains { $0.0 == "booking.tokenHash" })
+        for (place, value) in identifiedValues {
+            #expect(anonymousBytes.range(of: value) == nil, "identified \(place) appears in anonymous.sqlite")
+        }
+        for (place, value) in anonymousValues {
+            #expect(identifiedBytes.range(of: value) == nil, "anonymous \(place) appears in identified.sqlite")
+        }
+        // Sealed values too: what an enrolment carries, decrypted, holds nothing of the anonymous store.
+        let enrolmentIds = try await identified.read { db in try String.fetchAll(db, sql: "SELECT id FROM enrolment") }
+        #expect(enrolmentIds.count == 2)
+        for id in enrolmentIds {
+            let enrolment = try #require(try gateway.dependencies.identifiedStore.enrolment(id: id))
+            for (key, value) in enrolment.carried {
+                for (place, anonymousValue) in anonymousValues {
+                    if let text = String(data: anonymousValue, encoding: .utf8), text.count >= 6 {
+                        #expect(!value.contains(text), "carried \(key) holds \(place)")
+                    }
+                }
+            }
+        }
+        // No column in either store is named after the other's keys.
+        let identifiedColumns = try await identified.read { db in try Row.fetchAll(db, sql: "SELECT name FROM pragma_table_info('enrolment')").map { $0["name"] as String } }
+        #expect(Set(identifiedColumns).isDisjoint(with: ["caseCode", "tokenHash", "slotId", "bookingId"]))
+    }
+}
