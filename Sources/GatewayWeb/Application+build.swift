@@ -69,6 +69,7 @@ public func buildRouter(_ dependencies: GatewayDependencies) -> Router<GatewayRe
     let cases = CaseDesk(booking: desk, store: dependencies.anonymousStore, identified: dependencies.identifiedStore)
     StaffAPIController(cases: cases, authenticator: authenticator, identified: dependencies.identifiedStore)
         .addRoutes(to: router.group("api/v1/staff"))
+    StaffPages(cases: cases, authenticator: authenticator, trustForwarded: trustForwarded).addRoutes(to: router)
     return router
 }
 

@@ -23,7 +23,10 @@ struct SecurityHeadersMiddleware<Context: RequestContext>: RouterMiddleware {
         if response.headers[.cacheControl] == nil {
             response.headers[.cacheControl] = "no-store"
         }
-        response.headers[.setCookie] = nil
+        // Citizen pages and the API never set cookies; only the staff pages have a session cookie.
+        if !request.uri.path.hasPrefix("/staff") {
+            response.headers[.setCookie] = nil
+        }
         return response
     }
 }
