@@ -303,6 +303,12 @@ enum Templates {
     dl.summary dd { margin: 0; }
     .message { white-space: pre-wrap; }
     .places { padding-left: 1.2rem; }
+    .notice { border-left: 5px solid var(--accent); padding: .5rem 1rem; margin: 0 0 1rem; background: #f3f7fb; }
+    .visually-hidden { position: absolute; width: 1px; height: 1px; overflow: hidden; clip: rect(0 0 0 0); white-space: nowrap; }
+    table.schedule { border-collapse: collapse; width: 100%; }
+    table.schedule th, table.schedule td { text-align: left; border-bottom: 1px solid var(--line); padding: .35rem .5rem .35rem 0; vertical-align: top; }
+    select { font: inherit; padding: .4rem; max-width: 100%; }
+    .notes { padding-left: 1.2rem; }
     .places li { margin-bottom: .75rem; }
     @media print {
       header.top, footer, .noprint, .skip, form { display: none; }

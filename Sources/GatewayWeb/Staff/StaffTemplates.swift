@@ -113,7 +113,7 @@ enum StaffTemplates {
     <h2 id="next-heading">Næste gang</h2>
     <form method="post" action="/staff/cases/{{code}}/bookings">
     <input type="hidden" name="csrf" value="{{csrf}}">
-    <div class="field"><label for="next-slot">Tid</label><select id="next-slot" name="slotId" required>{{#slots}}<option value="{{id}}">{{label}}</option>{{/slots}}</select></div>
+    <div class="field"><label for="next-slot">Tid</label><select id="next-slot" name="slotId" required><option value="">Vælg en tid</option>{{#slots}}<option value="{{id}}">{{label}}</option>{{/slots}}</select></div>
     <button type="submit">Book og giv ny reference</button>
     </form>
     <form method="post" action="/staff/cases/{{code}}/follow-up">
@@ -183,7 +183,7 @@ enum StaffTemplates {
     <p>Spørg kun om det, skemaet beder om. Skriv aldrig navn, telefonnummer eller andet, der kan identificere opkalderen.</p>
     <form method="post" action="/staff/phone" autocomplete="off">
     <input type="hidden" name="csrf" value="{{csrf}}">
-    <div class="field"><label for="phone-slot">Tid</label><select id="phone-slot" name="slotId" required>{{#slots}}<option value="{{id}}">{{label}}</option>{{/slots}}</select></div>
+    <div class="field"><label for="phone-slot">Tid</label><select id="phone-slot" name="slotId" required><option value="">Vælg en tid</option>{{#slots}}<option value="{{id}}">{{label}}</option>{{/slots}}</select></div>
     <div class="field"><label for="phone-age">Aldersgruppe</label><select id="phone-age" name="ageBand">{{#ageBands}}<option value="{{id}}">{{label}}</option>{{/ageBands}}</select></div>
     {{#offersPAS}}
     <fieldset><legend>Stoffer (PAS)</legend>{{#substances}}<div class="choice"><input type="checkbox" id="phone-{{id}}" name="substances" value="{{id}}"><label for="phone-{{id}}">{{label}}</label></div>{{/substances}}</fieldset>
