@@ -17,9 +17,13 @@ command -v wrk >/dev/null || { echo "bench: install wrk first (apt-get install -
 swift build -c "$mode" --product anongate >/dev/null
 binary=".build/$mode/anongate"
 work=$(mktemp -d)
-trap 'kill "$server" 2>/dev/null || true; rm -rf "$work"' EXIT
-sed -e 's/bookingsPerClientPerHour: .*/bookingsPerClientPerHour: 10000000/' \
-    -e 's/bookingsPerClientPerDay: .*/bookingsPerClientPerDay: 10000000/' Config/gateway.yaml > "$work/gateway.yaml"
+server=""
+trap '[ -n "$server" ] && kill "$server" 2>/dev/null; rm -rf "$work"' EXIT
+sed -e 's/bookingsPerClientPerHour: .*/bookingsPerClientPerHour: 10000/' \
+    -e 's/bookingsPerClientPerDay: .*/bookingsPerClientPerDay: 100000/' Config/gateway.yaml > "$work/gateway.yaml"
+mkdir -p "$work/keys" && "$binary" keys init --keys "$work/keys" >/dev/null
+echo "bench password 1234" | "$binary" staff add --username bench --provider uturn --role counsellor \
+    --config "$work/gateway.yaml" --data "$work/data" --keys "$work/keys" >/dev/null
 LOG_LEVEL=warning "$binary" serve --port 8181 --config "$work/gateway.yaml" --data "$work/data" --keys "$work/keys" 2>"$work/serve.log" &
 server=$!
 for _ in $(seq 1 50); do curl -sf http://127.0.0.1:8181/healthz >/dev/null && break; sleep 0.2; done
@@ -47,4 +51,11 @@ for target in "/api/v1/services" "/api/v1/services/pas/slots?days=14" "/"; do
 done
 echo "POST /api/v1/bookings (booking until slots are full, then 409)"
 wrk -t2 -c16 -d"${seconds}s" -s "$work/book.lua" http://127.0.0.1:8181 | grep -E "Requests/sec|Non-2xx|latency"
+echo "POST /api/v1/staff/sessions (scrypt N=2^15, r=8, p=1), 20 sequential sign-ins"
+start=$(date +%s.%N)
+for _ in $(seq 1 20); do
+  curl -sf -o /dev/null -H 'Content-Type: application/json' -d '{"username":"bench","password":"bench password 1234"}' http://127.0.0.1:8181/api/v1/staff/sessions
+done
+end=$(date +%s.%N)
+python3 -c "print(f'  {($end - $start) / 20 * 1000:.0f} ms per sign-in')"
 echo "bookings stored: $(sqlite3 "$work/data/anonymous.sqlite" 'SELECT count(*) FROM booking' 2>/dev/null || echo '?')"

@@ -54,7 +54,7 @@ extension AnonymousStore {
                     caseCode TEXT NOT NULL REFERENCES anonymous_case(code),
                     number INTEGER NOT NULL CHECK (number >= 1),
                     heldOn TEXT NOT NULL CHECK (length(heldOn) = 10),
-                    kind TEXT NOT NULL CHECK (kind IN ('booked', 'walk-in')),
+                    kind TEXT NOT NULL CHECK (kind IN ('booked', 'walk-in', 'no-show')),
                     PRIMARY KEY (caseCode, number)
                 ) WITHOUT ROWID;
                 -- At most one live token per case: the primary key says so.
@@ -201,6 +201,29 @@ extension AnonymousStore {
                 id: bookingId, slotId: slot.id, start: slot.start, end: slot.end, status: .booked, ageBand: existing.ageBand,
                 substances: [], requests: BookingRequests(), bookedOn: today)
             return (try fetchCase(db, code.value)!, booking)
+        }
+    }
+
+    /// The citizen did not come to the case's booked session: the booking is released and, when the
+    /// service counts no-shows, a session is used.
+    public func markNoShow(code: CaseCode, actor: StaffActor, counts: Bool, limit: SessionLimit, today: CalendarDay, now: Date) throws(CaseStoreError) -> AnonymousCase {
+        try caseWrite { db in
+            let existing = try visibleCase(db, code, actor)
+            guard existing.status == .open else { throw CaseStoreError.caseClosed }
+            guard let live = try Row.fetchOne(db, sql: "SELECT * FROM case_live_token WHERE caseCode = ? AND kind = 'booking'", arguments: [code.value]) else {
+                throw CaseStoreError.notAllowed("The case has no booked session to mark as missed.")
+            }
+            let hash: Data = live["tokenHash"]
+            guard let startsAt = try String.fetchOne(db, sql: "SELECT startsAt FROM booking WHERE tokenHash = ?", arguments: [hash]),
+                  let start = StoredTime.date(startsAt), start <= now else {
+                throw CaseStoreError.notAllowed("The booked session has not started yet.")
+            }
+            try releaseLiveToken(db, code: code.value)
+            if counts {
+                _ = try recordSession(db, code: code.value, kind: "no-show", limit: limit, ageBand: existing.ageBand, today: today)
+            }
+            try logAccess(db, actor: actor, action: "no-show", code: code.value, now: now)
+            return try fetchCase(db, code.value)!
         }
     }
 

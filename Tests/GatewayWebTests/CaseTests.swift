@@ -266,3 +266,43 @@ struct CaseTests {
         }
     }
 }
+
+@Suite("No-shows")
+struct NoShowTests {
+    func caseWithBooking(_ gateway: TestGateway, _ client: any TestClientProtocol) async throws -> (String, HTTPFields) {
+        gateway.clock.set(TestGateway.mondayMorning)
+        let anna = try await client.signIn("anna")
+        let code = try #require(try await client.json(.post, "/api/v1/staff/walkins", ["serviceId": "uturn", "ageBand": "18-24"], headers: anna).object?["caseCode"] as? String)
+        _ = try await client.json(.post, "/api/v1/staff/cases/\(code)/bookings", ["slotId": "uturn.uturn.20261124T0800"], headers: anna)
+        return (code, anna)
+    }
+
+    @Test func aMissedSessionDoesNotCountByDefault() async throws {
+        let gateway = try TestGateway.withStaff()
+        try await gateway.test { client in
+            let (code, anna) = try await caseWithBooking(gateway, client)
+            let early = try await client.json(.post, "/api/v1/staff/cases/\(code)/no-show", headers: anna)
+            #expect(early.status == .unprocessableContent)
+            gateway.clock.set(TestFixtures.instant(2026, 11, 24, 9))
+            let missed = try await client.json(.post, "/api/v1/staff/cases/\(code)/no-show", headers: try await client.signIn("anna"))
+            #expect(missed.status == .ok)
+            let found = try #require(missed.object?["case"] as? [String: Any])
+            #expect(found["sessionsUsed"] as? Int == 1)
+            #expect(found["hasLiveToken"] as? Bool == false)
+        }
+    }
+
+    @Test func aMissedSessionCountsWhenTheConfigSaysSo() async throws {
+        let gateway = try TestGateway(adjust: { configuration in
+            configuration.rateLimit = .init(bookingsPerClientPerHour: 1000, bookingsPerClientPerDay: 1000, trustForwardedFor: true)
+            if let index = configuration.services.firstIndex(where: { $0.id == .uturn }) { configuration.services[index].noShowCounts = true }
+        })
+        try gateway.addStaff("anna", provider: "uturn", role: .counsellor)
+        try await gateway.test { client in
+            let (code, _) = try await caseWithBooking(gateway, client)
+            gateway.clock.set(TestFixtures.instant(2026, 11, 24, 9))
+            let missed = try await client.json(.post, "/api/v1/staff/cases/\(code)/no-show", headers: try await client.signIn("anna"))
+            #expect((missed.object?["case"] as? [String: Any])?["sessionsUsed"] as? Int == 2)
+        }
+    }
+}

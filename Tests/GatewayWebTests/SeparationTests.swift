@@ -72,6 +72,13 @@ struct SeparationTests {
                 "carry": [:], "parentalConsent": true, "caseworkerApproval": true,
             ], headers: anna)
             #expect(minor.status == .created)
+
+            // Nothing of it reached the log: not the references, case codes, notes, carried text or passwords.
+            let logs = gateway.logs.text
+            for secret in [token, young, pas, uturn, "Afklaring gennemført", "Længere forløb", TestGateway.password, "Kokain"] {
+                #expect(!logs.contains(secret), "the log contains \(secret)")
+            }
+            #expect(logs.contains("/api/v1/staff/cases/{caseCode}") || logs.contains("/api/v1/staff/cases/:caseCode"))
         }
 
         let anonymous = gateway.dependencies.anonymousStore.writer, identified = gateway.dependencies.identifiedStore.writer

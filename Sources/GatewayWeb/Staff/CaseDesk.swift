@@ -103,6 +103,18 @@ public struct CaseDesk: Sendable {
         return token
     }
 
+    /// Marks the case's booked session as missed; it counts against the limit only if the config says so.
+    public func markNoShow(_ code: CaseCode, by staff: SignedInStaff) throws(GatewayProblem) -> AnonymousCase {
+        let current = try readCase(code, by: staff)
+        guard let service = configuration.service(current.serviceId) else { throw .unknownService }
+        do {
+            return try store.markNoShow(code: code, actor: staff.actor, counts: service.noShowCounts, limit: service.sessionLimit,
+                                        today: today, now: now)
+        } catch {
+            throw Self.problem(error, tokenContext: false)
+        }
+    }
+
     public func addNote(_ code: CaseCode, text rawText: String?, by staff: SignedInStaff) throws(GatewayProblem) -> String {
         guard let text = rawText?.trimmingCharacters(in: .whitespacesAndNewlines), !text.isEmpty else { throw .missingField("text") }
         guard text.count <= 10_000 else {

@@ -24,6 +24,7 @@ struct StaffAPIController {
         group.get("cases/:caseCode", use: readCase)
         group.post("cases/:caseCode/bookings", use: bookNext)
         group.post("cases/:caseCode/follow-up", use: followUp)
+        group.post("cases/:caseCode/no-show", use: noShow)
         group.get("cases/:caseCode/notes", use: notes)
         group.post("cases/:caseCode/notes", use: addNote)
         group.delete("cases/:caseCode/notes", use: destroyNotes)
@@ -159,6 +160,12 @@ struct StaffAPIController {
         var response = ProblemJSON.jsonResponse(status: .created, object: ["token": token.formatted, "spelling": TokenSpelling.groups(token)])
         response.headers[.cacheControl] = "no-store"
         return response
+    }
+
+    @Sendable func noShow(_ request: Request, context: GatewayRequestContext) async throws -> Response {
+        let staff = try await staff(request, allowed: Self.caseWorkers)
+        let found = try cases.markNoShow(try cases.caseCode(context.parameters.get("caseCode")), by: staff)
+        return ProblemJSON.jsonResponse(status: .ok, object: ["case": caseObject(found)])
     }
 
     struct NoteBody: Decodable { var text: String? }
