@@ -54,13 +54,14 @@ public struct SlotID: Hashable, Sendable, CustomStringConvertible, Comparable {
 /// Turns opening hours, closures and conversation lengths into bookable slots.
 public struct SlotCalculator: Sendable {
     public let configuration: GatewayConfiguration
+    // Built once: creating a Calendar per call dominated the slot listing (scripts/bench.sh).
+    private let calendar: Calendar
 
-    public init(configuration: GatewayConfiguration) { self.configuration = configuration }
-
-    private var calendar: Calendar {
+    public init(configuration: GatewayConfiguration) {
+        self.configuration = configuration
         var calendar = Calendar(identifier: .gregorian)
         calendar.timeZone = configuration.timeZone
-        return calendar
+        self.calendar = calendar
     }
 
     /// The day on the service's wall calendar at `instant`.

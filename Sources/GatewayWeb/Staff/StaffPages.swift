@@ -35,6 +35,7 @@ struct StaffPages: Sendable {
         router.post("/staff/cases/:caseCode/notes", use: addNote)
         router.post("/staff/cases/:caseCode/bookings", use: bookNext)
         router.post("/staff/cases/:caseCode/follow-up", use: followUp)
+        router.post("/staff/cases/:caseCode/no-show", use: noShow)
         router.post("/staff/cases/:caseCode/decision", use: decide)
         router.post("/staff/cases/:caseCode/close", use: close)
         router.post("/staff/cases/:caseCode/handover", use: handover)
@@ -225,7 +226,7 @@ struct StaffPages: Sendable {
             "ageBand": Texts.text("age.\(found.ageBand.rawValue)", .da), "openedOn": found.openedOn.description,
             "statusText": found.status == .open ? "åben" : "afsluttet (\(found.dischargeReason?.rawValue ?? ""))",
             "open": found.status == .open, "canContinue": progress.canContinue, "isPAS": found.serviceId == .pas,
-            "decided": found.decision != nil, "minor": !found.ageBand.isAdult, "notesDestroyed": found.notesDestroyed,
+            "decided": found.decision != nil, "hasLiveBooking": found.hasLiveToken, "minor": !found.ageBand.isAdult, "notesDestroyed": found.notesDestroyed,
             "notes": notes.map { ["writtenOn": $0.writtenOn.description, "providerId": $0.providerId.rawValue, "text": $0.text] },
             "pasProviders": cases.configuration.providers(offering: .pas).map { ["id": $0.id.rawValue, "name": $0.place.name] },
         ]
@@ -285,6 +286,13 @@ struct StaffPages: Sendable {
     @Sendable func followUp(_ request: Request, context: GatewayRequestContext) async throws -> Response {
         try await caseAction(request, context) { code, _, staff throws(GatewayProblem) in
             tokenPage("Reference til at vælge næste tid", token: try cases.followUp(code, by: staff), code: code, when: nil, staff: staff)
+        }
+    }
+
+    @Sendable func noShow(_ request: Request, context: GatewayRequestContext) async throws -> Response {
+        try await caseAction(request, context) { code, _, staff throws(GatewayProblem) in
+            _ = try cases.markNoShow(code, by: staff)
+            return Self.redirect("/staff/cases/\(code.value)")
         }
     }
 

@@ -122,6 +122,12 @@ enum StaffTemplates {
     </form>
     </section>
     {{/canContinue}}
+    {{#hasLiveBooking}}
+    <form method="post" action="/staff/cases/{{code}}/no-show">
+    <input type="hidden" name="csrf" value="{{csrf}}">
+    <button type="submit" class="secondary">Borgeren kom ikke til den bookede tid</button>
+    </form>
+    {{/hasLiveBooking}}
     {{#isPAS}}{{^decided}}
     <section aria-labelledby="decision-heading">
     <h2 id="decision-heading">Afgørelse efter afklarende samtale</h2>
