@@ -9,6 +9,8 @@ public enum BookingStoreError: Error, Equatable, Sendable {
     /// The token was used (checked in) or the booking cancelled.
     case noLongerValid(BookingStatus)
     case differentService
+    /// A session of an anonymous case stays with the provider that holds the case.
+    case otherProvider
     case tokenCollision
 }
 
@@ -148,7 +150,10 @@ public final class AnonymousStore: Sendable {
                     interpreterLanguageSealed = NULL, messageSealed = NULL, companion = 0
                 WHERE tokenHash = ? AND status = 'booked'
                 """, arguments: [tokenHash])
-            return db.changesCount
+            let changed = db.changesCount
+            // A cancelled session booking is no longer its case's live token.
+            try db.execute(sql: "DELETE FROM case_live_token WHERE tokenHash = ?", arguments: [tokenHash])
+            return changed
         }
         guard changed == 1 else { throw .noLongerValid(.cancelled) }
     }
@@ -159,6 +164,10 @@ public final class AnonymousStore: Sendable {
         let current = try liveBooking(tokenHash: tokenHash)
         guard current.serviceId == slot.serviceId else { throw .differentService }
         if current.slotId == slot.id { return current }
+        if slot.providerId != current.providerId {
+            let caseCode = try? writer.read { db in try String.fetchOne(db, sql: "SELECT caseCode FROM booking WHERE tokenHash = ?", arguments: [tokenHash]) }
+            if caseCode != nil { throw .otherProvider }
+        }
         let moved: Bool
         do {
             moved = try writer.write { db -> Bool in

@@ -252,6 +252,10 @@ public struct BookingDesk: Sendable {
         case .noLongerValid(let status): return .tokenGone(status)
         case .slotFull: return .slotFull
         case .differentService: return .slotServiceMismatch
+        case .otherProvider:
+            return GatewayProblem(.unprocessableContent, "slot-other-provider", title: "Time at another place",
+                                  da: "Dit forløb fortsætter samme sted. Vælg en tid dér, eller ring til stedet.",
+                                  en: "Your course continues at the same place. Choose a time there, or call the place.", field: "slotId")
         case .tokenCollision: return .internalFailure
         }
     }

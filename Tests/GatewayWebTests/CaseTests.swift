@@ -306,3 +306,25 @@ struct NoShowTests {
         }
     }
 }
+
+@Suite("Citizens and their case bookings")
+struct CaseBookingByCitizenTests {
+    @Test func aCourseSessionCannotBeMovedToAnotherProviderAndCancellingEndsTheLiveToken() async throws {
+        let gateway = try TestGateway.withStaff()
+        try await gateway.test { client in
+            gateway.clock.set(TestGateway.mondayMorning)
+            let carl = try await client.signIn("carl")
+            let code = try #require(try await client.json(.post, "/api/v1/staff/walkins", ["serviceId": "pas", "ageBand": "25-plus"], headers: carl).object?["caseCode"] as? String)
+            let booked = try await client.json(.post, "/api/v1/staff/cases/\(code)/bookings", ["slotId": "kk-pas.pas.20261124T0800"], headers: carl)
+            let token = try #require(booked.object?["token"] as? String)
+            let elsewhere = try await client.json(.post, "/api/v1/bookings/current/reschedule", ["slotId": "frb-pas.pas.20261124T0900"], headers: client.bearer(token))
+            #expect(elsewhere.status == .unprocessableContent)
+            #expect(elsewhere.object?["type"] as? String == "urn:anongate:problem:slot-other-provider")
+            let sameplace = try await client.json(.post, "/api/v1/bookings/current/reschedule", ["slotId": "kk-pas.pas.20261124T0900"], headers: client.bearer(token))
+            #expect(sameplace.status == .ok)
+            #expect(try await client.json(.delete, "/api/v1/bookings/current", headers: client.bearer(token)).status == .noContent)
+            let found = try await client.json(.get, "/api/v1/staff/cases/\(code)", headers: carl)
+            #expect((found.object?["case"] as? [String: Any])?["hasLiveToken"] as? Bool == false)
+        }
+    }
+}
