@@ -183,18 +183,8 @@ extension AnonymousStore {
             guard slot.serviceId == existing.serviceId, slot.providerId == actor.providerId else { throw CaseStoreError.slotNotOfferedHere }
             guard SessionProgress(used: existing.sessionsUsed, limit: limit).canContinue else { throw CaseStoreError.limitReached(existing.ageBand) }
             try releaseLiveToken(db, code: code.value)
-            try db.execute(sql: """
-                WITH RECURSIVE seats(n) AS (SELECT 0 UNION ALL SELECT n + 1 FROM seats WHERE n + 1 < ?)
-                INSERT INTO booking (id, tokenHash, serviceId, providerId, slotId, startsAt, endsAt, seat, status, ageBand, companion, bookedOn, caseCode)
-                SELECT ?, ?, ?, ?, ?, ?, ?, n, 'booked', ?, 0, ?, ?
-                FROM seats WHERE n NOT IN (SELECT seat FROM booking WHERE slotId = ? AND seat IS NOT NULL)
-                ORDER BY n LIMIT 1
-                """, arguments: [
-                    slot.capacity, bookingId, tokenHash, slot.serviceId.rawValue, slot.providerId.rawValue, slot.id.description,
-                    StoredTime.text(slot.start), StoredTime.text(slot.end), existing.ageBand.rawValue, today.description,
-                    code.value, slot.id.description,
-                ])
-            guard db.changesCount == 1 else { throw CaseStoreError.slotFull }
+            guard try Self.insertIntoFreeSeat(db, id: bookingId, tokenHash: tokenHash, slot: slot, ageBand: existing.ageBand,
+                                              bookedOn: today, caseCode: code.value) else { throw CaseStoreError.slotFull }
             try db.execute(sql: "INSERT INTO case_live_token (caseCode, tokenHash, kind) VALUES (?, ?, 'booking')", arguments: [code.value, tokenHash])
             try logAccess(db, actor: actor, action: "book-next", code: code.value, now: now)
             let booking = Booking(
@@ -255,18 +245,8 @@ extension AnonymousStore {
             guard existing.status == .open else { throw CaseStoreError.caseClosed }
             guard slot.serviceId == existing.serviceId, existing.isVisible(to: slot.providerId) else { throw CaseStoreError.slotNotOfferedHere }
             guard SessionProgress(used: existing.sessionsUsed, limit: limit).canContinue else { throw CaseStoreError.limitReached(existing.ageBand) }
-            try db.execute(sql: """
-                WITH RECURSIVE seats(n) AS (SELECT 0 UNION ALL SELECT n + 1 FROM seats WHERE n + 1 < ?)
-                INSERT INTO booking (id, tokenHash, serviceId, providerId, slotId, startsAt, endsAt, seat, status, ageBand, companion, bookedOn, caseCode)
-                SELECT ?, ?, ?, ?, ?, ?, ?, n, 'booked', ?, 0, ?, ?
-                FROM seats WHERE n NOT IN (SELECT seat FROM booking WHERE slotId = ? AND seat IS NOT NULL)
-                ORDER BY n LIMIT 1
-                """, arguments: [
-                    slot.capacity, bookingId, tokenHash, slot.serviceId.rawValue, slot.providerId.rawValue, slot.id.description,
-                    StoredTime.text(slot.start), StoredTime.text(slot.end), existing.ageBand.rawValue, today.description,
-                    code, slot.id.description,
-                ])
-            guard db.changesCount == 1 else { throw CaseStoreError.slotFull }
+            guard try Self.insertIntoFreeSeat(db, id: bookingId, tokenHash: tokenHash, slot: slot, ageBand: existing.ageBand,
+                                              bookedOn: today, caseCode: code) else { throw CaseStoreError.slotFull }
             try db.execute(sql: "UPDATE case_live_token SET kind = 'booking' WHERE caseCode = ?", arguments: [code])
             return Booking(
                 id: bookingId, slotId: slot.id, start: slot.start, end: slot.end, status: .booked, ageBand: existing.ageBand,

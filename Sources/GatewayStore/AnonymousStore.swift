@@ -12,6 +12,7 @@ public enum BookingStoreError: Error, Equatable, Sendable {
     /// A session of an anonymous case stays with the provider that holds the case.
     case otherProvider
     case tokenCollision
+    case storageFailure
 }
 
 /// `anonymous.sqlite`: bookings and (later) anonymous cases. Owns its writer and its migrator
@@ -81,31 +82,22 @@ public final class AnonymousStore: Sendable {
         id: String, tokenHash: Data, slot: Slot, ageBand: AgeBand, substances: Set<Substance>,
         requests: BookingRequests, bookedOn: CalendarDay
     ) throws(BookingStoreError) -> Booking {
-        let sealedSubstances = try? substances.isEmpty ? nil
-            : sealer.seal(substances.map(\.rawValue).sorted().joined(separator: ","), table: "booking", column: "substances", row: id)
-        let sealedLanguage = try? requests.interpreterLanguage.map {
-            try sealer.seal($0, table: "booking", column: "interpreterLanguage", row: id)
+        let sealedSubstances: Data?, sealedLanguage: Data?, sealedMessage: Data?
+        do {
+            // Sealing never fails in practice; if it did, the booking must fail rather than lose what was written.
+            sealedSubstances = substances.isEmpty ? nil
+                : try sealer.seal(substances.map(\.rawValue).sorted().joined(separator: ","), table: "booking", column: "substances", row: id)
+            sealedLanguage = try requests.interpreterLanguage.map { try sealer.seal($0, table: "booking", column: "interpreterLanguage", row: id) }
+            sealedMessage = try requests.message.map { try sealer.seal($0, table: "booking", column: "message", row: id) }
+        } catch {
+            throw .storageFailure
         }
-        let sealedMessage = try? requests.message.map { try sealer.seal($0, table: "booking", column: "message", row: id) }
         do {
             let inserted = try writer.write { db -> Bool in
-                try db.execute(sql: """
-                    WITH RECURSIVE seats(n) AS (SELECT 0 UNION ALL SELECT n + 1 FROM seats WHERE n + 1 < ?)
-                    INSERT INTO booking (id, tokenHash, serviceId, providerId, slotId, startsAt, endsAt, seat, status,
-                                         ageBand, substancesSealed, interpreterLanguageSealed, companion, messageSealed, bookedOn)
-                    SELECT ?, ?, ?, ?, ?, ?, ?, n, 'booked', ?, ?, ?, ?, ?, ?
-                    FROM seats
-                    WHERE n NOT IN (SELECT seat FROM booking WHERE slotId = ? AND seat IS NOT NULL)
-                    ORDER BY n LIMIT 1
-                    """,
-                    arguments: [
-                        slot.capacity,
-                        id, tokenHash, slot.serviceId.rawValue, slot.providerId.rawValue, slot.id.description,
-                        StoredTime.text(slot.start), StoredTime.text(slot.end),
-                        ageBand.rawValue, sealedSubstances ?? nil, sealedLanguage ?? nil, requests.companion, sealedMessage ?? nil,
-                        bookedOn.description, slot.id.description,
-                    ])
-                return db.changesCount == 1
+                try Self.insertIntoFreeSeat(
+                    db, id: id, tokenHash: tokenHash, slot: slot, ageBand: ageBand, bookedOn: bookedOn, caseCode: nil,
+                    substancesSealed: sealedSubstances, interpreterLanguageSealed: sealedLanguage,
+                    companion: requests.companion, messageSealed: sealedMessage)
             }
             guard inserted else { throw BookingStoreError.slotFull }
         } catch let error as BookingStoreError {
@@ -115,11 +107,36 @@ public final class AnonymousStore: Sendable {
             if error.message?.contains("tokenHash") == true { throw .tokenCollision }
             throw .slotFull
         } catch {
-            throw .slotFull
+            throw .storageFailure
         }
         return Booking(
             id: id, slotId: slot.id, start: slot.start, end: slot.end, status: .booked, ageBand: ageBand,
             substances: substances, requests: requests, bookedOn: bookedOn)
+    }
+
+    /// Takes the lowest free seat of `slot` in one statement, so two bookers can never hold the same
+    /// seat or exceed the capacity (the UNIQUE (slotId, seat) constraint backs this up). False when full.
+    static func insertIntoFreeSeat(
+        _ db: Database, id: String, tokenHash: Data, slot: Slot, ageBand: AgeBand, bookedOn: CalendarDay, caseCode: String?,
+        substancesSealed: Data? = nil, interpreterLanguageSealed: Data? = nil, companion: Bool = false, messageSealed: Data? = nil
+    ) throws -> Bool {
+        try db.execute(sql: """
+            WITH RECURSIVE seats(n) AS (SELECT 0 UNION ALL SELECT n + 1 FROM seats WHERE n + 1 < ?)
+            INSERT INTO booking (id, tokenHash, serviceId, providerId, slotId, startsAt, endsAt, seat, status, ageBand,
+                                 substancesSealed, interpreterLanguageSealed, companion, messageSealed, bookedOn, caseCode)
+            SELECT ?, ?, ?, ?, ?, ?, ?, n, 'booked', ?, ?, ?, ?, ?, ?, ?
+            FROM seats
+            WHERE n NOT IN (SELECT seat FROM booking WHERE slotId = ? AND seat IS NOT NULL)
+            ORDER BY n LIMIT 1
+            """,
+            arguments: [
+                slot.capacity,
+                id, tokenHash, slot.serviceId.rawValue, slot.providerId.rawValue, slot.id.description,
+                StoredTime.text(slot.start), StoredTime.text(slot.end), ageBand.rawValue,
+                substancesSealed, interpreterLanguageSealed, companion, messageSealed, bookedOn.description, caseCode,
+                slot.id.description,
+            ])
+        return db.changesCount == 1
     }
 
     /// The booking a token hash belongs to, whatever its status.

@@ -256,7 +256,7 @@ public struct BookingDesk: Sendable {
             return GatewayProblem(.unprocessableContent, "slot-other-provider", title: "Time at another place",
                                   da: "Dit forløb fortsætter samme sted. Vælg en tid dér, eller ring til stedet.",
                                   en: "Your course continues at the same place. Choose a time there, or call the place.", field: "slotId")
-        case .tokenCollision: return .internalFailure
+        case .tokenCollision, .storageFailure: return .internalFailure
         }
     }
 }
