@@ -93,13 +93,7 @@ extension AnonymousStore {
         limits: [ServiceID: SessionLimit], random: any RandomSource, now: Date
     ) throws(CaseStoreError) -> CheckInResult {
         try caseWrite { db in
-            guard let booking = try Row.fetchOne(db, sql: "SELECT * FROM booking WHERE tokenHash = ?", arguments: [tokenHash]),
-                  ProviderID(booking["providerId"] as String) == actor.providerId else { throw CaseStoreError.notFound }
-            switch booking["status"] as String {
-            case "cancelled": throw CaseStoreError.tokenGone
-            case "checked-in": throw CaseStoreError.tokenUsed
-            default: break
-            }
+            let booking = try bookableRow(db, tokenHash: tokenHash, actor: actor)
             guard let start = StoredTime.date(booking["startsAt"]) else { throw CaseStoreError.notFound }
             let day = dayOf(start)
             if day < today { throw CaseStoreError.tokenGone }
@@ -152,13 +146,7 @@ extension AnonymousStore {
                 return CheckInResult(anonymousCase: try fetchCase(db, code)!, sessionNumber: number)
             }
             // A first booking (no case yet) for another day: the person came now instead.
-            guard let booking = try Row.fetchOne(db, sql: "SELECT * FROM booking WHERE tokenHash = ?", arguments: [tokenHash]),
-                  ProviderID(booking["providerId"] as String) == actor.providerId else { throw CaseStoreError.notFound }
-            switch booking["status"] as String {
-            case "cancelled": throw CaseStoreError.tokenGone
-            case "checked-in": throw CaseStoreError.tokenUsed
-            default: break
-            }
+            let booking = try bookableRow(db, tokenHash: tokenHash, actor: actor)
             guard let service = ServiceID(rawValue: booking["serviceId"]), let band = AgeBand(rawValue: booking["ageBand"]),
                   let limit = limits[service] else { throw CaseStoreError.notFound }
             let code = try openCase(db, service: service, provider: actor.providerId, ageBand: band, today: today, random: random)
@@ -418,6 +406,17 @@ extension AnonymousStore {
             WHERE tokenHash = ? AND status = 'booked'
             """, arguments: [hash])
         try db.execute(sql: "DELETE FROM case_live_token WHERE caseCode = ?", arguments: [code])
+    }
+
+    /// A booking row this provider may check in: another provider's answers exactly like an unknown token.
+    private func bookableRow(_ db: Database, tokenHash: Data, actor: StaffActor) throws -> Row {
+        guard let booking = try Row.fetchOne(db, sql: "SELECT * FROM booking WHERE tokenHash = ?", arguments: [tokenHash]),
+              ProviderID(booking["providerId"] as String) == actor.providerId else { throw CaseStoreError.notFound }
+        switch booking["status"] as String {
+        case "cancelled": throw CaseStoreError.tokenGone
+        case "checked-in": throw CaseStoreError.tokenUsed
+        default: return booking
+        }
     }
 
     private func visibleCase(_ db: Database, _ code: CaseCode, _ actor: StaffActor) throws -> AnonymousCase {

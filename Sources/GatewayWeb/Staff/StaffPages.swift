@@ -85,6 +85,16 @@ struct StaffPages: Sendable {
         return staff
     }
 
+    /// Reads the form, checks session, CSRF and role, then runs the action; a refusal gets the error page.
+    func posting(_ request: Request, roles: Set<StaffRole>, _ action: (FormBody, SignedInStaff) async throws -> Response) async throws -> Response {
+        let form = try await FormBody.read(request)
+        let staff: SignedInStaff
+        do { staff = try await postingStaff(request, form, roles: roles) } catch {
+            return errorPage(error, staff: nil, back: "/staff")
+        }
+        return try await action(form, staff)
+    }
+
     static func constantTimeEqual(_ a: String, _ b: String) -> Bool {
         let x = Array(a.utf8), y = Array(b.utf8)
         guard x.count == y.count else { return false }
@@ -174,30 +184,24 @@ struct StaffPages: Sendable {
     }
 
     @Sendable func checkIn(_ request: Request, context: GatewayRequestContext) async throws -> Response {
-        let form = try await FormBody.read(request)
-        let staff: SignedInStaff
-        do { staff = try await postingStaff(request, form, roles: StaffAPIController.caseWorkers) } catch {
-            return errorPage(error, staff: nil, back: "/staff")
-        }
-        do {
-            let result = try cases.checkIn(form["token"], by: staff)
-            return Self.redirect("/staff/cases/\(result.anonymousCase.code.value)")
-        } catch {
-            return renderSchedule(staff, day: cases.today, error: error.detail.da, status: error.status)
+        try await posting(request, roles: StaffAPIController.caseWorkers) { form, staff in
+            do throws(GatewayProblem) {
+                let result = try cases.checkIn(form["token"], by: staff)
+                return Self.redirect("/staff/cases/\(result.anonymousCase.code.value)")
+            } catch {
+                return renderSchedule(staff, day: cases.today, error: error.detail.da, status: error.status)
+            }
         }
     }
 
     @Sendable func walkIn(_ request: Request, context: GatewayRequestContext) async throws -> Response {
-        let form = try await FormBody.read(request)
-        let staff: SignedInStaff
-        do { staff = try await postingStaff(request, form, roles: StaffAPIController.caseWorkers) } catch {
-            return errorPage(error, staff: nil, back: "/staff")
-        }
-        do {
-            let result = try cases.walkIn(service: form["serviceId"], ageBand: form["ageBand"], token: form["token"], by: staff)
-            return Self.redirect("/staff/cases/\(result.anonymousCase.code.value)")
-        } catch {
-            return renderSchedule(staff, day: cases.today, error: error.detail.da, status: error.status)
+        try await posting(request, roles: StaffAPIController.caseWorkers) { form, staff in
+            do throws(GatewayProblem) {
+                let result = try cases.walkIn(service: form["serviceId"], ageBand: form["ageBand"], token: form["token"], by: staff)
+                return Self.redirect("/staff/cases/\(result.anonymousCase.code.value)")
+            } catch {
+                return renderSchedule(staff, day: cases.today, error: error.detail.da, status: error.status)
+            }
         }
     }
 
@@ -250,20 +254,17 @@ struct StaffPages: Sendable {
     /// Runs a case action from a form; on a problem, shows the case page again with the reason.
     func caseAction(_ request: Request, _ context: GatewayRequestContext, roles: Set<StaffRole> = StaffAPIController.caseWorkers,
                     _ action: (CaseCode, FormBody, SignedInStaff) throws(GatewayProblem) -> Response) async throws -> Response {
-        let form = try await FormBody.read(request)
-        let staff: SignedInStaff
-        do { staff = try await postingStaff(request, form, roles: roles) } catch {
-            return errorPage(error, staff: nil, back: "/staff")
-        }
-        let code: CaseCode
-        do { code = try cases.caseCode(context.parameters.get("caseCode")) } catch {
-            return errorPage(error, staff: staff, back: "/staff/schedule")
-        }
-        do {
-            return try action(code, form, staff)
-        } catch {
-            do { return try renderCase(code, staff: staff, error: error.detail.da, status: error.status) } catch {
-                return errorPage(error, staff: staff, back: "/staff/schedule")
+        try await posting(request, roles: roles) { form, staff in
+            let code: CaseCode
+            do { code = try cases.caseCode(context.parameters.get("caseCode")) } catch let problem as GatewayProblem {
+                return errorPage(problem, staff: staff, back: "/staff/schedule")
+            }
+            do throws(GatewayProblem) {
+                return try action(code, form, staff)
+            } catch {
+                do throws(GatewayProblem) { return try renderCase(code, staff: staff, error: error.detail.da, status: error.status) } catch {
+                    return errorPage(error, staff: staff, back: "/staff/schedule")
+                }
             }
         }
     }
@@ -362,28 +363,25 @@ struct StaffPages: Sendable {
     }
 
     @Sendable func phoneBook(_ request: Request, context: GatewayRequestContext) async throws -> Response {
-        let form = try await FormBody.read(request)
-        let staff: SignedInStaff
-        do { staff = try await postingStaff(request, form, roles: [.phone, .counsellor, .providerAdmin]) } catch {
-            return errorPage(error, staff: nil, back: "/staff")
-        }
-        guard let slotId = form["slotId"].flatMap(SlotID.init), slotId.provider == staff.member.providerId else {
-            return renderPhone(staff, error: GatewayProblem.unknownSlot.detail.da, status: .notFound)
-        }
-        do {
-            let (token, booking) = try desk.book(BookingApplication(
-                serviceId: slotId.service.rawValue, slotId: slotId.description, ageBand: form["ageBand"], substances: form.all("substances"),
-                receivesOtherSocialSupport: form.yesNo("otherSupport"), interpreterLanguage: form["interpreterLanguage"],
-                companion: form["companion"] == "yes"))
-            return tokenPage("Tiden er booket", token: token, code: nil,
-                             when: Texts.appointment(booking.slotId.day, booking.slotId.time, desk.calculator.timeOfDay(booking.end), .da), staff: staff)
-        } catch {
-            if error.slug == "not-eligible" {
-                let places = error.referrals.compactMap { cases.configuration.referrals[$0] }
-                    .map { "\($0.title.da): " + $0.places.map { "\($0.name) \($0.phone ?? "")" }.joined(separator: ", ") }
-                return renderPhone(staff, error: error.detail.da + " " + places.joined(separator: " · "), status: error.status)
+        try await posting(request, roles: [.phone, .counsellor, .providerAdmin]) { form, staff in
+            guard let slotId = form["slotId"].flatMap(SlotID.init), slotId.provider == staff.member.providerId else {
+                return renderPhone(staff, error: GatewayProblem.unknownSlot.detail.da, status: .notFound)
             }
-            return renderPhone(staff, error: error.detail.da, status: error.status)
+            do throws(GatewayProblem) {
+                let (token, booking) = try desk.book(BookingApplication(
+                    serviceId: slotId.service.rawValue, slotId: slotId.description, ageBand: form["ageBand"], substances: form.all("substances"),
+                    receivesOtherSocialSupport: form.yesNo("otherSupport"), interpreterLanguage: form["interpreterLanguage"],
+                    companion: form["companion"] == "yes"))
+                return tokenPage("Tiden er booket", token: token, code: nil,
+                                 when: Texts.appointment(booking.slotId.day, booking.slotId.time, desk.calculator.timeOfDay(booking.end), .da), staff: staff)
+            } catch {
+                if error.slug == "not-eligible" {
+                    let places = error.referrals.compactMap { cases.configuration.referrals[$0] }
+                        .map { "\($0.title.da): " + $0.places.map { "\($0.name) \($0.phone ?? "")" }.joined(separator: ", ") }
+                    return renderPhone(staff, error: error.detail.da + " " + places.joined(separator: " · "), status: error.status)
+                }
+                return renderPhone(staff, error: error.detail.da, status: error.status)
+            }
         }
     }
 }
