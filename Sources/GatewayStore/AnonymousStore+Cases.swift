@@ -252,6 +252,15 @@ extension AnonymousStore {
         }
     }
 
+    /// Open cases a provider may see: its own, and those referred to it (so a receiving provider finds its referrals).
+    public func openCases(visibleTo provider: ProviderID) throws -> [AnonymousCase] {
+        try writer.read { db in
+            try String.fetchAll(db, sql: """
+                SELECT code FROM anonymous_case WHERE status = 'open' AND (providerId = ? OR referralProviderId = ?) ORDER BY openedOn, code
+                """, arguments: [provider.rawValue, provider.rawValue]).compactMap { try fetchCase(db, $0) }
+        }
+    }
+
     /// A provider's bookings on one day, for the schedule. Never a token.
     public func schedule(provider: ProviderID, from: Date, to: Date) throws -> [(Booking, CaseCode?)] {
         try writer.read { db in

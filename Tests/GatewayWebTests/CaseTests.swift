@@ -44,7 +44,7 @@ struct CaseTests {
             let requests: [(HTTPRequest.Method, String, [String: Any]?)] = [
                 (.get, "", nil), (.post, "/bookings", ["slotId": "frb-pas.pas.20261124T0800"]), (.post, "/follow-up", nil),
                 (.get, "/notes", nil), (.post, "/notes", ["text": "x"]),
-                (.post, "/decision", ["outcome": "refused", "reason": "x"]), (.post, "/close", ["reason": "completed"]),
+                (.post, "/decision", ["outcome": "refused", "reason": "x"]), (.post, "/close", ["reason": "completed"]), (.post, "/no-show", nil),
                 (.post, "/handover", ["carry": [:], "parentalConsent": true, "caseworkerApproval": true]),
             ]
             for (method, suffix, body) in requests {
@@ -57,6 +57,11 @@ struct CaseTests {
             let schedule = try await client.json(.get, "/api/v1/staff/schedule?date=2026-11-23", headers: anna)
             let slots = (schedule.object?["bookings"] as? [[String: Any]])?.compactMap { $0["slotId"] as? String } ?? []
             #expect(!slots.contains { $0.hasPrefix("frb-pas") })
+            // The case list shows one's own cases only.
+            let bentsCases = try await client.json(.get, "/api/v1/staff/cases", headers: bent)
+            #expect((bentsCases.object?["cases"] as? [[String: Any]])?.isEmpty == true)
+            let annasCases = try await client.json(.get, "/api/v1/staff/cases", headers: anna)
+            #expect((annasCases.object?["cases"] as? [[String: Any]])?.compactMap { $0["caseCode"] as? String } == [code])
             // The case itself is untouched and still anna's.
             #expect(try await client.json(.get, "/api/v1/staff/cases/\(code)", headers: anna).status == .ok)
         }
@@ -127,8 +132,12 @@ struct CaseTests {
             #expect(text["da"]?.contains("behandlingssted") == true)
             #expect(try await client.json(.post, "/api/v1/staff/cases/\(code)/decision", ["outcome": "refused", "reason": "x"], headers: carl).status == .unprocessableContent)
 
-            // Frederiksberg sees the referral, not Copenhagen's notes, and books the course at its own times.
+            // Frederiksberg finds the referral in its case list, sees it, not Copenhagen's notes, and books the course at its own times.
             let bent = try await client.signIn("bent")
+            let referred = try await client.json(.get, "/api/v1/staff/cases", headers: bent)
+            let entry = try #require((referred.object?["cases"] as? [[String: Any]])?.first)
+            #expect(entry["caseCode"] as? String == code)
+            #expect(entry["referredHere"] as? Bool == true)
             let seen = try await client.json(.get, "/api/v1/staff/cases/\(code)", headers: bent)
             #expect(seen.status == .ok)
             #expect(((seen.object?["case"] as? [String: Any])?["decision"] as? [String: Any])?["referralProviderId"] as? String == "frb-pas")

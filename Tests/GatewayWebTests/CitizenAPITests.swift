@@ -309,7 +309,7 @@ struct OpenAPIDocumentTests {
         for route in ["/api/v1/services:", "/api/v1/services/{serviceId}/slots:", "/api/v1/bookings:",
                       "/api/v1/bookings/current:", "/api/v1/bookings/current/reschedule:",
                       "/api/v1/staff/sessions:", "/api/v1/staff/sessions/current:", "/api/v1/staff/checkins:", "/api/v1/staff/walkins:",
-                      "/api/v1/staff/bookings:", "/api/v1/staff/schedule:", "/api/v1/staff/access-log:", "/api/v1/staff/cases/{caseCode}:",
+                      "/api/v1/staff/bookings:", "/api/v1/staff/schedule:", "/api/v1/staff/access-log:", "/api/v1/staff/cases:", "/api/v1/staff/cases/{caseCode}:",
                       "/api/v1/staff/cases/{caseCode}/bookings:", "/api/v1/staff/cases/{caseCode}/follow-up:", "/api/v1/staff/cases/{caseCode}/no-show:",
                       "/api/v1/staff/cases/{caseCode}/notes:", "/api/v1/staff/cases/{caseCode}/decision:",
                       "/api/v1/staff/cases/{caseCode}/close:", "/api/v1/staff/cases/{caseCode}/handover:"] {

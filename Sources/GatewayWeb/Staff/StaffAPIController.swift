@@ -21,6 +21,7 @@ struct StaffAPIController {
         group.post("bookings", use: phoneBooking)
         group.get("schedule", use: schedule)
         group.get("access-log", use: accessLog)
+        group.get("cases", use: listCases)
         group.get("cases/:caseCode", use: readCase)
         group.post("cases/:caseCode/bookings", use: bookNext)
         group.post("cases/:caseCode/follow-up", use: followUp)
@@ -109,6 +110,21 @@ struct StaffAPIController {
     }
 
     // MARK: Cases
+
+    /// Open cases of this provider and those referred to it. Listing is not reading: no case details, no log entry.
+    @Sendable func listCases(_ request: Request, context: GatewayRequestContext) async throws -> Response {
+        let staff = try await staff(request, allowed: Self.caseWorkers)
+        let open = try cases.store.openCases(visibleTo: staff.member.providerId)
+        return ProblemJSON.jsonResponse(status: .ok, object: ["cases": open.map { found -> [String: Any] in
+            var item: [String: Any] = [
+                "caseCode": found.code.value, "serviceId": found.serviceId.rawValue, "providerId": found.providerId.rawValue,
+                "openedOn": found.openedOn.description, "sessionsUsed": found.sessionsUsed,
+                "referredHere": found.referralProviderId == staff.member.providerId && found.providerId != staff.member.providerId,
+            ]
+            if let referral = found.referralProviderId { item["referralProviderId"] = referral.rawValue }
+            return item
+        }])
+    }
 
     @Sendable func readCase(_ request: Request, context: GatewayRequestContext) async throws -> Response {
         let staff = try await staff(request, allowed: Self.caseWorkers)

@@ -174,7 +174,14 @@ struct StaffPages: Sendable {
             return ["label": Texts.day(current, .da) + (current == cases.today ? " (i dag)" : ""), "bookings": bookings, "hasBookings": !bookings.isEmpty]
         }
         let offered = cases.configuration.provider(staff.member.providerId)?.services ?? []
+        let open = (try? cases.store.openCases(visibleTo: staff.member.providerId)) ?? []
         var values: [String: Any] = [
+            "openCases": open.map { found -> [String: Any] in
+                var label = "\(cases.configuration.service(found.serviceId)?.name.da ?? found.serviceId.rawValue), åbnet \(found.openedOn), \(found.sessionsUsed) sessioner"
+                if found.providerId != staff.member.providerId { label += " – henvist hertil fra \(found.providerId)" }
+                return ["code": found.code.value, "label": label]
+            },
+            "hasOpenCases": !open.isEmpty,
             "dayLabel": Texts.day(day, .da), "days": dayValues,
             "services": offered.compactMap { cases.configuration.service($0) }.map { ["id": $0.id.rawValue, "name": $0.name.da] },
             "ageBands": AgeBand.allCases.map { ["id": $0.rawValue, "label": Texts.text("age.\($0.rawValue)", .da)] },

@@ -71,6 +71,11 @@ enum StaffTemplates {
     </fieldset>
     </form>
     </section>
+    <section aria-labelledby="cases-heading">
+    <h2 id="cases-heading">Åbne sager</h2>
+    {{#hasOpenCases}}<ul>{{#openCases}}<li><a href="/staff/cases/{{code}}">{{code}}</a> · {{label}}</li>{{/openCases}}</ul>{{/hasOpenCases}}
+    {{^hasOpenCases}}<p>Ingen åbne sager.</p>{{/hasOpenCases}}
+    </section>
     {{#days}}
     <section>
     <h2>{{label}}</h2>
