@@ -63,7 +63,13 @@ struct StaffPageTests {
 
             let missingCSRF = try await client.form("/staff/checkin", [("token", token)], headers: anna.headers)
             #expect(missingCSRF.status == .forbidden)
-            let checkIn = try await client.form("/staff/checkin", [("csrf", anna.csrf), ("token", token)], headers: anna.headers)
+            var foreign = anna.headers
+            foreign[.origin] = "https://evil.example"
+            #expect(try await client.form("/staff/checkin", [("csrf", anna.csrf), ("token", token)], headers: foreign).status == .forbidden)
+            // Browsers send `Origin: null` under our no-referrer policy: that is our own form.
+            var own = anna.headers
+            own[.origin] = "null"
+            let checkIn = try await client.form("/staff/checkin", [("csrf", anna.csrf), ("token", token)], headers: own)
             #expect(checkIn.status == .seeOther)
             let location = try #require(checkIn.headers[.location])
             #expect(location.hasPrefix("/staff/cases/"))

@@ -65,7 +65,7 @@ enum StaffTemplates {
     <input type="hidden" name="csrf" value="{{csrf}}">
     <fieldset><legend>Uden aftale (walk-in)</legend>
     <div class="field"><label for="walkin-service">Tilbud</label><select id="walkin-service" name="serviceId">{{#services}}<option value="{{id}}">{{name}}</option>{{/services}}</select></div>
-    <div class="field"><label for="walkin-age">Aldersgruppe</label><select id="walkin-age" name="ageBand">{{#ageBands}}<option value="{{id}}">{{label}}</option>{{/ageBands}}</select></div>
+    <div class="field"><label for="walkin-age">Aldersgruppe</label><select id="walkin-age" name="ageBand"><option value="">Vælg (ikke nødvendig med reference)</option>{{#ageBands}}<option value="{{id}}">{{label}}</option>{{/ageBands}}</select></div>
     <div class="field"><label for="walkin-token">… eller borgerens reference til en anden dag</label><input type="text" id="walkin-token" name="token" maxlength="40" class="token-input" spellcheck="false"></div>
     <button type="submit" class="secondary">Tjek ind uden aftale</button>
     </fieldset>
@@ -195,7 +195,7 @@ enum StaffTemplates {
     <form method="post" action="/staff/phone" autocomplete="off">
     <input type="hidden" name="csrf" value="{{csrf}}">
     <div class="field"><label for="phone-slot">Tid</label><select id="phone-slot" name="slotId" required><option value="">Vælg en tid</option>{{#slots}}<option value="{{id}}">{{label}}</option>{{/slots}}</select></div>
-    <div class="field"><label for="phone-age">Aldersgruppe</label><select id="phone-age" name="ageBand">{{#ageBands}}<option value="{{id}}">{{label}}</option>{{/ageBands}}</select></div>
+    <div class="field"><label for="phone-age">Aldersgruppe</label><select id="phone-age" name="ageBand" required><option value="">Vælg</option>{{#ageBands}}<option value="{{id}}">{{label}}</option>{{/ageBands}}</select></div>
     {{#offersPAS}}
     <fieldset><legend>Stoffer (PAS)</legend>{{#substances}}<div class="choice"><input type="checkbox" id="phone-{{id}}" name="substances" value="{{id}}"><label for="phone-{{id}}">{{label}}</label></div>{{/substances}}</fieldset>
     <fieldset><legend>Hjælper kommunen allerede med andre sociale problemer? (PAS)</legend>
