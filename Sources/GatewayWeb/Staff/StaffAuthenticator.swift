@@ -68,6 +68,10 @@ public actor StaffAuthenticator {
         guard accepted, let member = credentials?.member else {
             let previous = failures[key]?.count ?? 0
             failures[key] = (previous + 1, now)
+            // Bounded: guessing many usernames must not grow this without end.
+            if failures.count > 10_000, let oldest = failures.min(by: { $0.value.last < $1.value.last })?.key {
+                failures[oldest] = nil
+            }
             throw Self.wrongCredentials
         }
         failures[key] = nil
