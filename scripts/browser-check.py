@@ -5,6 +5,7 @@ Usage: scripts/browser-check.py [BASE_URL] [OUT_DIR]
 Needs: apt-get install -y chromium chromium-driver; pip install selenium==4.51.0
 Prints each step and saves a screenshot per page; exits non-zero if a step fails.
 """
+import os
 import shutil
 import sys
 
@@ -16,6 +17,7 @@ from selenium.webdriver.support.ui import WebDriverWait
 
 base = sys.argv[1] if len(sys.argv) > 1 else "http://127.0.0.1:8080"
 out = sys.argv[2] if len(sys.argv) > 2 else "bench-out"
+os.makedirs(out, exist_ok=True)
 
 options = webdriver.ChromeOptions()
 options.binary_location = shutil.which("chromium")
