@@ -48,33 +48,39 @@ public struct SlotID: Hashable, Sendable, CustomStringConvertible, Comparable {
         return "\(provider.rawValue).\(service.rawValue).\(date)T\(String(format2: time.hour))\(String(format2: time.minute))"
     }
 
-    public static func < (a: SlotID, b: SlotID) -> Bool { a.description < b.description }
+    /// By time, then provider: cheap field comparisons (sorting by `description` built strings per comparison).
+    public static func < (a: SlotID, b: SlotID) -> Bool {
+        (a.day.daysSinceEpoch, a.time.minutesFromMidnight, a.provider.rawValue, a.service.rawValue)
+            < (b.day.daysSinceEpoch, b.time.minutesFromMidnight, b.provider.rawValue, b.service.rawValue)
+    }
 }
 
 /// Turns opening hours, closures and conversation lengths into bookable slots.
 public struct SlotCalculator: Sendable {
     public let configuration: GatewayConfiguration
-    // Built once: creating a Calendar per call dominated the slot listing (scripts/bench.sh).
-    private let calendar: Calendar
 
-    public init(configuration: GatewayConfiguration) {
-        self.configuration = configuration
-        var calendar = Calendar(identifier: .gregorian)
-        calendar.timeZone = configuration.timeZone
-        self.calendar = calendar
-    }
+    public init(configuration: GatewayConfiguration) { self.configuration = configuration }
 
     /// The day on the service's wall calendar at `instant`.
-    public func day(of instant: Date) -> CalendarDay {
-        let parts = calendar.dateComponents([.year, .month, .day], from: instant)
-        return CalendarDay(year: parts.year!, month: parts.month!, day: parts.day!)!
+    public func day(of instant: Date) -> CalendarDay { local(instant).day }
+
+    /// The instant of a local wall-clock time. The zone's offset is looked up for the wall time and
+    /// checked once more, so summer-time changes are handled (opening hours never fall in the skipped hour).
+    public func instant(_ day: CalendarDay, _ time: TimeOfDay) -> Date {
+        let wall = TimeInterval(day.daysSinceEpoch * 86_400 + time.minutesFromMidnight * 60)
+        let firstGuess = configuration.timeZone.secondsFromGMT(for: Date(timeIntervalSince1970: wall))
+        let candidate = wall - TimeInterval(firstGuess)
+        let offset = configuration.timeZone.secondsFromGMT(for: Date(timeIntervalSince1970: candidate))
+        return Date(timeIntervalSince1970: wall - TimeInterval(offset))
     }
 
-    /// The instant of a local wall-clock time.
-    public func instant(_ day: CalendarDay, _ time: TimeOfDay) -> Date {
-        let components = DateComponents(
-            year: day.year, month: day.month, day: day.day, hour: time.hour, minute: time.minute)
-        return calendar.date(from: components)!
+    /// Wall-clock day, seconds since local midnight, and the offset, by plain arithmetic on the zone's
+    /// offset (checked against Foundation's Calendar for every half hour of two years in WallClockTests).
+    private func local(_ instant: Date) -> (day: CalendarDay, seconds: Int, offset: Int) {
+        let offset = configuration.timeZone.secondsFromGMT(for: instant)
+        let localSeconds = Int(floor(instant.timeIntervalSince1970)) + offset
+        let days = Int(floor(Double(localSeconds) / 86_400))
+        return (CalendarDay(daysSinceEpoch: days), localSeconds - days * 86_400, offset)
     }
 
     /// Every slot for `service` on `days` days from `from`, starting no earlier than `notBefore`, earliest first.
@@ -121,19 +127,17 @@ public struct SlotCalculator: Sendable {
 
     /// ISO 8601 with the zone's offset at that instant, e.g. `2026-11-23T08:00:00+01:00`.
     public func iso8601(_ instant: Date) -> String {
-        let parts = calendar.dateComponents([.year, .month, .day, .hour, .minute, .second], from: instant)
-        let offset = configuration.timeZone.secondsFromGMT(for: instant)
+        let (day, seconds, offset) = local(instant)
         let sign = offset < 0 ? "-" : "+"
         let hours = abs(offset) / 3600, minutes = (abs(offset) % 3600) / 60
-        return String(format4: parts.year!) + "-" + String(format2: parts.month!) + "-" + String(format2: parts.day!)
-            + "T" + String(format2: parts.hour!) + ":" + String(format2: parts.minute!) + ":" + String(format2: parts.second!)
-            + sign + String(format2: hours) + ":" + String(format2: minutes)
+        return day.description + "T" + String(format2: seconds / 3600) + ":" + String(format2: (seconds % 3600) / 60)
+            + ":" + String(format2: seconds % 60) + sign + String(format2: hours) + ":" + String(format2: minutes)
     }
 
     /// The local wall-clock time of an instant.
     public func timeOfDay(_ instant: Date) -> TimeOfDay {
-        let parts = calendar.dateComponents([.hour, .minute], from: instant)
-        return TimeOfDay(hour: parts.hour!, minute: parts.minute!)!
+        let seconds = local(instant).seconds
+        return TimeOfDay(hour: seconds / 3600, minute: (seconds % 3600) / 60)!
     }
 }
 

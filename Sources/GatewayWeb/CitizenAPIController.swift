@@ -54,16 +54,12 @@ struct CitizenAPIController {
             days = value
         }
         let offered = try desk.offeredSlots(for: service, from: from, days: days)
-        let slots: [[String: Any]] = offered.map { item in
-            [
-                "id": item.slot.id.description,
-                "start": desk.calculator.iso8601(item.slot.start),
-                "end": desk.calculator.iso8601(item.slot.end),
-                "providerId": item.slot.providerId.rawValue,
-                "remaining": item.remaining,
-            ]
+        let slots = offered.map { item in
+            SlotListing.Slot(
+                id: item.slot.id.description, start: desk.calculator.iso8601(item.slot.start),
+                end: desk.calculator.iso8601(item.slot.end), providerId: item.slot.providerId.rawValue, remaining: item.remaining)
         }
-        return ProblemJSON.jsonResponse(status: .ok, object: ["slots": slots])
+        return ProblemJSON.jsonResponse(status: .ok, encodable: SlotListing(slots: slots))
     }
 
     @Sendable func createBooking(_ request: Request, context: GatewayRequestContext) async throws -> Response {
@@ -136,6 +132,17 @@ struct BookingBody: Decodable {
             receivesOtherSocialSupport: receivesOtherSocialSupport, personIsEnrolledInTreatment: personIsEnrolledInTreatment,
             interpreterLanguage: interpreterLanguage, companion: companion, message: message)
     }
+}
+
+struct SlotListing: Encodable {
+    struct Slot: Encodable {
+        let id: String
+        let start: String
+        let end: String
+        let providerId: String
+        let remaining: Int
+    }
+    let slots: [Slot]
 }
 
 struct RescheduleBody: Decodable {

@@ -88,3 +88,32 @@ struct SlotTests {
         }
     }
 }
+
+@Suite("Wall-clock conversions")
+struct WallClockTests {
+    let calculator = SlotCalculator(configuration: try! TestFixtures.configuration())
+
+    /// The arithmetic conversions agree with Foundation's Calendar every half hour for two years, DST days included.
+    @Test func agreeWithFoundationAcrossTwoYears() {
+        var calendar = Calendar(identifier: .gregorian)
+        calendar.timeZone = TestFixtures.copenhagen
+        var day = CalendarDay(iso: "2026-01-01")!
+        let last = CalendarDay(iso: "2027-12-31")!
+        var checked = 0
+        while day <= last {
+            for minutes in stride(from: 6 * 60, through: 20 * 60, by: 30) {
+                let time = TimeOfDay(hour: minutes / 60, minute: minutes % 60)!
+                let expected = calendar.date(from: DateComponents(year: day.year, month: day.month, day: day.day, hour: time.hour, minute: time.minute))!
+                let actual = calculator.instant(day, time)
+                #expect(actual == expected)
+                #expect(calculator.day(of: actual) == day)
+                #expect(calculator.timeOfDay(actual) == time)
+                checked += 1
+            }
+            day = day.adding(days: 1)
+        }
+        #expect(checked > 20_000)
+        #expect(calculator.iso8601(calculator.instant(CalendarDay(iso: "2026-07-01")!, TimeOfDay(hour: 9, minute: 30)!)) == "2026-07-01T09:30:00+02:00")
+        #expect(calculator.iso8601(Date(timeIntervalSince1970: 1_795_000_000)) == "2026-11-18T12:06:40+01:00")   // checked with Python zoneinfo
+    }
+}
