@@ -17,6 +17,8 @@ public enum CaseStoreError: Error, Equatable, Sendable {
     case slotFull
     case slotNotOfferedHere
     case notAllowed(String)
+    /// The database refused the write; the transaction was rolled back and nothing changed.
+    case storageFailure
 }
 
 /// Who is acting, as the anonymous store may record it: a pseudonym, never the account.
@@ -374,10 +376,10 @@ extension AnonymousStore {
             return try writer.write(body)
         } catch let error as CaseStoreError {
             throw error
-        } catch let error as DatabaseError where error.resultCode == .SQLITE_CONSTRAINT {
+        } catch let error as DatabaseError where error.isUniquenessViolation {
             throw .slotFull
         } catch {
-            throw .notAllowed("The case could not be saved. Nothing was changed.")
+            throw .storageFailure
         }
     }
 

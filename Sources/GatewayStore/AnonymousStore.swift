@@ -102,7 +102,7 @@ public final class AnonymousStore: Sendable {
             guard inserted else { throw BookingStoreError.slotFull }
         } catch let error as BookingStoreError {
             throw error
-        } catch let error as DatabaseError where error.resultCode == .SQLITE_CONSTRAINT {
+        } catch let error as DatabaseError where error.isUniquenessViolation {
             // A token-hash collision (2⁻⁹⁵) or a seat taken by another process between statements.
             if error.message?.contains("tokenHash") == true { throw .tokenCollision }
             throw .slotFull
@@ -161,7 +161,9 @@ public final class AnonymousStore: Sendable {
     /// Cancels a live booking: frees the seat and wipes what the citizen wrote.
     public func cancel(tokenHash: Data) throws(BookingStoreError) {
         _ = try liveBooking(tokenHash: tokenHash)
-        let changed = try? writer.write { db -> Int in
+        let changed: Int
+        do {
+            changed = try writer.write { db -> Int in
             try db.execute(sql: """
                 UPDATE booking SET status = 'cancelled', seat = NULL, substancesSealed = NULL,
                     interpreterLanguageSealed = NULL, messageSealed = NULL, companion = 0
@@ -171,6 +173,10 @@ public final class AnonymousStore: Sendable {
             // A cancelled session booking is no longer its case's live token.
             try db.execute(sql: "DELETE FROM case_live_token WHERE tokenHash = ?", arguments: [tokenHash])
             return changed
+            }
+        } catch {
+            // A failed write is not a cancelled booking: say so, and keep the booking as it was.
+            throw .storageFailure
         }
         guard changed == 1 else { throw .noLongerValid(.cancelled) }
     }

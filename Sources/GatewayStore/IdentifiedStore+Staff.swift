@@ -6,6 +6,8 @@ import GRDB
 public enum StaffStoreError: Error, Equatable, Sendable {
     case usernameTaken
     case unknownUser
+    /// The database refused the write; nothing was changed.
+    case storageFailure
 }
 
 /// A staff account row as sign-in needs it.
@@ -42,8 +44,10 @@ extension IdentifiedStore {
                     INSERT INTO staff_account (id, username, providerId, role, passwordHash, createdOn) VALUES (?, ?, ?, ?, ?, ?)
                     """, arguments: [id, username, providerId.rawValue, role.rawValue, passwordHash, createdOn.description])
             }
-        } catch {
+        } catch let error as DatabaseError where error.isUniquenessViolation {
             throw .usernameTaken
+        } catch {
+            throw .storageFailure
         }
     }
 
@@ -70,25 +74,28 @@ extension IdentifiedStore {
     }
 
     public func setDisabled(username: String, _ disabled: Bool) throws(StaffStoreError) {
-        let changed = try? writer.write { db -> Int in
-            try db.execute(sql: "UPDATE staff_account SET disabled = ? WHERE username = ?", arguments: [disabled, username])
-            return db.changesCount
+        let changed: Int
+        do {
+            changed = try writer.write { db -> Int in
+                try db.execute(sql: "UPDATE staff_account SET disabled = ? WHERE username = ?", arguments: [disabled, username])
+                return db.changesCount
+            }
+        } catch {
+            throw .storageFailure
         }
-        guard changed != nil, (try? credentials(username: username)) != nil else { throw .unknownUser }
+        guard changed == 1 else { throw .unknownUser }
     }
 
+    /// Turns the second factor on (a secret) or off (nil). A failure is reported, never half-done.
     public func setTOTPSecret(username: String, _ secret: [UInt8]?) throws(StaffStoreError) {
         guard let credentials = try? credentials(username: username) else { throw .unknownUser }
-        let sealed = secret.flatMap { try? sealer.seal(Data($0), table: "staff_account", column: "totpSecret", row: credentials.member.id) }
-        _ = try? writer.write { db in
-            try db.execute(sql: "UPDATE staff_account SET totpSecretSealed = ? WHERE id = ?", arguments: [sealed, credentials.member.id])
-        }
-    }
-
-    public func setPasswordHash(username: String, _ hash: String) throws(StaffStoreError) {
-        guard let credentials = try? credentials(username: username) else { throw .unknownUser }
-        _ = try? writer.write { db in
-            try db.execute(sql: "UPDATE staff_account SET passwordHash = ? WHERE id = ?", arguments: [hash, credentials.member.id])
+        do {
+            let sealed = try secret.map { try sealer.seal(Data($0), table: "staff_account", column: "totpSecret", row: credentials.member.id) }
+            try writer.write { db in
+                try db.execute(sql: "UPDATE staff_account SET totpSecretSealed = ? WHERE id = ?", arguments: [sealed, credentials.member.id])
+            }
+        } catch {
+            throw .storageFailure
         }
     }
 

@@ -49,3 +49,11 @@ enum StoredTime {
         return formatter.date(from: text)
     }
 }
+
+extension DatabaseError {
+    /// A UNIQUE or PRIMARY KEY conflict (a seat or name already taken) — not any other refusal,
+    /// such as a trigger's abort, which must surface as a storage failure.
+    var isUniquenessViolation: Bool {
+        extendedResultCode == .SQLITE_CONSTRAINT_UNIQUE || extendedResultCode == .SQLITE_CONSTRAINT_PRIMARYKEY
+    }
+}

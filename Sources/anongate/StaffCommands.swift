@@ -13,6 +13,11 @@ struct Staff: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Manage staff accounts (identified store).", subcommands: [Add.self, List.self, Disable.self, Enable.self, TOTPSetup.self])
 
+    static func failure(_ error: StaffStoreError, _ username: String) -> ExitCode {
+        error == .unknownUser ? fail("no such account: \(username)", ExitCode.failure)
+            : fail("the identified store refused the change; nothing was changed", Exit.storage)
+    }
+
     struct Location: ParsableArguments {
         @Option(help: "The gateway's configuration file.") var config = "Config/gateway.yaml"
         @Option(help: "Folder for the databases.") var data = "./data"
@@ -57,8 +62,10 @@ struct Staff: AsyncParsableCommand {
             do {
                 try store.addStaff(id: random.bytes(16).map { String(format: "%02x", $0) }.joined(), username: username,
                                    providerId: ProviderID(provider), role: staffRole, passwordHash: hash, createdOn: today)
-            } catch {
+            } catch .usernameTaken {
                 throw fail("the username \(username) is taken", ExitCode.failure)
+            } catch {
+                throw fail("the account could not be saved in \(location.data); nothing was changed", Exit.storage)
             }
             print("added \(username) (\(staffRole.rawValue) at \(provider))")
         }
@@ -89,7 +96,7 @@ struct Staff: AsyncParsableCommand {
 
         func run() async throws {
             let (_, store) = try location.openStore()
-            do { try store.setDisabled(username: username, true) } catch { throw fail("no such account: \(username)", ExitCode.failure) }
+            do { try store.setDisabled(username: username, true) } catch { throw Staff.failure(error, username) }
             print("disabled \(username)")
         }
     }
@@ -101,7 +108,7 @@ struct Staff: AsyncParsableCommand {
 
         func run() async throws {
             let (_, store) = try location.openStore()
-            do { try store.setDisabled(username: username, false) } catch { throw fail("no such account: \(username)", ExitCode.failure) }
+            do { try store.setDisabled(username: username, false) } catch { throw Staff.failure(error, username) }
             print("enabled \(username)")
         }
     }
@@ -114,7 +121,7 @@ struct Staff: AsyncParsableCommand {
         func run() async throws {
             let (_, store) = try location.openStore()
             let secret = SystemRandomSource().bytes(20)
-            do { try store.setTOTPSecret(username: username, secret) } catch { throw fail("no such account: \(username)", ExitCode.failure) }
+            do { try store.setTOTPSecret(username: username, secret) } catch { throw Staff.failure(error, username) }
             print("otpauth://totp/anongate:\(username)?secret=\(TOTP.base32(secret))&issuer=anongate&algorithm=SHA1&digits=6&period=30")
             print("Add it to the authenticator app now; it is not shown again.")
         }

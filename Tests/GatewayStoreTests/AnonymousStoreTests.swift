@@ -146,3 +146,72 @@ struct IdentifiedStoreTests {
         #expect(try store.enrolment(id: "nope") == nil)
     }
 }
+
+@Suite("Storage failures are reported, never swallowed")
+struct StorageFailureTests {
+    let random = SeededRandom(seed: 21)
+
+    @Test func aFailedCancelIsNotReportedAsCancelled() throws {
+        let store = try AnonymousStore.inMemory(storeKey: .random(random))
+        let calculator = SlotCalculator(configuration: try TestFixtures.configuration())
+        let hash = Data(random.bytes(32))
+        _ = try store.book(id: "b1", tokenHash: hash, slot: calculator.slot(SlotID("kk-pas.pas.20261123T0900")!)!, ageBand: .from25,
+                           substances: [.cannabis], requests: BookingRequests(message: "behold mig"), bookedOn: CalendarDay(iso: "2026-11-22")!)
+        try store.writer.write { db in
+            try db.execute(sql: "CREATE TRIGGER fail_updates BEFORE UPDATE ON booking BEGIN SELECT RAISE(ABORT, 'disk trouble'); END")
+        }
+        #expect(throws: BookingStoreError.storageFailure) { try store.cancel(tokenHash: hash) }
+        let kept = try store.booking(tokenHash: hash)
+        #expect(kept.status == .booked)
+        #expect(kept.requests.message == "behold mig")
+    }
+
+    @Test func staffChangesThatFailSaySo() throws {
+        let store = try IdentifiedStore.inMemory(storeKey: .random(random))
+        try store.addStaff(id: "s1", username: "anna", providerId: ProviderID("uturn"), role: .counsellor, passwordHash: "x",
+                           createdOn: CalendarDay(iso: "2026-11-01")!)
+        #expect(throws: StaffStoreError.usernameTaken) {
+            try store.addStaff(id: "s2", username: "anna", providerId: ProviderID("uturn"), role: .counsellor, passwordHash: "x",
+                               createdOn: CalendarDay(iso: "2026-11-01")!)
+        }
+        #expect(throws: StaffStoreError.unknownUser) { try store.setDisabled(username: "nobody", true) }
+        try store.writer.write { db in
+            try db.execute(sql: "CREATE TRIGGER fail_updates BEFORE UPDATE ON staff_account BEGIN SELECT RAISE(ABORT, 'disk trouble'); END")
+            try db.execute(sql: "CREATE TRIGGER fail_inserts BEFORE INSERT ON staff_account BEGIN SELECT RAISE(ABORT, 'disk trouble'); END")
+        }
+        #expect(throws: StaffStoreError.storageFailure) { try store.setTOTPSecret(username: "anna", Array(repeating: 7, count: 20)) }
+        #expect(throws: StaffStoreError.storageFailure) { try store.setDisabled(username: "anna", true) }
+        #expect(throws: StaffStoreError.storageFailure) {
+            try store.addStaff(id: "s3", username: "bo-b", providerId: ProviderID("uturn"), role: .counsellor, passwordHash: "x",
+                               createdOn: CalendarDay(iso: "2026-11-01")!)
+        }
+        #expect(try store.credentials(username: "anna")?.totpSecret == nil)
+        #expect(try store.credentials(username: "anna")?.member.disabled == false)
+    }
+}
+
+extension StorageFailureTests {
+    @Test func aFailedCaseWriteIsAStorageFailureNotARuleOrAFullSlot() throws {
+        let store = try AnonymousStore.inMemory(storeKey: .random(random))
+        try store.writer.write { db in
+            try db.execute(sql: "CREATE TRIGGER fail_cases BEFORE INSERT ON anonymous_case BEGIN SELECT RAISE(ABORT, 'disk trouble'); END")
+        }
+        #expect(throws: CaseStoreError.storageFailure) {
+            try store.walkIn(service: .uturn, ageBand: .from18To24, actor: StaffActor(pseudonym: "p", providerId: ProviderID("uturn")),
+                             today: CalendarDay(iso: "2026-11-23")!, limit: .conversations(5), random: random, now: Date())
+        }
+        #expect(try store.openCases(visibleTo: ProviderID("uturn")).isEmpty)
+    }
+
+    @Test func aFailedBookingInsertIsNotAFullSlot() throws {
+        let store = try AnonymousStore.inMemory(storeKey: .random(random))
+        let calculator = SlotCalculator(configuration: try TestFixtures.configuration())
+        try store.writer.write { db in
+            try db.execute(sql: "CREATE TRIGGER fail_bookings BEFORE INSERT ON booking BEGIN SELECT RAISE(ABORT, 'disk trouble'); END")
+        }
+        #expect(throws: BookingStoreError.storageFailure) {
+            try store.book(id: "b1", tokenHash: Data(random.bytes(32)), slot: calculator.slot(SlotID("kk-pas.pas.20261123T0900")!)!,
+                           ageBand: .from25, substances: [], requests: BookingRequests(), bookedOn: CalendarDay(iso: "2026-11-22")!)
+        }
+    }
+}

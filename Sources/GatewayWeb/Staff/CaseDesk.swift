@@ -235,6 +235,7 @@ public struct CaseDesk: Sendable {
             return GatewayProblem(.unprocessableContent, "slot-not-offered-here", title: "Time belongs elsewhere",
                                   da: "Tiden hører til en anden tjeneste eller et andet sted.", en: "That time belongs to another service or provider.",
                                   field: "slotId")
+        case .storageFailure: return .internalFailure
         case .notAllowed(let message):
             return GatewayProblem(.unprocessableContent, "not-allowed", title: "Not possible", da: message, en: message)
         }
