@@ -264,6 +264,11 @@ struct CaseTests {
             #expect(entry["message"] as? String == "Jeg vil gerne stoppe")
             #expect(!schedule.text.contains(token))
             #expect(try await client.json(.get, "/api/v1/staff/schedule?date=23-11-2026", headers: dora).status == .badRequest)
+            // Phone staff see the time and the wishes they may act on, not what the citizen wrote to the counsellor.
+            let phoneView = try await client.json(.get, "/api/v1/staff/schedule?date=2026-11-23", headers: dora)
+            #expect(phoneView.status == .ok)
+            #expect(!phoneView.text.contains("Jeg vil gerne stoppe"))
+            #expect((phoneView.object?["bookings"] as? [[String: Any]])?.count == 1)
         }
     }
 

@@ -136,7 +136,11 @@ struct StaffPageTests {
     @Test func phoneStaffBookAndReadTheReferenceAloud() async throws {
         let gateway = try TestGateway.withStaff()
         try await gateway.test { client in
+            _ = try await client.bookPAS(slot: "kk-pas.pas.20261123T1000", message: "PRIVAT-BESKED")
             let dora = try await signIn(client, "dora")
+            let programme = try await client.execute(uri: "/staff/schedule?date=2026-11-23", method: .get, headers: dora.headers)
+            #expect(programme.text.contains("10:00–11:00"))
+            #expect(!programme.text.contains("PRIVAT-BESKED"))
             let form = try await client.execute(uri: "/staff/phone", method: .get, headers: dora.headers)
             #expect(form.text.contains("kk-pas.pas.20261123T0800"))
             #expect(!form.text.contains("frb-pas.pas"))

@@ -280,7 +280,8 @@ struct StaffAPIController {
             ]
             if let code { item["caseCode"] = code.value }
             if let language = booking.requests.interpreterLanguage { item["interpreterLanguage"] = language }
-            if let message = booking.requests.message { item["message"] = message }
+            // The citizen wrote to the people they will talk to; phone staff do not need it.
+            if Self.caseWorkers.contains(staff.member.role), let message = booking.requests.message { item["message"] = message }
             return item
         }
         return ProblemJSON.jsonResponse(status: .ok, object: ["date": day.description, "bookings": items])

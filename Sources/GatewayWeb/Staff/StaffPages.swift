@@ -163,7 +163,9 @@ struct StaffPages: Sendable {
                 var wishes: [String] = []
                 if let language = booking.requests.interpreterLanguage { wishes.append("tolk: \(language)") }
                 if booking.requests.companion { wishes.append("bisidder") }
-                if let message = booking.requests.message { wishes.append("besked: \(message)") }
+                if StaffAPIController.caseWorkers.contains(staff.member.role), let message = booking.requests.message {
+                    wishes.append("besked: \(message)")
+                }
                 var item: [String: Any] = [
                     "time": "\(booking.slotId.time)–\(calculator.timeOfDay(booking.end))",
                     "service": cases.configuration.service(booking.serviceId)?.name.da ?? booking.serviceId.rawValue,
