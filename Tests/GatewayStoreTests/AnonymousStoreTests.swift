@@ -215,3 +215,34 @@ extension StorageFailureTests {
         }
     }
 }
+
+@Suite("What the schemas can hold (DOMAIN rule 13)")
+struct SchemaTests {
+    let random = SeededRandom(seed: 33)
+
+    static func columns(_ writer: any DatabaseWriter) throws -> [String: [String]] {
+        try writer.read { db in
+            var result: [String: [String]] = [:]
+            for table in try String.fetchAll(db, sql: "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' AND name != 'grdb_migrations'") {
+                result[table] = try String.fetchAll(db, sql: "SELECT name FROM pragma_table_info(?)", arguments: [table])
+            }
+            return result
+        }
+    }
+
+    /// No column for identity, faith or ethnicity exists anywhere; the anonymous store has none for a staff account either.
+    @Test func neitherStoreHasAColumnForIdentityFaithOrEthnicity() throws {
+        let forbidden = ["name", "firstname", "lastname", "cpr", "cprnumber", "address", "email", "phone", "phonenumber", "ip",
+                         "ipaddress", "useragent", "faith", "religion", "ethnicity", "nationality", "birthdate", "createdat", "timestamp"]
+        let anonymous = try Self.columns(AnonymousStore.inMemory(storeKey: .random(random)).writer)
+        let identified = try Self.columns(IdentifiedStore.inMemory(storeKey: .random(random)).writer)
+        #expect(Set(anonymous.keys) == ["booking", "anonymous_case", "case_session", "case_live_token", "case_note", "access_log"])
+        #expect(Set(identified.keys) == ["enrolment", "staff_account"])
+        for (table, names) in anonymous.merging(identified, uniquingKeysWith: { $0 + $1 }) {
+            for name in names {
+                #expect(!forbidden.contains(name.lowercased()), "\(table).\(name)")
+            }
+        }
+        #expect(anonymous.values.joined().allSatisfy { !$0.lowercased().contains("username") && !$0.lowercased().contains("staffid") })
+    }
+}
