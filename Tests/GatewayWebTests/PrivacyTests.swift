@@ -63,7 +63,7 @@ struct PrivacyTests {
         }
     }
 
-    @Test func theRateLimiterKeepsNoAddressAndForgetsEachDay() async throws {
+    @Test func theRateLimitForgetsEveryClientWhenTheDayChanges() async throws {
         let gateway = try TestGateway { $0.rateLimit = .init(bookingsPerClientPerHour: 1, bookingsPerClientPerDay: 1, trustForwardedFor: true) }
         try await gateway.test { (client: any TestClientProtocol) async throws in
             let headers: HTTPFields = [.xForwardedFor: Self.address]
