@@ -1,7 +1,7 @@
 // swift-tools-version:6.1
 import PackageDescription
 
-// Dependencies point inward: anongate → GatewayWeb → GatewayStore → GatewayCrypto → GatewayCore.
+// Dependencies point inward: anongate → GatewayWeb → GatewayServices → GatewayStore → GatewayCrypto → GatewayCore.
 let package = Package(
     name: "anongate",
     platforms: [.macOS(.v15)],
@@ -38,10 +38,15 @@ let package = Package(
                 .product(name: "GRDB", package: "GRDB.swift"),
             ]
         ),
+        // The application layer: booking and case services in domain terms, throwing domain errors.
+        .target(
+            name: "GatewayServices",
+            dependencies: ["GatewayCore", "GatewayCrypto", "GatewayStore"]
+        ),
         .target(
             name: "GatewayWeb",
             dependencies: [
-                "GatewayCore", "GatewayConfig", "GatewayCrypto", "GatewayStore",
+                "GatewayCore", "GatewayConfig", "GatewayCrypto", "GatewayStore", "GatewayServices",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Mustache", package: "swift-mustache"),
                 .product(name: "Logging", package: "swift-log"),
@@ -50,7 +55,7 @@ let package = Package(
         .executableTarget(
             name: "anongate",
             dependencies: [
-                "GatewayWeb", "GatewayConfig", "GatewayCrypto", "GatewayStore",
+                "GatewayWeb", "GatewayServices", "GatewayConfig", "GatewayCrypto", "GatewayStore",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]

@@ -84,23 +84,6 @@ public struct MonthDay: Hashable, Sendable {
     }
 }
 
-/// How many anonymous sessions a service allows before identified enrolment is needed.
-public enum SessionLimit: Sendable, Hashable {
-    /// U-turn: 5, relatives: 3 (QS 4.4.2, 4.4.4).
-    case conversations(Int)
-    /// U-turn parent group: 5 meetings (QS 4.4.4).
-    case groupMeetings(Int)
-    /// PAS (§101a stk. 8): a clarifying conversation, group sessions, at most one individual concluding conversation.
-    case boundedCourse(groupSessions: Int, concludingConversations: Int)
-
-    public var totalSessions: Int {
-        switch self {
-        case .conversations(let n), .groupMeetings(let n): return n
-        case .boundedCourse(let group, let concluding): return 1 + group + concluding
-        }
-    }
-}
-
 public struct ServiceDefinition: Sendable, Hashable {
     public var id: ServiceID
     public var name: LocalizedText

@@ -5,11 +5,6 @@ public enum StaffRole: String, Codable, CaseIterable, Sendable, Hashable {
     case providerAdmin = "provider-admin"
     case manager
     case auditor
-
-    /// Counsellors and provider admins work with cases; phone staff only book.
-    public var worksWithCases: Bool { self == .counsellor || self == .providerAdmin }
-    public var booksForCallers: Bool { self == .phone || self == .counsellor || self == .providerAdmin }
-    public var readsAccessLog: Bool { self == .auditor || self == .providerAdmin }
 }
 
 /// A member of staff as the gateway knows them (identified store).

@@ -3,7 +3,7 @@ import GatewayCore
 import GatewayCrypto
 import GRDB
 
-public enum CaseStoreError: Error, Equatable, Sendable {
+public enum CaseStoreError: Error, Equatable, Sendable, StoreFailureConvertible {
     /// Unknown — or belonging to another provider, which must look exactly the same.
     case notFound
     /// Cancelled, or its day has passed.
@@ -12,13 +12,13 @@ public enum CaseStoreError: Error, Equatable, Sendable {
     case tokenUsed
     /// A booking can be checked in on its own day only.
     case notToday(CalendarDay)
-    case limitReached(AgeBand)
-    case caseClosed
+    /// A case rule refused the step (`CasePolicy`); nothing changed.
+    case refused(CaseRefusal)
     case slotFull
-    case slotNotOfferedHere
-    case notAllowed(String)
-    /// The database refused the write; the transaction was rolled back and nothing changed.
+    /// The database failed, or a stored value could not be read or opened; the transaction was rolled back.
     case storageFailure
+
+    static func uniquenessConflict(_ error: DatabaseError) -> CaseStoreError { .slotFull }
 }
 
 /// Who is acting, as the anonymous store may record it: a pseudonym, never the account.
@@ -33,75 +33,29 @@ public struct CheckInResult: Sendable {
     public let sessionNumber: Int
 }
 
-extension AnonymousStore {
-    static func registerCaseMigrations(_ migrator: inout DatabaseMigrator) {
-        migrator.registerMigration("v2-cases") { db in
-            try db.execute(sql: """
-                CREATE TABLE anonymous_case (
-                    code TEXT PRIMARY KEY NOT NULL,
-                    serviceId TEXT NOT NULL,
-                    providerId TEXT NOT NULL,
-                    ageBand TEXT NOT NULL,
-                    openedOn TEXT NOT NULL CHECK (length(openedOn) = 10),
-                    status TEXT NOT NULL CHECK (status IN ('open', 'closed')),
-                    dischargeReason TEXT CHECK (dischargeReason IN ('completed', 'other-offer', 'hospital', 'other', 'transferred')),
-                    caseKeyWrapped BLOB,
-                    decision TEXT CHECK (decision IN ('granted', 'refused')),
-                    decisionReasonSealed BLOB,
-                    referralProviderId TEXT,
-                    notesShared INTEGER NOT NULL DEFAULT 0
-                ) WITHOUT ROWID;
-                ALTER TABLE booking ADD COLUMN caseCode TEXT REFERENCES anonymous_case(code);
-                CREATE TABLE case_session (
-                    caseCode TEXT NOT NULL REFERENCES anonymous_case(code),
-                    number INTEGER NOT NULL CHECK (number >= 1),
-                    heldOn TEXT NOT NULL CHECK (length(heldOn) = 10),
-                    kind TEXT NOT NULL CHECK (kind IN ('booked', 'walk-in', 'no-show')),
-                    PRIMARY KEY (caseCode, number)
-                ) WITHOUT ROWID;
-                -- At most one live token per case: the primary key says so.
-                CREATE TABLE case_live_token (
-                    caseCode TEXT PRIMARY KEY NOT NULL REFERENCES anonymous_case(code),
-                    tokenHash BLOB NOT NULL UNIQUE,
-                    kind TEXT NOT NULL CHECK (kind IN ('booking', 'follow-up'))
-                ) WITHOUT ROWID;
-                CREATE TABLE case_note (
-                    id TEXT PRIMARY KEY NOT NULL,
-                    caseCode TEXT NOT NULL REFERENCES anonymous_case(code),
-                    providerId TEXT NOT NULL,
-                    writtenOn TEXT NOT NULL CHECK (length(writtenOn) = 10),
-                    bodySealed BLOB NOT NULL
-                ) WITHOUT ROWID;
-                CREATE TABLE access_log (
-                    id INTEGER PRIMARY KEY AUTOINCREMENT,
-                    at TEXT NOT NULL,
-                    staffPseudonym TEXT NOT NULL,
-                    providerId TEXT NOT NULL,
-                    action TEXT NOT NULL,
-                    caseCode TEXT NOT NULL
-                );
-                -- Staff cannot edit the access log through the product or plain SQL on this file.
-                CREATE TRIGGER access_log_no_update BEFORE UPDATE ON access_log BEGIN SELECT RAISE(ABORT, 'the access log is append-only'); END;
-                CREATE TRIGGER access_log_no_delete BEFORE DELETE ON access_log BEGIN SELECT RAISE(ABORT, 'the access log is append-only'); END;
-                """)
-        }
-    }
+/// What a case step needs to know about the day and the rules, passed in by the caller.
+public struct CaseContext: Sendable {
+    public let actor: StaffActor
+    public let today: CalendarDay
+    public let now: Date
+    public init(actor: StaffActor, today: CalendarDay, now: Date) { self.actor = actor; self.today = today; self.now = now }
+}
 
+extension AnonymousStore {
     // MARK: Check-in and walk-ins
 
     /// Consumes a booking's token exactly once and counts the session; opens the case on the first visit.
     public func checkIn(
-        tokenHash: Data, actor: StaffActor, today: CalendarDay, dayOf: @Sendable (Date) -> CalendarDay,
-        limits: [ServiceID: SessionLimit], random: any RandomSource, now: Date
-    ) throws(CaseStoreError) -> CheckInResult {
-        try caseWrite { db in
-            let booking = try bookableRow(db, tokenHash: tokenHash, actor: actor)
-            guard let start = StoredTime.date(booking["startsAt"]) else { throw CaseStoreError.notFound }
-            let day = dayOf(start)
-            if day < today { throw CaseStoreError.tokenGone }
-            if day > today { throw CaseStoreError.notToday(day) }
-            guard let service = ServiceID(rawValue: booking["serviceId"]), let band = AgeBand(rawValue: booking["ageBand"]),
-                  let limit = limits[service] else { throw CaseStoreError.notFound }
+        tokenHash: Data, _ context: CaseContext, dayOf: @escaping @Sendable (Date) -> CalendarDay,
+        limits: [ServiceID: SessionLimit], random: any RandomSource
+    ) async throws(CaseStoreError) -> CheckInResult {
+        try await write(CaseStoreError.self) { db in
+            let booking = try self.bookableRow(db, tokenHash: tokenHash, actor: context.actor)
+            let day = dayOf(try booking.time("startsAt"))
+            if day < context.today { throw CaseStoreError.tokenGone }
+            if day > context.today { throw CaseStoreError.notToday(day) }
+            let service = try booking.decoded("serviceId", as: ServiceID.self), band = try booking.decoded("ageBand", as: AgeBand.self)
+            guard let limit = limits[service] else { throw CaseStoreError.notFound }
             try db.execute(sql: "UPDATE booking SET status = 'checked-in' WHERE tokenHash = ? AND status = 'booked'", arguments: [tokenHash])
             guard db.changesCount == 1 else { throw CaseStoreError.tokenUsed }
 
@@ -110,53 +64,50 @@ extension AnonymousStore {
                 code = existing
                 try db.execute(sql: "DELETE FROM case_live_token WHERE caseCode = ?", arguments: [code])
             } else {
-                code = try openCase(db, service: service, provider: actor.providerId, ageBand: band, today: today, random: random)
+                code = try self.openCase(db, service: service, provider: context.actor.providerId, ageBand: band, today: context.today, random: random)
                 try db.execute(sql: "UPDATE booking SET caseCode = ? WHERE tokenHash = ?", arguments: [code, tokenHash])
             }
-            let number = try recordSession(db, code: code, kind: "booked", limit: limit, ageBand: band, today: today)
-            try logAccess(db, actor: actor, action: "check-in", code: code, now: now)
-            return CheckInResult(anonymousCase: try fetchCase(db, code)!, sessionNumber: number)
+            let number = try self.recordSession(db, code: code, kind: "booked", limit: limit, today: context.today)
+            try self.logAccess(db, context, action: "check-in", code: code)
+            return CheckInResult(anonymousCase: try self.existingCase(db, code), sessionNumber: number)
         }
     }
 
     /// A walk-in without a booking: a new case and its first session.
     public func walkIn(
-        service: ServiceID, ageBand: AgeBand, actor: StaffActor, today: CalendarDay, limit: SessionLimit,
-        random: any RandomSource, now: Date
-    ) throws(CaseStoreError) -> CheckInResult {
-        try caseWrite { db in
-            let code = try openCase(db, service: service, provider: actor.providerId, ageBand: ageBand, today: today, random: random)
-            let number = try recordSession(db, code: code, kind: "walk-in", limit: limit, ageBand: ageBand, today: today)
-            try logAccess(db, actor: actor, action: "walk-in", code: code, now: now)
-            return CheckInResult(anonymousCase: try fetchCase(db, code)!, sessionNumber: number)
+        service: ServiceID, ageBand: AgeBand, _ context: CaseContext, limit: SessionLimit, random: any RandomSource
+    ) async throws(CaseStoreError) -> CheckInResult {
+        try await write(CaseStoreError.self) { db in
+            let code = try self.openCase(db, service: service, provider: context.actor.providerId, ageBand: ageBand, today: context.today, random: random)
+            let number = try self.recordSession(db, code: code, kind: "walk-in", limit: limit, today: context.today)
+            try self.logAccess(db, context, action: "walk-in", code: code)
+            return CheckInResult(anonymousCase: try self.existingCase(db, code), sessionNumber: number)
         }
     }
 
     /// A walk-in by someone holding their case's live token (a booking on another day, or a follow-up token).
     public func walkIn(
-        tokenHash: Data, actor: StaffActor, today: CalendarDay, limits: [ServiceID: SessionLimit], random: any RandomSource, now: Date
-    ) throws(CaseStoreError) -> CheckInResult {
-        try caseWrite { db in
-            if let live = try Row.fetchOne(db, sql: "SELECT * FROM case_live_token WHERE tokenHash = ?", arguments: [tokenHash]) {
-                let code: String = live["caseCode"]
-                guard let existing = try fetchCase(db, code), existing.isVisible(to: actor.providerId), let limit = limits[existing.serviceId] else {
-                    throw CaseStoreError.notFound
-                }
-                try releaseLiveToken(db, code: code)
-                let number = try recordSession(db, code: code, kind: "walk-in", limit: limit, ageBand: existing.ageBand, today: today)
-                try logAccess(db, actor: actor, action: "walk-in", code: code, now: now)
-                return CheckInResult(anonymousCase: try fetchCase(db, code)!, sessionNumber: number)
+        tokenHash: Data, _ context: CaseContext, limits: [ServiceID: SessionLimit], random: any RandomSource
+    ) async throws(CaseStoreError) -> CheckInResult {
+        try await write(CaseStoreError.self) { db in
+            if let code = try String.fetchOne(db, sql: "SELECT caseCode FROM case_live_token WHERE tokenHash = ?", arguments: [tokenHash]) {
+                guard let existing = try self.fetchCase(db, code), existing.isVisible(to: context.actor.providerId),
+                      let limit = limits[existing.serviceId] else { throw CaseStoreError.notFound }
+                try self.releaseLiveToken(db, code: code)
+                let number = try self.recordSession(db, code: code, kind: "walk-in", limit: limit, today: context.today)
+                try self.logAccess(db, context, action: "walk-in", code: code)
+                return CheckInResult(anonymousCase: try self.existingCase(db, code), sessionNumber: number)
             }
             // A first booking (no case yet) for another day: the person came now instead.
-            let booking = try bookableRow(db, tokenHash: tokenHash, actor: actor)
-            guard let service = ServiceID(rawValue: booking["serviceId"]), let band = AgeBand(rawValue: booking["ageBand"]),
-                  let limit = limits[service] else { throw CaseStoreError.notFound }
-            let code = try openCase(db, service: service, provider: actor.providerId, ageBand: band, today: today, random: random)
+            let booking = try self.bookableRow(db, tokenHash: tokenHash, actor: context.actor)
+            let service = try booking.decoded("serviceId", as: ServiceID.self), band = try booking.decoded("ageBand", as: AgeBand.self)
+            guard let limit = limits[service] else { throw CaseStoreError.notFound }
+            let code = try self.openCase(db, service: service, provider: context.actor.providerId, ageBand: band, today: context.today, random: random)
             try db.execute(sql: "UPDATE booking SET status = 'checked-in', caseCode = ? WHERE tokenHash = ? AND status = 'booked'", arguments: [code, tokenHash])
             guard db.changesCount == 1 else { throw CaseStoreError.tokenUsed }
-            let number = try recordSession(db, code: code, kind: "walk-in", limit: limit, ageBand: band, today: today)
-            try logAccess(db, actor: actor, action: "walk-in", code: code, now: now)
-            return CheckInResult(anonymousCase: try fetchCase(db, code)!, sessionNumber: number)
+            let number = try self.recordSession(db, code: code, kind: "walk-in", limit: limit, today: context.today)
+            try self.logAccess(db, context, action: "walk-in", code: code)
+            return CheckInResult(anonymousCase: try self.existingCase(db, code), sessionNumber: number)
         }
     }
 
@@ -164,77 +115,67 @@ extension AnonymousStore {
 
     /// Books the case's next session and makes its token the case's one live token (revoking any other).
     public func bookNext(
-        code: CaseCode, slot: Slot, tokenHash: Data, bookingId: String, actor: StaffActor, limit: SessionLimit,
-        today: CalendarDay, now: Date
-    ) throws(CaseStoreError) -> (AnonymousCase, Booking) {
-        try caseWrite { db in
-            let existing = try visibleCase(db, code, actor)
-            guard existing.status == .open else { throw CaseStoreError.caseClosed }
-            guard slot.serviceId == existing.serviceId, slot.providerId == actor.providerId else { throw CaseStoreError.slotNotOfferedHere }
-            guard SessionProgress(used: existing.sessionsUsed, limit: limit).canContinue else { throw CaseStoreError.limitReached(existing.ageBand) }
-            try releaseLiveToken(db, code: code.value)
+        code: CaseCode, slot: Slot, tokenHash: Data, bookingId: String, _ context: CaseContext, limit: SessionLimit
+    ) async throws(CaseStoreError) -> (AnonymousCase, Booking) {
+        try await write(CaseStoreError.self) { db in
+            let existing = try self.visibleCase(db, code, context.actor)
+            try Self.policy { () throws(CaseRefusal) in
+                guard existing.status == .open else { throw .closed }
+                try CasePolicy.checkSlot(slot.id, for: existing, bookedBy: context.actor.providerId)
+                try CasePolicy.checkAnotherSession(existing, limit: limit)
+            }
+            try self.releaseLiveToken(db, code: code.value)
             guard try Self.insertIntoFreeSeat(db, id: bookingId, tokenHash: tokenHash, slot: slot, ageBand: existing.ageBand,
-                                              bookedOn: today, caseCode: code.value) else { throw CaseStoreError.slotFull }
+                                              bookedOn: context.today, caseCode: code.value) else { throw CaseStoreError.slotFull }
             try db.execute(sql: "INSERT INTO case_live_token (caseCode, tokenHash, kind) VALUES (?, ?, 'booking')", arguments: [code.value, tokenHash])
-            try logAccess(db, actor: actor, action: "book-next", code: code.value, now: now)
+            try self.logAccess(db, context, action: "book-next", code: code.value)
             let booking = Booking(
                 id: bookingId, slotId: slot.id, start: slot.start, end: slot.end, status: .booked, ageBand: existing.ageBand,
-                substances: [], requests: BookingRequests(), bookedOn: today)
-            return (try fetchCase(db, code.value)!, booking)
+                substances: [], requests: BookingRequests(), bookedOn: context.today)
+            return (try self.existingCase(db, code.value), booking)
         }
     }
 
     /// The citizen did not come to the case's booked session: the booking is released and, when the
     /// service counts no-shows, a session is used.
-    public func markNoShow(code: CaseCode, actor: StaffActor, counts: Bool, limit: SessionLimit, today: CalendarDay, now: Date) throws(CaseStoreError) -> AnonymousCase {
-        try caseWrite { db in
-            let existing = try visibleCase(db, code, actor)
-            guard existing.status == .open else { throw CaseStoreError.caseClosed }
-            guard let live = try Row.fetchOne(db, sql: "SELECT * FROM case_live_token WHERE caseCode = ? AND kind = 'booking'", arguments: [code.value]) else {
-                throw CaseStoreError.notAllowed("The case has no booked session to mark as missed.")
-            }
-            let hash: Data = live["tokenHash"]
-            guard let startsAt = try String.fetchOne(db, sql: "SELECT startsAt FROM booking WHERE tokenHash = ?", arguments: [hash]),
-                  let start = StoredTime.date(startsAt), start <= now else {
-                throw CaseStoreError.notAllowed("The booked session has not started yet.")
-            }
-            try releaseLiveToken(db, code: code.value)
+    public func markNoShow(code: CaseCode, _ context: CaseContext, counts: Bool, limit: SessionLimit) async throws(CaseStoreError) -> AnonymousCase {
+        try await write(CaseStoreError.self) { db in
+            let existing = try self.visibleCase(db, code, context.actor)
+            let start = try String.fetchOne(db, sql: """
+                SELECT b.startsAt FROM case_live_token t JOIN booking b ON b.tokenHash = t.tokenHash
+                WHERE t.caseCode = ? AND t.kind = 'booking'
+                """, arguments: [code.value]).map { try StoredTime.date($0) }
+            try Self.policy { () throws(CaseRefusal) in try CasePolicy.checkNoShow(existing, bookedStart: start, now: context.now) }
+            try self.releaseLiveToken(db, code: code.value)
             if counts {
-                _ = try recordSession(db, code: code.value, kind: "no-show", limit: limit, ageBand: existing.ageBand, today: today)
+                _ = try self.recordSession(db, code: code.value, kind: "no-show", limit: limit, today: context.today)
             }
-            try logAccess(db, actor: actor, action: "no-show", code: code.value, now: now)
-            return try fetchCase(db, code.value)!
+            try self.logAccess(db, context, action: "no-show", code: code.value)
+            return try self.existingCase(db, code.value)
         }
     }
 
     /// A one-time follow-up token with which the citizen chooses the next time on the web form.
-    public func issueFollowUp(code: CaseCode, tokenHash: Data, actor: StaffActor, limit: SessionLimit, now: Date) throws(CaseStoreError) {
-        try caseWrite { db in
-            let existing = try visibleCase(db, code, actor)
-            guard existing.status == .open else { throw CaseStoreError.caseClosed }
-            guard SessionProgress(used: existing.sessionsUsed, limit: limit).canContinue else { throw CaseStoreError.limitReached(existing.ageBand) }
-            try releaseLiveToken(db, code: code.value)
+    public func issueFollowUp(code: CaseCode, tokenHash: Data, _ context: CaseContext, limit: SessionLimit) async throws(CaseStoreError) {
+        try await write(CaseStoreError.self) { db in
+            let existing = try self.visibleCase(db, code, context.actor)
+            try Self.policy { () throws(CaseRefusal) in try CasePolicy.checkAnotherSession(existing, limit: limit) }
+            try self.releaseLiveToken(db, code: code.value)
             try db.execute(sql: "INSERT INTO case_live_token (caseCode, tokenHash, kind) VALUES (?, ?, 'follow-up')", arguments: [code.value, tokenHash])
-            try logAccess(db, actor: actor, action: "follow-up-token", code: code.value, now: now)
-        }
-    }
-
-    /// The case a follow-up token belongs to, if it is one.
-    public func followUpCase(tokenHash: Data) throws -> AnonymousCase? {
-        try writer.read { db in
-            guard let code = try String.fetchOne(db, sql: "SELECT caseCode FROM case_live_token WHERE tokenHash = ? AND kind = 'follow-up'", arguments: [tokenHash]) else { return nil }
-            return try fetchCase(db, code)
+            try self.logAccess(db, context, action: "follow-up-token", code: code.value)
         }
     }
 
     /// The citizen redeems a follow-up token by choosing a time: the same token now holds the booking.
-    public func redeemFollowUp(tokenHash: Data, slot: Slot, bookingId: String, limit: SessionLimit, today: CalendarDay) throws(CaseStoreError) -> Booking {
-        try caseWrite { db in
+    public func redeemFollowUp(tokenHash: Data, slot: Slot, bookingId: String, limit: SessionLimit, today: CalendarDay) async throws(CaseStoreError) -> Booking {
+        try await write(CaseStoreError.self) { db in
             guard let code = try String.fetchOne(db, sql: "SELECT caseCode FROM case_live_token WHERE tokenHash = ? AND kind = 'follow-up'", arguments: [tokenHash]),
-                  let existing = try fetchCase(db, code) else { throw CaseStoreError.notFound }
-            guard existing.status == .open else { throw CaseStoreError.caseClosed }
-            guard slot.serviceId == existing.serviceId, existing.isVisible(to: slot.providerId) else { throw CaseStoreError.slotNotOfferedHere }
-            guard SessionProgress(used: existing.sessionsUsed, limit: limit).canContinue else { throw CaseStoreError.limitReached(existing.ageBand) }
+                  let existing = try self.fetchCase(db, code) else { throw CaseStoreError.notFound }
+            try Self.policy { () throws(CaseRefusal) in
+                guard existing.status == .open else { throw .closed }
+                try CasePolicy.checkSlot(slot.id, for: existing, bookedBy: nil)
+                try CasePolicy.checkAnotherSession(existing, limit: limit)
+            }
             guard try Self.insertIntoFreeSeat(db, id: bookingId, tokenHash: tokenHash, slot: slot, ageBand: existing.ageBand,
                                               bookedOn: today, caseCode: code) else { throw CaseStoreError.slotFull }
             try db.execute(sql: "UPDATE case_live_token SET kind = 'booking' WHERE caseCode = ?", arguments: [code])
@@ -246,141 +187,77 @@ extension AnonymousStore {
 
     // MARK: Reading cases
 
-    public func anonymousCase(_ code: CaseCode, actor: StaffActor, now: Date) throws(CaseStoreError) -> AnonymousCase {
-        try caseWrite { db in
-            let found = try visibleCase(db, code, actor)
-            try logAccess(db, actor: actor, action: "read-case", code: code.value, now: now)
+    /// A case this actor may see; the read is written to the access log.
+    public func anonymousCase(_ code: CaseCode, _ context: CaseContext) async throws(CaseStoreError) -> AnonymousCase {
+        try await write(CaseStoreError.self) { db in
+            let found = try self.visibleCase(db, code, context.actor)
+            try self.logAccess(db, context, action: "read-case", code: code.value)
             return found
         }
     }
 
     /// Open cases a provider may see: its own, and those referred to it (so a receiving provider finds its referrals).
-    public func openCases(visibleTo provider: ProviderID) throws -> [AnonymousCase] {
-        try writer.read { db in
-            try String.fetchAll(db, sql: """
-                SELECT code FROM anonymous_case WHERE status = 'open' AND (providerId = ? OR referralProviderId = ?) ORDER BY openedOn, code
-                """, arguments: [provider.rawValue, provider.rawValue]).compactMap { try fetchCase(db, $0) }
+    public func openCases(visibleTo provider: ProviderID) async throws(CaseStoreError) -> [AnonymousCase] {
+        try await read(CaseStoreError.self) { db in
+            try Row.fetchAll(db, sql: Self.caseSelect + " WHERE c.status = 'open' AND (c.providerId = ? OR c.referralProviderId = ?) ORDER BY c.openedOn, c.code",
+                             arguments: [provider.rawValue, provider.rawValue]).map(self.decodeCase)
         }
     }
 
-    /// A provider's bookings on one day, for the schedule. Never a token.
-    public func schedule(provider: ProviderID, from: Date, to: Date) throws -> [(Booking, CaseCode?)] {
-        try writer.read { db in
+    /// A provider's bookings between two instants, for the schedule. Never a token.
+    public func schedule(provider: ProviderID, from: Date, to: Date) async throws(CaseStoreError) -> [(Booking, CaseCode?)] {
+        let rows = try await read(CaseStoreError.self) { db -> [ScheduleEntry] in
             try Row.fetchAll(db, sql: """
                 SELECT * FROM booking WHERE providerId = ? AND startsAt >= ? AND startsAt < ? AND status != 'cancelled'
                 ORDER BY startsAt, slotId
-                """, arguments: [provider.rawValue, StoredTime.text(from), StoredTime.text(to)]).compactMap { row in
-                guard let booking = decode(row) else { return nil }
-                return (booking, (row["caseCode"] as String?).flatMap(CaseCode.init))
+                """, arguments: [provider.rawValue, StoredTime.text(from), StoredTime.text(to)]).map { row in
+                let code = try (row["caseCode"] as String?).map { text -> CaseCode in
+                    guard let code = CaseCode(text) else { throw UndecodableRow() }
+                    return code
+                }
+                return ScheduleEntry(booking: try self.decodeBooking(row), code: code)
             }
         }
-    }
-
-    // MARK: Notes
-
-    public func addNote(code: CaseCode, text: String, noteId: String, actor: StaffActor, today: CalendarDay, now: Date) throws(CaseStoreError) {
-        try caseWrite { db in
-            _ = try visibleCase(db, code, actor)
-            guard let wrapped = try Data.fetchOne(db, sql: "SELECT caseKeyWrapped FROM anonymous_case WHERE code = ?", arguments: [code.value]),
-                  let key = try? caseKeys.unwrap(wrapped, for: code.value) else {
-                throw CaseStoreError.notAllowed("The notes of this case were destroyed; no new notes can be added.")
-            }
-            let sealed = try FieldSealer(storeKey: key, domain: "anongate/v1/case-notes").seal(text, table: "case_note", column: "body", row: noteId)
-            try db.execute(sql: "INSERT INTO case_note (id, caseCode, providerId, writtenOn, bodySealed) VALUES (?, ?, ?, ?, ?)",
-                           arguments: [noteId, code.value, actor.providerId.rawValue, today.description, sealed])
-            try logAccess(db, actor: actor, action: "write-note", code: code.value, now: now)
-        }
-    }
-
-    /// The notes this actor may read: their own provider's, and the sender's only if the citizen agreed to share them.
-    public func notes(code: CaseCode, actor: StaffActor, now: Date) throws(CaseStoreError) -> [CaseNote] {
-        try caseWrite { db in
-            let found = try visibleCase(db, code, actor)
-            try logAccess(db, actor: actor, action: "read-notes", code: code.value, now: now)
-            guard let wrapped = try Data.fetchOne(db, sql: "SELECT caseKeyWrapped FROM anonymous_case WHERE code = ?", arguments: [code.value]),
-                  let key = try? caseKeys.unwrap(wrapped, for: code.value) else { return [] }
-            let sealer = FieldSealer(storeKey: key, domain: "anongate/v1/case-notes")
-            return try Row.fetchAll(db, sql: "SELECT * FROM case_note WHERE caseCode = ? ORDER BY writtenOn, id", arguments: [code.value]).compactMap { row in
-                let author = ProviderID(row["providerId"] as String)
-                guard author == actor.providerId || found.notesShared,
-                      let day = CalendarDay(iso: row["writtenOn"]),
-                      let text = try? sealer.openText(row["bodySealed"], table: "case_note", column: "body", row: row["id"]) else { return nil }
-                return CaseNote(id: row["id"], writtenOn: day, providerId: author, text: text)
-            }
-        }
-    }
-
-    /// Destroys the case's data key: its notes can never be read again, backups included.
-    public func destroyNotes(code: CaseCode, actor: StaffActor, now: Date) throws(CaseStoreError) {
-        try caseWrite { db in
-            let found = try visibleCase(db, code, actor)
-            guard found.providerId == actor.providerId else { throw CaseStoreError.notFound }
-            try db.execute(sql: "UPDATE anonymous_case SET caseKeyWrapped = NULL WHERE code = ?", arguments: [code.value])
-            try db.execute(sql: "DELETE FROM case_note WHERE caseCode = ?", arguments: [code.value])
-            try logAccess(db, actor: actor, action: "destroy-notes", code: code.value, now: now)
-        }
+        return rows.map { ($0.booking, $0.code) }
     }
 
     // MARK: Decisions, closing
 
+    /// A PAS decision (§101a stk. 4–5) by the provider holding the case.
     public func decide(
-        code: CaseCode, outcome: DecisionOutcome, reason: String, referral: ProviderID?, shareNotes: Bool, actor: StaffActor, now: Date
-    ) throws(CaseStoreError) -> AnonymousCase {
-        try caseWrite { db in
-            let found = try visibleCase(db, code, actor)
-            guard found.providerId == actor.providerId else { throw CaseStoreError.notFound }
-            guard found.status == .open else { throw CaseStoreError.caseClosed }
-            guard found.serviceId == .pas else { throw CaseStoreError.notAllowed("Only PAS cases have a decision (§101a stk. 4–5).") }
-            guard found.sessionsUsed >= 1 else { throw CaseStoreError.notAllowed("The decision follows the clarifying conversation, which has not been held.") }
-            guard found.decision == nil else { throw CaseStoreError.notAllowed("This case already has a decision.") }
-            let sealed = try sealer.seal(reason, table: "anonymous_case", column: "decisionReason", row: code.value)
+        code: CaseCode, outcome: DecisionOutcome, reason: String, referral: ProviderID?, shareNotes: Bool, _ context: CaseContext
+    ) async throws(CaseStoreError) -> AnonymousCase {
+        let sealed: Data
+        do { sealed = try sealer.seal(reason, table: "anonymous_case", column: "decisionReason", row: code.value) } catch { throw .storageFailure }
+        return try await write(CaseStoreError.self) { db in
+            let found = try self.visibleCase(db, code, context.actor)
+            guard found.providerId == context.actor.providerId else { throw CaseStoreError.notFound }
+            try Self.policy { () throws(CaseRefusal) in try CasePolicy.checkDecision(found) }
             try db.execute(sql: """
                 UPDATE anonymous_case SET decision = ?, decisionReasonSealed = ?, referralProviderId = ?, notesShared = ? WHERE code = ?
                 """, arguments: [outcome.rawValue, sealed, referral?.rawValue, shareNotes, code.value])
-            try logAccess(db, actor: actor, action: "decision-\(outcome.rawValue)", code: code.value, now: now)
-            return try fetchCase(db, code.value)!
+            try self.logAccess(db, context, action: "decision-\(outcome.rawValue)", code: code.value)
+            return try self.existingCase(db, code.value)
         }
     }
 
-    public func close(code: CaseCode, reason: DischargeReason, actor: StaffActor, now: Date) throws(CaseStoreError) -> AnonymousCase {
-        try caseWrite { db in
-            let found = try visibleCase(db, code, actor)
-            guard found.status == .open else { throw CaseStoreError.caseClosed }
-            try releaseLiveToken(db, code: code.value)
+    /// Closes a case with a discharge reason (QS 3.2); its live token, if any, stops working.
+    public func close(code: CaseCode, reason: DischargeReason, _ context: CaseContext, throughHandover: Bool = false) async throws(CaseStoreError) -> AnonymousCase {
+        try await write(CaseStoreError.self) { db in
+            let found = try self.visibleCase(db, code, context.actor)
+            try Self.policy { () throws(CaseRefusal) in try CasePolicy.checkClose(found, reason: reason, throughHandover: throughHandover) }
+            try self.releaseLiveToken(db, code: code.value)
             try db.execute(sql: "UPDATE anonymous_case SET status = 'closed', dischargeReason = ? WHERE code = ?", arguments: [reason.rawValue, code.value])
-            try logAccess(db, actor: actor, action: "close-\(reason.rawValue)", code: code.value, now: now)
-            return try fetchCase(db, code.value)!
+            try self.logAccess(db, context, action: "close-\(reason.rawValue)", code: code.value)
+            return try self.existingCase(db, code.value)
         }
     }
 
-    public func accessLog(code: CaseCode?, provider: ProviderID) throws -> [AccessLogEntry] {
-        try writer.read { db in
-            var sql = "SELECT * FROM access_log WHERE providerId = ?"
-            var arguments: StatementArguments = [provider.rawValue]
-            if let code {
-                sql += " AND caseCode = ?"
-                arguments += [code.value]
-            }
-            return try Row.fetchAll(db, sql: sql + " ORDER BY id", arguments: arguments).compactMap { row in
-                guard let at = StoredTime.date(row["at"]) else { return nil }
-                return AccessLogEntry(at: at, staffPseudonym: row["staffPseudonym"], providerId: ProviderID(row["providerId"] as String),
-                                      action: row["action"], caseCode: row["caseCode"])
-            }
-        }
-    }
+    // MARK: Helpers (inside a transaction)
 
-    // MARK: Helpers (inside a write transaction)
-
-    func caseWrite<T>(_ body: (Database) throws -> T) throws(CaseStoreError) -> T {
-        do {
-            return try writer.write(body)
-        } catch let error as CaseStoreError {
-            throw error
-        } catch let error as DatabaseError where error.isUniquenessViolation {
-            throw .slotFull
-        } catch {
-            throw .storageFailure
-        }
+    /// Runs a `CasePolicy` check, turning its refusal into the store's error.
+    static func policy(_ check: () throws(CaseRefusal) -> Void) throws(CaseStoreError) {
+        do { try check() } catch { throw .refused(error) }
     }
 
     private func openCase(_ db: Database, service: ServiceID, provider: ProviderID, ageBand: AgeBand, today: CalendarDay, random: any RandomSource) throws -> String {
@@ -394,24 +271,21 @@ extension AnonymousStore {
                 """, arguments: [code, service.rawValue, provider.rawValue, ageBand.rawValue, today.description, wrapped])
             return code
         }
-        throw CaseStoreError.notAllowed("No free case code could be found.")
+        // Ten collisions of 35 random bits means the random source is broken: stop.
+        throw CaseStoreError.storageFailure
     }
 
-    private func recordSession(_ db: Database, code: String, kind: String, limit: SessionLimit, ageBand: AgeBand, today: CalendarDay) throws -> Int {
-        let used = try Int.fetchOne(db, sql: "SELECT count(*) FROM case_session WHERE caseCode = ?", arguments: [code]) ?? 0
-        guard let status = try String.fetchOne(db, sql: "SELECT status FROM anonymous_case WHERE code = ?", arguments: [code]), status == "open" else {
-            throw CaseStoreError.caseClosed
-        }
-        guard SessionProgress(used: used, limit: limit).canContinue else { throw CaseStoreError.limitReached(ageBand) }
+    private func recordSession(_ db: Database, code: String, kind: String, limit: SessionLimit, today: CalendarDay) throws -> Int {
+        let existing = try existingCase(db, code)
+        try Self.policy { () throws(CaseRefusal) in try CasePolicy.checkAnotherSession(existing, limit: limit) }
         try db.execute(sql: "INSERT INTO case_session (caseCode, number, heldOn, kind) VALUES (?, ?, ?, ?)",
-                       arguments: [code, used + 1, today.description, kind])
-        return used + 1
+                       arguments: [code, existing.sessionsUsed + 1, today.description, kind])
+        return existing.sessionsUsed + 1
     }
 
     /// Revokes the case's live token: cancels its booking (freeing the seat) or drops the follow-up.
     private func releaseLiveToken(_ db: Database, code: String) throws {
-        guard let live = try Row.fetchOne(db, sql: "SELECT * FROM case_live_token WHERE caseCode = ?", arguments: [code]) else { return }
-        let hash: Data = live["tokenHash"]
+        guard let hash = try Data.fetchOne(db, sql: "SELECT tokenHash FROM case_live_token WHERE caseCode = ?", arguments: [code]) else { return }
         try db.execute(sql: """
             UPDATE booking SET status = 'cancelled', seat = NULL, messageSealed = NULL, interpreterLanguageSealed = NULL, substancesSealed = NULL
             WHERE tokenHash = ? AND status = 'booked'
@@ -423,40 +297,57 @@ extension AnonymousStore {
     private func bookableRow(_ db: Database, tokenHash: Data, actor: StaffActor) throws -> Row {
         guard let booking = try Row.fetchOne(db, sql: "SELECT * FROM booking WHERE tokenHash = ?", arguments: [tokenHash]),
               ProviderID(booking["providerId"] as String) == actor.providerId else { throw CaseStoreError.notFound }
-        switch booking["status"] as String {
-        case "cancelled": throw CaseStoreError.tokenGone
-        case "checked-in": throw CaseStoreError.tokenUsed
-        default: return booking
+        switch try booking.decoded("status", as: BookingStatus.self) {
+        case .cancelled: throw CaseStoreError.tokenGone
+        case .checkedIn: throw CaseStoreError.tokenUsed
+        case .booked: return booking
         }
     }
 
-    private func visibleCase(_ db: Database, _ code: CaseCode, _ actor: StaffActor) throws -> AnonymousCase {
+    func visibleCase(_ db: Database, _ code: CaseCode, _ actor: StaffActor) throws -> AnonymousCase {
         guard let found = try fetchCase(db, code.value), found.isVisible(to: actor.providerId) else { throw CaseStoreError.notFound }
         return found
     }
 
-    func fetchCase(_ db: Database, _ code: String) throws -> AnonymousCase? {
-        guard let row = try Row.fetchOne(db, sql: "SELECT * FROM anonymous_case WHERE code = ?", arguments: [code]),
-              let caseCode = CaseCode(code), let service = ServiceID(rawValue: row["serviceId"]),
-              let band = AgeBand(rawValue: row["ageBand"]), let opened = CalendarDay(iso: row["openedOn"]),
-              let status = CaseStatus(rawValue: row["status"]) else { return nil }
-        let used = try Int.fetchOne(db, sql: "SELECT count(*) FROM case_session WHERE caseCode = ?", arguments: [code]) ?? 0
-        let live = try Int.fetchOne(db, sql: "SELECT count(*) FROM case_live_token WHERE caseCode = ?", arguments: [code]) ?? 0
-        let reason = (row["decisionReasonSealed"] as Data?).flatMap {
-            try? sealer.openText($0, table: "anonymous_case", column: "decisionReason", row: code)
-        }
-        return AnonymousCase(
-            code: caseCode, serviceId: service, providerId: ProviderID(row["providerId"] as String), ageBand: band, openedOn: opened,
-            status: status, dischargeReason: (row["dischargeReason"] as String?).flatMap(DischargeReason.init(rawValue:)),
-            sessionsUsed: used, decision: (row["decision"] as String?).flatMap(DecisionOutcome.init(rawValue:)),
-            decisionReason: reason, referralProviderId: (row["referralProviderId"] as String?).map { ProviderID($0) },
-            notesShared: row["notesShared"], notesDestroyed: row["caseKeyWrapped"] == nil, hasLiveToken: live > 0)
+    /// A case the transaction has just created or checked: its absence would be a broken store.
+    private func existingCase(_ db: Database, _ code: String) throws -> AnonymousCase {
+        guard let found = try fetchCase(db, code) else { throw CaseStoreError.storageFailure }
+        return found
     }
 
-    private func logAccess(_ db: Database, actor: StaffActor, action: String, code: String, now: Date) throws {
-        // To the minute: enough to audit, too coarse to join with other logs.
-        let minute = Date(timeIntervalSince1970: (now.timeIntervalSince1970 / 60).rounded(.down) * 60)
-        try db.execute(sql: "INSERT INTO access_log (at, staffPseudonym, providerId, action, caseCode) VALUES (?, ?, ?, ?, ?)",
-                       arguments: [StoredTime.text(minute), actor.pseudonym, actor.providerId.rawValue, action, code])
+    /// One query per case: its row, its session count and whether it holds a live token.
+    static let caseSelect = """
+        SELECT c.*, (SELECT count(*) FROM case_session s WHERE s.caseCode = c.code) AS sessionsUsed,
+               EXISTS (SELECT 1 FROM case_live_token t WHERE t.caseCode = c.code) AS hasLiveToken
+        FROM anonymous_case c
+        """
+
+    func fetchCase(_ db: Database, _ code: String) throws -> AnonymousCase? {
+        try Row.fetchOne(db, sql: Self.caseSelect + " WHERE c.code = ?", arguments: [code]).map(decodeCase)
     }
+
+    func decodeCase(_ row: Row) throws -> AnonymousCase {
+        let text: String = row["code"]
+        guard let code = CaseCode(text) else { throw UndecodableRow() }
+        let reason = try (row["decisionReasonSealed"] as Data?).map {
+            try sealer.openText($0, table: "anonymous_case", column: "decisionReason", row: text)
+        }
+        func optional<T: RawRepresentable>(_ column: String, _ type: T.Type) throws -> T? where T.RawValue == String {
+            guard let raw = row[column] as String? else { return nil }
+            guard let value = T(rawValue: raw) else { throw UndecodableRow() }
+            return value
+        }
+        return AnonymousCase(
+            code: code, serviceId: try row.decoded("serviceId", as: ServiceID.self), providerId: ProviderID(row["providerId"] as String),
+            ageBand: try row.decoded("ageBand", as: AgeBand.self), openedOn: try row.day("openedOn"),
+            status: try row.decoded("status", as: CaseStatus.self), dischargeReason: try optional("dischargeReason", DischargeReason.self),
+            sessionsUsed: row["sessionsUsed"], decision: try optional("decision", DecisionOutcome.self),
+            decisionReason: reason, referralProviderId: (row["referralProviderId"] as String?).map { ProviderID($0) },
+            notesShared: row["notesShared"], notesDestroyed: row["caseKeyWrapped"] == nil, hasLiveToken: row["hasLiveToken"])
+    }
+}
+
+struct ScheduleEntry: Sendable {
+    let booking: Booking
+    let code: CaseCode?
 }

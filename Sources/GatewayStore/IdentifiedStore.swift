@@ -24,10 +24,18 @@ public struct Enrolment: Sendable, Hashable {
     }
 }
 
+public enum IdentifiedStoreError: Error, Equatable, Sendable, StoreFailureConvertible {
+    /// The database failed, or a stored value could not be read or opened; nothing was changed.
+    case storageFailure
+    case conflict
+
+    static func uniquenessConflict(_ error: DatabaseError) -> IdentifiedStoreError { .conflict }
+}
+
 /// `identified.sqlite`: everything that names a person. Its own file, its own key, its own
 /// migrations; nothing in it refers to `anonymous.sqlite`.
 public final class IdentifiedStore: Sendable {
-    public let writer: any DatabaseWriter
+    private let writer: any DatabaseWriter
     let sealer: FieldSealer
 
     public static let fieldDomain = "anongate/v1/identified-store/fields"
@@ -35,7 +43,7 @@ public final class IdentifiedStore: Sendable {
     public init(writer: any DatabaseWriter, storeKey: KeyMaterial) throws {
         self.writer = writer
         self.sealer = FieldSealer(storeKey: storeKey, domain: Self.fieldDomain)
-        try Self.migrator.migrate(writer)
+        try IdentifiedMigrations.migrator.migrate(writer)
     }
 
     public static func open(path: String, storeKey: KeyMaterial) throws -> IdentifiedStore {
@@ -46,6 +54,73 @@ public final class IdentifiedStore: Sendable {
         try IdentifiedStore(writer: StoreDatabase.inMemory(label: "identified"), storeKey: storeKey)
     }
 
+    /// Read-only access for checks over raw rows (tests that prove what is and is not stored).
+    public var reader: any DatabaseReader { writer }
+
+    /// The writer itself, for tests that inject storage faults. Not for product code.
+    @_spi(Testing) public var testingWriter: any DatabaseWriter { writer }
+
+    func read<T: Sendable, Failure: StoreFailureConvertible>(
+        _ failure: Failure.Type, _ body: @Sendable @escaping (Database) throws -> T
+    ) async throws(Failure) -> T {
+        do { return try await writer.read(body) } catch let error as Failure { throw error } catch { throw Failure.storageFailure }
+    }
+
+    func write<T: Sendable, Failure: StoreFailureConvertible>(
+        _ failure: Failure.Type, _ body: @Sendable @escaping (Database) throws -> T
+    ) async throws(Failure) -> T {
+        do {
+            return try await writer.write(body)
+        } catch let error as Failure {
+            throw error
+        } catch let error as DatabaseError where error.isUniquenessViolation {
+            throw Failure.uniquenessConflict(error)
+        } catch {
+            throw Failure.storageFailure
+        }
+    }
+
+    // MARK: Enrolments
+
+    public func insert(_ enrolment: Enrolment) async throws(IdentifiedStoreError) {
+        let sealed: Data
+        do {
+            let json = try JSONEncoder().encode(enrolment.carried)
+            sealed = try sealer.seal(json, table: "enrolment", column: "carried", row: enrolment.id)
+        } catch {
+            throw .storageFailure
+        }
+        try await write(IdentifiedStoreError.self) { db in
+            try db.execute(sql: """
+                INSERT INTO enrolment (id, serviceId, providerId, startedOn, carriedSealed, parentalConsent, caseworkerApproval)
+                VALUES (?, ?, ?, ?, ?, ?, ?)
+                """, arguments: [
+                    enrolment.id, enrolment.serviceId.rawValue, enrolment.providerId.rawValue, enrolment.startedOn.description,
+                    sealed, enrolment.parentalConsent, enrolment.caseworkerApproval,
+                ])
+        }
+    }
+
+    /// Undoes an enrolment whose handover could not be completed.
+    public func delete(enrolmentId: String) async throws(IdentifiedStoreError) {
+        try await write(IdentifiedStoreError.self) { db in try db.execute(sql: "DELETE FROM enrolment WHERE id = ?", arguments: [enrolmentId]) }
+    }
+
+    /// An enrolment by id; nil when there is none. A row that does not decode or open is a failure.
+    public func enrolment(id: String) async throws(IdentifiedStoreError) -> Enrolment? {
+        try await read(IdentifiedStoreError.self) { db -> Enrolment? in
+            guard let row = try Row.fetchOne(db, sql: "SELECT * FROM enrolment WHERE id = ?", arguments: [id]) else { return nil }
+            let opened = try self.sealer.open(row["carriedSealed"], table: "enrolment", column: "carried", row: id)
+            return Enrolment(
+                id: id, serviceId: try row.decoded("serviceId", as: ServiceID.self), providerId: ProviderID(row["providerId"] as String),
+                startedOn: try row.day("startedOn"), carried: try JSONDecoder().decode([String: String].self, from: opened),
+                parentalConsent: row["parentalConsent"], caseworkerApproval: row["caseworkerApproval"])
+        }
+    }
+}
+
+/// The identified store's one migration list. Shipped migrations are never edited; add new ones at the end.
+enum IdentifiedMigrations {
     static var migrator: DatabaseMigrator {
         var migrator = DatabaseMigrator()
         migrator.registerMigration("v1-enrolments") { db in
@@ -61,38 +136,20 @@ public final class IdentifiedStore: Sendable {
                 ) WITHOUT ROWID
                 """)
         }
-        registerStaffMigrations(&migrator)
-        return migrator
-    }
-
-    public func insert(_ enrolment: Enrolment) throws {
-        let json = try JSONEncoder().encode(enrolment.carried)
-        let sealed = try sealer.seal(json, table: "enrolment", column: "carried", row: enrolment.id)
-        try writer.write { db in
+        migrator.registerMigration("v2-staff") { db in
             try db.execute(sql: """
-                INSERT INTO enrolment (id, serviceId, providerId, startedOn, carriedSealed, parentalConsent, caseworkerApproval)
-                VALUES (?, ?, ?, ?, ?, ?, ?)
-                """, arguments: [
-                    enrolment.id, enrolment.serviceId.rawValue, enrolment.providerId.rawValue, enrolment.startedOn.description,
-                    sealed, enrolment.parentalConsent, enrolment.caseworkerApproval,
-                ])
+                CREATE TABLE staff_account (
+                    id TEXT PRIMARY KEY NOT NULL,
+                    username TEXT NOT NULL UNIQUE,
+                    providerId TEXT NOT NULL,
+                    role TEXT NOT NULL CHECK (role IN ('counsellor', 'phone', 'provider-admin', 'manager', 'auditor')),
+                    passwordHash TEXT NOT NULL,
+                    totpSecretSealed BLOB,
+                    disabled INTEGER NOT NULL DEFAULT 0,
+                    createdOn TEXT NOT NULL CHECK (length(createdOn) = 10)
+                ) WITHOUT ROWID;
+                """)
         }
-    }
-
-    /// Undoes an enrolment whose handover could not be completed.
-    public func delete(enrolmentId: String) throws {
-        try writer.write { db in try db.execute(sql: "DELETE FROM enrolment WHERE id = ?", arguments: [enrolmentId]) }
-    }
-
-    public func enrolment(id: String) throws -> Enrolment? {
-        guard let row = try writer.read({ db in try Row.fetchOne(db, sql: "SELECT * FROM enrolment WHERE id = ?", arguments: [id]) }) else {
-            return nil
-        }
-        let sealed: Data = row["carriedSealed"]
-        let carried = try JSONDecoder().decode([String: String].self, from: try sealer.open(sealed, table: "enrolment", column: "carried", row: id))
-        guard let service = ServiceID(rawValue: row["serviceId"]), let day = CalendarDay(iso: row["startedOn"]) else { return nil }
-        return Enrolment(
-            id: id, serviceId: service, providerId: ProviderID(row["providerId"] as String), startedOn: day, carried: carried,
-            parentalConsent: row["parentalConsent"], caseworkerApproval: row["caseworkerApproval"])
+        return migrator
     }
 }

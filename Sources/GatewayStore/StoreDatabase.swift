@@ -1,4 +1,5 @@
 import Foundation
+import GatewayCore
 import GRDB
 
 /// Opens SQLite the same way for both stores: WAL, foreign keys, secure_delete.
@@ -34,20 +35,39 @@ enum StoreDatabase {
     }
 }
 
-/// UTC timestamps as ISO 8601 text, exact to the second (appointments only).
+/// A row that does not decode is a damaged store: the operation stops (fail closed).
+struct UndecodableRow: Error {}
+
+/// UTC timestamps as ISO 8601 text exact to the second, e.g. `2026-11-23T07:00:00Z`.
+/// Plain arithmetic: a Foundation formatter per call cost more than the query around it.
 enum StoredTime {
     static func text(_ date: Date) -> String {
-        let formatter = ISO8601DateFormatter()
-        formatter.formatOptions = [.withInternetDateTime]
-        formatter.timeZone = TimeZone(identifier: "UTC")
-        return formatter.string(from: date)
+        let seconds = Int(floor(date.timeIntervalSince1970))
+        let days = Int(floor(Double(seconds) / 86_400))
+        let rest = seconds - days * 86_400
+        return CalendarDay(daysSinceEpoch: days).description + "T" + two(rest / 3600) + ":" + two((rest % 3600) / 60)
+            + ":" + two(rest % 60) + "Z"
     }
 
-    static func date(_ text: String) -> Date? {
-        let formatter = ISO8601DateFormatter()
-        formatter.formatOptions = [.withInternetDateTime]
-        return formatter.date(from: text)
+    static func date(_ text: String) throws -> Date {
+        let utf8 = Array(text.utf8)
+        guard utf8.count == 20, utf8[10] == UInt8(ascii: "T"), utf8[13] == UInt8(ascii: ":"), utf8[16] == UInt8(ascii: ":"),
+              utf8[19] == UInt8(ascii: "Z"), let day = CalendarDay(iso: String(decoding: utf8[0..<10], as: UTF8.self)),
+              let hour = number(utf8[11..<13]), let minute = number(utf8[14..<16]), let second = number(utf8[17..<19]),
+              hour < 24, minute < 60, second < 60 else { throw UndecodableRow() }
+        return Date(timeIntervalSince1970: TimeInterval(day.daysSinceEpoch * 86_400 + hour * 3600 + minute * 60 + second))
     }
+
+    private static func number(_ digits: ArraySlice<UInt8>) -> Int? {
+        var value = 0
+        for digit in digits {
+            guard (48...57).contains(digit) else { return nil }
+            value = value * 10 + Int(digit - 48)
+        }
+        return value
+    }
+
+    private static func two(_ value: Int) -> String { value < 10 ? "0\(value)" : "\(value)" }
 }
 
 extension DatabaseError {
@@ -55,5 +75,23 @@ extension DatabaseError {
     /// such as a trigger's abort, which must surface as a storage failure.
     var isUniquenessViolation: Bool {
         extendedResultCode == .SQLITE_CONSTRAINT_UNIQUE || extendedResultCode == .SQLITE_CONSTRAINT_PRIMARYKEY
+    }
+}
+
+extension Row {
+    /// A text column that must hold a valid value of `T`; anything else is a damaged row.
+    func decoded<T: RawRepresentable>(_ column: String, as type: T.Type) throws -> T where T.RawValue == String {
+        guard let raw = self[column] as String?, let value = T(rawValue: raw) else { throw UndecodableRow() }
+        return value
+    }
+
+    func day(_ column: String) throws -> CalendarDay {
+        guard let raw = self[column] as String?, let day = CalendarDay(iso: raw) else { throw UndecodableRow() }
+        return day
+    }
+
+    func time(_ column: String) throws -> Date {
+        guard let raw = self[column] as String? else { throw UndecodableRow() }
+        return try StoredTime.date(raw)
     }
 }

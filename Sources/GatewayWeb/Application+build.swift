@@ -1,6 +1,7 @@
 import Foundation
 import GatewayCore
 import GatewayCrypto
+import GatewayServices
 import GatewayStore
 import Hummingbird
 import Logging
@@ -30,11 +31,15 @@ public struct GatewayDependencies: Sendable {
     }
 }
 
-/// The one composition root: routes, middleware and controllers.
-public func buildRouter(_ dependencies: GatewayDependencies) -> Router<GatewayRequestContext> {
-    let desk = BookingDesk(
+/// The one composition root: services, routes, middleware and controllers.
+public func buildRouter(_ dependencies: GatewayDependencies) throws -> Router<GatewayRequestContext> {
+    let bookings = BookingService(
         configuration: dependencies.configuration, clock: dependencies.clock, random: dependencies.random,
         store: dependencies.anonymousStore, tokenHasher: dependencies.tokenHasher)
+    let cases = CaseService(booking: bookings, store: dependencies.anonymousStore, identified: dependencies.identifiedStore)
+    let sessions = StaffSessions(
+        store: dependencies.identifiedStore, passwords: dependencies.passwordHasher, clock: dependencies.clock,
+        random: dependencies.random, pseudonymizer: dependencies.staffPseudonymizer)
     let limiter = BookingRateLimiter(policy: dependencies.configuration.rateLimit, clock: dependencies.clock, random: dependencies.random)
     let trustForwarded = dependencies.configuration.rateLimit.trustForwardedFor
     let clientAddress: @Sendable (Request, GatewayRequestContext) -> String = { request, context in
@@ -45,10 +50,17 @@ public func buildRouter(_ dependencies: GatewayDependencies) -> Router<GatewayRe
     }
     let renderer = PageRenderer()
 
+    let routes = RouteTable(
+        [("/healthz", .get), ("/static/site.css", .get)]
+        + CitizenPages.routes
+        + CitizenAPIController.routes.map { ("/api/v1/" + $0.0, $0.1) }
+        + StaffAPIController.routes.map { ("/api/v1/staff/" + $0.0, $0.1) }
+        + StaffPages.routes)
+
     let router = Router(context: GatewayRequestContext.self)
     router.add(middleware: PrivacyPreservingLogMiddleware())
     router.add(middleware: SecurityHeadersMiddleware())
-    router.add(middleware: ProblemMiddleware(referrals: dependencies.configuration.referrals) { problem, request in
+    router.add(middleware: ProblemMiddleware(referrals: dependencies.configuration.referrals, routes: routes) { problem, request in
         renderer.errorPage(problem, PageRenderer.language(query: request))
     })
 
@@ -59,23 +71,18 @@ public func buildRouter(_ dependencies: GatewayDependencies) -> Router<GatewayRe
         headers[.cacheControl] = "public, max-age=3600"
         return Response(status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(string: Templates.stylesheet)))
     }
-    CitizenPages(desk: desk, rateLimiter: limiter, clientAddress: clientAddress, renderer: renderer).addRoutes(to: router)
-    CitizenAPIController(desk: desk, rateLimiter: limiter, clientAddress: clientAddress)
+    CitizenPages(desk: PageBookings(service: bookings), rateLimiter: limiter, clientAddress: clientAddress, renderer: renderer)
+        .addRoutes(to: router)
+    try CitizenAPIController(bookings: bookings, rateLimiter: limiter, clientAddress: clientAddress)
         .addRoutes(to: router.group("api/v1"))
-
-    let authenticator = StaffAuthenticator(
-        store: dependencies.identifiedStore, passwords: dependencies.passwordHasher, clock: dependencies.clock,
-        random: dependencies.random, pseudonymizer: dependencies.staffPseudonymizer)
-    let cases = CaseDesk(booking: desk, store: dependencies.anonymousStore, identified: dependencies.identifiedStore)
-    StaffAPIController(cases: cases, authenticator: authenticator, identified: dependencies.identifiedStore)
-        .addRoutes(to: router.group("api/v1/staff"))
-    StaffPages(cases: cases, authenticator: authenticator, trustForwarded: trustForwarded).addRoutes(to: router)
+    StaffAPIController(cases: cases, sessions: sessions).addRoutes(to: router.group("api/v1/staff"))
+    StaffPages(cases: cases, sessions: sessions, trustForwarded: trustForwarded).addRoutes(to: router)
     return router
 }
 
-public func buildApplication(_ dependencies: GatewayDependencies, host: String, port: Int) -> some ApplicationProtocol {
+public func buildApplication(_ dependencies: GatewayDependencies, host: String, port: Int) throws -> some ApplicationProtocol {
     Application(
-        router: buildRouter(dependencies),
+        router: try buildRouter(dependencies),
         configuration: .init(address: .hostname(host, port: port), serverName: nil),
         logger: dependencies.logger)
 }

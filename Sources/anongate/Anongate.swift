@@ -88,7 +88,7 @@ struct Serve: AsyncParsableCommand {
             anonymousStore: anonymousStore, identifiedStore: identifiedStore, tokenHasher: TokenHasher(pepper: pepper),
             staffPseudonymizer: StaffPseudonymizer(storeKey: anonymousKey), logger: logger)
         logger.info("anongate starting", metadata: ["config": "\(config)", "data": "\(data)"])
-        let app = buildApplication(dependencies, host: host, port: port)
+        let app = try buildApplication(dependencies, host: host, port: port)
         try await app.runService()
     }
 }

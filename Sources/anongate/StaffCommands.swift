@@ -60,7 +60,7 @@ struct Staff: AsyncParsableCommand {
             let hash = try PasswordHasher().hash(password, random: random)
             let today = SlotCalculator(configuration: configuration).day(of: Date())
             do {
-                try store.addStaff(id: random.bytes(16).map { String(format: "%02x", $0) }.joined(), username: username,
+                try await store.addStaff(id: random.bytes(16).map { String(format: "%02x", $0) }.joined(), username: username,
                                    providerId: ProviderID(provider), role: staffRole, passwordHash: hash, createdOn: today)
             } catch .usernameTaken {
                 throw fail("the username \(username) is taken", ExitCode.failure)
@@ -83,7 +83,11 @@ struct Staff: AsyncParsableCommand {
         func run() async throws {
             let (_, store) = try location.openStore()
             print("username\tprovider\trole\tstate\tsecond factor")
-            for member in try store.staffMembers() {
+            let members: [StaffMember]
+            do { members = try await store.staffMembers() } catch {
+                throw fail("the identified store in \(location.data) could not be read", Exit.storage)
+            }
+            for member in members {
                 print("\(member.username)\t\(member.providerId)\t\(member.role.rawValue)\t\(member.disabled ? "disabled" : "active")\t\(member.totpEnabled ? "totp" : "-")")
             }
         }
@@ -96,7 +100,7 @@ struct Staff: AsyncParsableCommand {
 
         func run() async throws {
             let (_, store) = try location.openStore()
-            do { try store.setDisabled(username: username, true) } catch { throw Staff.failure(error, username) }
+            do { try await store.setDisabled(username: username, true) } catch { throw Staff.failure(error, username) }
             print("disabled \(username)")
         }
     }
@@ -108,7 +112,7 @@ struct Staff: AsyncParsableCommand {
 
         func run() async throws {
             let (_, store) = try location.openStore()
-            do { try store.setDisabled(username: username, false) } catch { throw Staff.failure(error, username) }
+            do { try await store.setDisabled(username: username, false) } catch { throw Staff.failure(error, username) }
             print("enabled \(username)")
         }
     }
@@ -121,7 +125,7 @@ struct Staff: AsyncParsableCommand {
         func run() async throws {
             let (_, store) = try location.openStore()
             let secret = SystemRandomSource().bytes(20)
-            do { try store.setTOTPSecret(username: username, secret) } catch { throw Staff.failure(error, username) }
+            do { try await store.setTOTPSecret(username: username, secret) } catch { throw Staff.failure(error, username) }
             print("otpauth://totp/anongate:\(username)?secret=\(TOTP.base32(secret))&issuer=anongate&algorithm=SHA1&digits=6&period=30")
             print("Add it to the authenticator app now; it is not shown again.")
         }

@@ -1,7 +1,7 @@
 import Foundation
 import GatewayCore
 import GatewayCrypto
-import GatewayStore
+@_spi(Testing) import GatewayStore
 import GatewayTestSupport
 import GRDB
 import Testing
@@ -15,63 +15,63 @@ struct AnonymousStoreTests {
 
     func slot(_ id: String) -> Slot { calculator.slot(SlotID(id)!)! }
 
-    func book(_ store: AnonymousStore, _ slot: Slot, hash: Data? = nil, message: String? = nil) throws(BookingStoreError) -> Booking {
-        try store.book(
+    func book(_ store: AnonymousStore, _ slot: Slot, hash: Data? = nil, message: String? = nil) async throws(BookingStoreError) -> Booking {
+        try await store.book(
             id: UUID().uuidString, tokenHash: hash ?? Data(random.bytes(32)), slot: slot, ageBand: .from25,
             substances: [.cocaine], requests: BookingRequests(interpreterLanguage: "arabisk", companion: true, message: message),
             bookedOn: day)
     }
 
-    @Test func aBookingIsFoundByItsTokenHashWithItsSealedAnswers() throws {
+    @Test func aBookingIsFoundByItsTokenHashWithItsSealedAnswers() async throws {
         let store = try AnonymousStore.inMemory(storeKey: .random(random))
         let hash = Data(random.bytes(32))
-        _ = try book(store, slot("kk-pas.pas.20261123T0900"), hash: hash, message: "hej")
-        let found = try store.booking(tokenHash: hash)
+        _ = try await book(store, slot("kk-pas.pas.20261123T0900"), hash: hash, message: "hej")
+        let found = try await store.booking(tokenHash: hash)
         #expect(found.status == .booked)
         #expect(found.substances == [.cocaine])
         #expect(found.requests == BookingRequests(interpreterLanguage: "arabisk", companion: true, message: "hej"))
-        #expect(throws: BookingStoreError.notFound) { try store.booking(tokenHash: Data(random.bytes(32))) }
+        await #expect(throws: BookingStoreError.notFound) { try await store.booking(tokenHash: Data(random.bytes(32))) }
     }
 
-    @Test func aSlotTakesNoMoreThanItsCapacity() throws {
+    @Test func aSlotTakesNoMoreThanItsCapacity() async throws {
         let store = try AnonymousStore.inMemory(storeKey: .random(random))
         let pas = slot("kk-pas.pas.20261123T0900")   // capacity 2
-        _ = try book(store, pas)
-        _ = try book(store, pas)
-        #expect(throws: BookingStoreError.slotFull) { try book(store, pas) }
-        #expect(try store.takenSeats(in: [pas.id]) == [pas.id: 2])
+        _ = try await book(store, pas)
+        _ = try await book(store, pas)
+        await #expect(throws: BookingStoreError.slotFull) { try await book(store, pas) }
+        #expect(try await store.takenSeats(in: [pas.id]) == [pas.id: 2])
     }
 
-    @Test func cancellingFreesTheSeatAndWipesWhatWasWritten() throws {
+    @Test func cancellingFreesTheSeatAndWipesWhatWasWritten() async throws {
         let store = try AnonymousStore.inMemory(storeKey: .random(random))
         let frb = slot("frb-pas.pas.20261123T0900")   // capacity 1
         let hash = Data(random.bytes(32))
-        _ = try book(store, frb, hash: hash, message: "privat")
-        #expect(throws: BookingStoreError.slotFull) { try book(store, frb) }
-        try store.cancel(tokenHash: hash)
-        #expect(try store.booking(tokenHash: hash).status == .cancelled)
-        #expect(try store.booking(tokenHash: hash).requests == BookingRequests())
-        #expect(throws: BookingStoreError.noLongerValid(.cancelled)) { try store.cancel(tokenHash: hash) }
-        #expect(throws: BookingStoreError.noLongerValid(.cancelled)) { try store.liveBooking(tokenHash: hash) }
-        _ = try book(store, frb)
-        let raw = try store.writer.read { db in try Row.fetchOne(db, sql: "SELECT * FROM booking WHERE tokenHash = ?", arguments: [hash])! }
+        _ = try await book(store, frb, hash: hash, message: "privat")
+        await #expect(throws: BookingStoreError.slotFull) { try await book(store, frb) }
+        try await store.cancel(tokenHash: hash)
+        #expect(try await store.booking(tokenHash: hash).status == .cancelled)
+        #expect(try await store.booking(tokenHash: hash).requests == BookingRequests())
+        await #expect(throws: BookingStoreError.noLongerValid(.cancelled)) { try await store.cancel(tokenHash: hash) }
+        await #expect(throws: BookingStoreError.noLongerValid(.cancelled)) { try await store.liveBooking(tokenHash: hash) }
+        _ = try await book(store, frb)
+        let raw = try await store.reader.read { db in try Row.fetchOne(db, sql: "SELECT * FROM booking WHERE tokenHash = ?", arguments: [hash])! }
         #expect(raw["messageSealed"] as Data? == nil)
         #expect(raw["seat"] as Int? == nil)
     }
 
-    @Test func reschedulingKeepsTheOldSeatUntilANewOneIsWon() throws {
+    @Test func reschedulingKeepsTheOldSeatUntilANewOneIsWon() async throws {
         let store = try AnonymousStore.inMemory(storeKey: .random(random))
         let from = slot("frb-pas.pas.20261123T0900"), full = slot("frb-pas.pas.20261123T1000"), free = slot("kk-pas.pas.20261124T0800")
         let hash = Data(random.bytes(32))
-        _ = try book(store, from, hash: hash)
-        _ = try book(store, full)
-        #expect(throws: BookingStoreError.slotFull) { try store.reschedule(tokenHash: hash, to: full) }
-        #expect(try store.booking(tokenHash: hash).slotId == from.id)
-        let moved = try store.reschedule(tokenHash: hash, to: free)
+        _ = try await book(store, from, hash: hash)
+        _ = try await book(store, full)
+        await #expect(throws: BookingStoreError.slotFull) { try await store.reschedule(tokenHash: hash, to: full) }
+        #expect(try await store.booking(tokenHash: hash).slotId == from.id)
+        let moved = try await store.reschedule(tokenHash: hash, to: free)
         #expect(moved.slotId == free.id)
-        #expect(try store.booking(tokenHash: hash).providerId == ProviderID("kk-pas"))
-        #expect(try store.takenSeats(in: [from.id, free.id]) == [free.id: 1])
-        #expect(throws: BookingStoreError.differentService) { try store.reschedule(tokenHash: hash, to: slot("uturn.uturn.20261124T0800")) }
+        #expect(try await store.booking(tokenHash: hash).providerId == ProviderID("kk-pas"))
+        #expect(try await store.takenSeats(in: [from.id, free.id]) == [free.id: 1])
+        await #expect(throws: BookingStoreError.differentService) { try await store.reschedule(tokenHash: hash, to: slot("uturn.uturn.20261124T0800")) }
     }
 
     @Test func concurrentBookersNeverOverfillASlot() async throws {
@@ -79,19 +79,19 @@ struct AnonymousStoreTests {
         let pas = slot("kk-pas.pas.20261123T1000")   // capacity 2
         let outcomes = await withTaskGroup(of: Bool.self) { group in
             for _ in 0..<40 {
-                group.addTask { (try? book(store, pas)) != nil }
+                group.addTask { (try? await book(store, pas)) != nil }
             }
             return await group.reduce(into: [Bool]()) { $0.append($1) }
         }
         #expect(outcomes.filter { $0 }.count == 2)
-        #expect(try store.takenSeats(in: [pas.id]) == [pas.id: 2])
+        #expect(try await store.takenSeats(in: [pas.id]) == [pas.id: 2])
     }
 
-    @Test func sensitiveColumnsAreSealedAndBookingDayIsDayOnly() throws {
+    @Test func sensitiveColumnsAreSealedAndBookingDayIsDayOnly() async throws {
         let store = try AnonymousStore.inMemory(storeKey: .random(random))
         let hash = Data(random.bytes(32))
-        _ = try book(store, slot("kk-pas.pas.20261123T0900"), hash: hash, message: "MIN-HEMMELIGE-BESKED")
-        let row = try store.writer.read { db in try Row.fetchOne(db, sql: "SELECT * FROM booking")! }
+        _ = try await book(store, slot("kk-pas.pas.20261123T0900"), hash: hash, message: "MIN-HEMMELIGE-BESKED")
+        let row = try await store.reader.read { db in try Row.fetchOne(db, sql: "SELECT * FROM booking")! }
         let everything = row.columnNames.map { "\(row[$0] ?? "")" }.joined(separator: "|")
         #expect(!everything.contains("MIN-HEMMELIGE-BESKED"))
         #expect(!everything.contains("arabisk"))
@@ -100,10 +100,10 @@ struct AnonymousStoreTests {
         #expect(Set(row.columnNames).isDisjoint(with: ["createdAt", "ip", "name", "email", "phone", "cpr"]))
     }
 
-    @Test func fileDatabasesUseWALForeignKeysAndSecureDelete() throws {
+    @Test func fileDatabasesUseWALForeignKeysAndSecureDelete() async throws {
         let directory = NSTemporaryDirectory() + "anongate-store-\(UUID().uuidString)"
         let store = try AnonymousStore.open(path: directory + "/anonymous.sqlite", storeKey: .random(random))
-        let pragmas = try store.writer.read { db in
+        let pragmas = try await store.reader.read { db in
             (try String.fetchOne(db, sql: "PRAGMA journal_mode"), try Int.fetchOne(db, sql: "PRAGMA foreign_keys"),
              try Int.fetchOne(db, sql: "PRAGMA secure_delete"))
         }
@@ -114,19 +114,18 @@ struct AnonymousStoreTests {
         #expect(mode == 0o600)
     }
 
-    @Test func aStoreOpenedWithAnotherKeyCannotReadTheSealedAnswers() throws {
+    @Test func aStoreOpenedWithAnotherKeyCannotReadTheSealedAnswers() async throws {
         let directory = NSTemporaryDirectory() + "anongate-store-\(UUID().uuidString)"
         let path = directory + "/anonymous.sqlite"
         let hash = Data(random.bytes(32))
         do {
             let store = try AnonymousStore.open(path: path, storeKey: .random(random))
-            _ = try book(store, slot("kk-pas.pas.20261123T0900"), hash: hash, message: "hemmelig")
+            _ = try await book(store, slot("kk-pas.pas.20261123T0900"), hash: hash, message: "hemmelig")
         }
+        // Fail closed: a value that does not open under this key stops the read; it is never "no answer".
         let thief = try AnonymousStore.open(path: path, storeKey: .random(random))
-        let found = try thief.booking(tokenHash: hash)
-        #expect(found.requests.message == nil)
-        #expect(found.requests.interpreterLanguage == nil)
-        #expect(found.substances.isEmpty)
+        await #expect(throws: BookingStoreError.storageFailure) { try await thief.booking(tokenHash: hash) }
+        await #expect(throws: BookingStoreError.storageFailure) { try await thief.holding(tokenHash: hash) }
     }
 }
 
@@ -134,16 +133,16 @@ struct AnonymousStoreTests {
 struct IdentifiedStoreTests {
     let random = SeededRandom(seed: 9)
 
-    @Test func anEnrolmentCarriesOnlyWhatWasAgreedSealed() throws {
+    @Test func anEnrolmentCarriesOnlyWhatWasAgreedSealed() async throws {
         let store = try IdentifiedStore.inMemory(storeKey: .random(random))
         let enrolment = Enrolment(
             id: "e1", serviceId: .uturn, providerId: ProviderID("uturn"), startedOn: CalendarDay(iso: "2026-11-23")!,
             carried: ["goal": "stoppe med hash"], parentalConsent: true, caseworkerApproval: true)
-        try store.insert(enrolment)
-        #expect(try store.enrolment(id: "e1") == enrolment)
-        let raw = try store.writer.read { db in try Row.fetchOne(db, sql: "SELECT * FROM enrolment")! }
+        try await store.insert(enrolment)
+        #expect(try await store.enrolment(id: "e1") == enrolment)
+        let raw = try await store.reader.read { db in try Row.fetchOne(db, sql: "SELECT * FROM enrolment")! }
         #expect(!"\(raw)".contains("stoppe med hash"))
-        #expect(try store.enrolment(id: "nope") == nil)
+        #expect(try await store.enrolment(id: "nope") == nil)
     }
 }
 
@@ -151,66 +150,67 @@ struct IdentifiedStoreTests {
 struct StorageFailureTests {
     let random = SeededRandom(seed: 21)
 
-    @Test func aFailedCancelIsNotReportedAsCancelled() throws {
+    @Test func aFailedCancelIsNotReportedAsCancelled() async throws {
         let store = try AnonymousStore.inMemory(storeKey: .random(random))
         let calculator = SlotCalculator(configuration: try TestFixtures.configuration())
         let hash = Data(random.bytes(32))
-        _ = try store.book(id: "b1", tokenHash: hash, slot: calculator.slot(SlotID("kk-pas.pas.20261123T0900")!)!, ageBand: .from25,
+        _ = try await store.book(id: "b1", tokenHash: hash, slot: calculator.slot(SlotID("kk-pas.pas.20261123T0900")!)!, ageBand: .from25,
                            substances: [.cannabis], requests: BookingRequests(message: "behold mig"), bookedOn: CalendarDay(iso: "2026-11-22")!)
-        try store.writer.write { db in
+        try await store.testingWriter.write { db in
             try db.execute(sql: "CREATE TRIGGER fail_updates BEFORE UPDATE ON booking BEGIN SELECT RAISE(ABORT, 'disk trouble'); END")
         }
-        #expect(throws: BookingStoreError.storageFailure) { try store.cancel(tokenHash: hash) }
-        let kept = try store.booking(tokenHash: hash)
+        await #expect(throws: BookingStoreError.storageFailure) { try await store.cancel(tokenHash: hash) }
+        let kept = try await store.booking(tokenHash: hash)
         #expect(kept.status == .booked)
         #expect(kept.requests.message == "behold mig")
     }
 
-    @Test func staffChangesThatFailSaySo() throws {
+    @Test func staffChangesThatFailSaySo() async throws {
         let store = try IdentifiedStore.inMemory(storeKey: .random(random))
-        try store.addStaff(id: "s1", username: "anna", providerId: ProviderID("uturn"), role: .counsellor, passwordHash: "x",
+        try await store.addStaff(id: "s1", username: "anna", providerId: ProviderID("uturn"), role: .counsellor, passwordHash: "x",
                            createdOn: CalendarDay(iso: "2026-11-01")!)
-        #expect(throws: StaffStoreError.usernameTaken) {
-            try store.addStaff(id: "s2", username: "anna", providerId: ProviderID("uturn"), role: .counsellor, passwordHash: "x",
+        await #expect(throws: StaffStoreError.usernameTaken) {
+            try await store.addStaff(id: "s2", username: "anna", providerId: ProviderID("uturn"), role: .counsellor, passwordHash: "x",
                                createdOn: CalendarDay(iso: "2026-11-01")!)
         }
-        #expect(throws: StaffStoreError.unknownUser) { try store.setDisabled(username: "nobody", true) }
-        try store.writer.write { db in
+        await #expect(throws: StaffStoreError.unknownUser) { try await store.setDisabled(username: "nobody", true) }
+        try await store.testingWriter.write { db in
             try db.execute(sql: "CREATE TRIGGER fail_updates BEFORE UPDATE ON staff_account BEGIN SELECT RAISE(ABORT, 'disk trouble'); END")
             try db.execute(sql: "CREATE TRIGGER fail_inserts BEFORE INSERT ON staff_account BEGIN SELECT RAISE(ABORT, 'disk trouble'); END")
         }
-        #expect(throws: StaffStoreError.storageFailure) { try store.setTOTPSecret(username: "anna", Array(repeating: 7, count: 20)) }
-        #expect(throws: StaffStoreError.storageFailure) { try store.setDisabled(username: "anna", true) }
-        #expect(throws: StaffStoreError.storageFailure) {
-            try store.addStaff(id: "s3", username: "bo-b", providerId: ProviderID("uturn"), role: .counsellor, passwordHash: "x",
+        await #expect(throws: StaffStoreError.storageFailure) { try await store.setTOTPSecret(username: "anna", Array(repeating: 7, count: 20)) }
+        await #expect(throws: StaffStoreError.storageFailure) { try await store.setDisabled(username: "anna", true) }
+        await #expect(throws: StaffStoreError.storageFailure) {
+            try await store.addStaff(id: "s3", username: "bo-b", providerId: ProviderID("uturn"), role: .counsellor, passwordHash: "x",
                                createdOn: CalendarDay(iso: "2026-11-01")!)
         }
-        #expect(try store.credentials(username: "anna")?.totpSecret == nil)
-        #expect(try store.credentials(username: "anna")?.member.disabled == false)
+        #expect(try await store.credentials(username: "anna")?.totpSecret == nil)
+        #expect(try await store.credentials(username: "anna")?.member.disabled == false)
     }
 }
 
 extension StorageFailureTests {
-    @Test func aFailedCaseWriteIsAStorageFailureNotARuleOrAFullSlot() throws {
+    @Test func aFailedCaseWriteIsAStorageFailureNotARuleOrAFullSlot() async throws {
         let store = try AnonymousStore.inMemory(storeKey: .random(random))
-        try store.writer.write { db in
+        try await store.testingWriter.write { db in
             try db.execute(sql: "CREATE TRIGGER fail_cases BEFORE INSERT ON anonymous_case BEGIN SELECT RAISE(ABORT, 'disk trouble'); END")
         }
-        #expect(throws: CaseStoreError.storageFailure) {
-            try store.walkIn(service: .uturn, ageBand: .from18To24, actor: StaffActor(pseudonym: "p", providerId: ProviderID("uturn")),
-                             today: CalendarDay(iso: "2026-11-23")!, limit: .conversations(5), random: random, now: Date())
+        await #expect(throws: CaseStoreError.storageFailure) {
+            try await store.walkIn(service: .uturn, ageBand: .from18To24,
+                                   CaseContext(actor: StaffActor(pseudonym: "p", providerId: ProviderID("uturn")), today: CalendarDay(iso: "2026-11-23")!, now: Date()),
+                                   limit: .conversations(5), random: random)
         }
-        #expect(try store.openCases(visibleTo: ProviderID("uturn")).isEmpty)
+        #expect(try await store.openCases(visibleTo: ProviderID("uturn")).isEmpty)
     }
 
-    @Test func aFailedBookingInsertIsNotAFullSlot() throws {
+    @Test func aFailedBookingInsertIsNotAFullSlot() async throws {
         let store = try AnonymousStore.inMemory(storeKey: .random(random))
         let calculator = SlotCalculator(configuration: try TestFixtures.configuration())
-        try store.writer.write { db in
+        try await store.testingWriter.write { db in
             try db.execute(sql: "CREATE TRIGGER fail_bookings BEFORE INSERT ON booking BEGIN SELECT RAISE(ABORT, 'disk trouble'); END")
         }
-        #expect(throws: BookingStoreError.storageFailure) {
-            try store.book(id: "b1", tokenHash: Data(random.bytes(32)), slot: calculator.slot(SlotID("kk-pas.pas.20261123T0900")!)!,
+        await #expect(throws: BookingStoreError.storageFailure) {
+            try await store.book(id: "b1", tokenHash: Data(random.bytes(32)), slot: calculator.slot(SlotID("kk-pas.pas.20261123T0900")!)!,
                            ageBand: .from25, substances: [], requests: BookingRequests(), bookedOn: CalendarDay(iso: "2026-11-22")!)
         }
     }
@@ -220,7 +220,7 @@ extension StorageFailureTests {
 struct SchemaTests {
     let random = SeededRandom(seed: 33)
 
-    static func columns(_ writer: any DatabaseWriter) throws -> [String: [String]] {
+    static func columns(_ writer: any DatabaseReader) throws -> [String: [String]] {
         try writer.read { db in
             var result: [String: [String]] = [:]
             for table in try String.fetchAll(db, sql: "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' AND name != 'grdb_migrations'") {
@@ -231,11 +231,11 @@ struct SchemaTests {
     }
 
     /// No column for identity, faith or ethnicity exists anywhere; the anonymous store has none for a staff account either.
-    @Test func neitherStoreHasAColumnForIdentityFaithOrEthnicity() throws {
+    @Test func neitherStoreHasAColumnForIdentityFaithOrEthnicity() async throws {
         let forbidden = ["name", "firstname", "lastname", "cpr", "cprnumber", "address", "email", "phone", "phonenumber", "ip",
                          "ipaddress", "useragent", "faith", "religion", "ethnicity", "nationality", "birthdate", "createdat", "timestamp"]
-        let anonymous = try Self.columns(AnonymousStore.inMemory(storeKey: .random(random)).writer)
-        let identified = try Self.columns(IdentifiedStore.inMemory(storeKey: .random(random)).writer)
+        let anonymous = try Self.columns(AnonymousStore.inMemory(storeKey: .random(random)).reader)
+        let identified = try Self.columns(IdentifiedStore.inMemory(storeKey: .random(random)).reader)
         #expect(Set(anonymous.keys) == ["booking", "anonymous_case", "case_session", "case_live_token", "case_note", "access_log"])
         #expect(Set(identified.keys) == ["enrolment", "staff_account"])
         for (table, names) in anonymous.merging(identified, uniquingKeysWith: { $0 + $1 }) {

@@ -1,6 +1,6 @@
 import Foundation
 import GatewayCore
-import GatewayStore
+@_spi(Testing) import GatewayStore
 import GatewayTestSupport
 import GRDB
 import HTTPTypes
@@ -25,7 +25,7 @@ struct CaseTests {
     }
 
     @Test func anotherProvidersBookingsAndCasesLookExactlyLikeNothing() async throws {
-        let gateway = try TestGateway.withStaff()
+        let gateway = try await TestGateway.withStaff()
         try await gateway.test { client in
             let frbToken = try await client.book(Self.pasBooking.merging(["slotId": "frb-pas.pas.20261123T0900"]) { $1 })
             let (code, _) = try await uturnCase(gateway, client)
@@ -68,7 +68,7 @@ struct CaseTests {
     }
 
     @Test func rolesAreEnforced() async throws {
-        let gateway = try TestGateway.withStaff()
+        let gateway = try await TestGateway.withStaff()
         try await gateway.test { client in
             let (code, _) = try await uturnCase(gateway, client)
             let phone = try await client.signIn("dora"), manager = try await client.signIn("gry"), auditor = try await client.signIn("finn")
@@ -82,7 +82,7 @@ struct CaseTests {
     }
 
     @Test func notesAreSealedPerCaseAndDestroyable() async throws {
-        let gateway = try TestGateway.withStaff()
+        let gateway = try await TestGateway.withStaff()
         try await gateway.test { client in
             let (code, anna) = try await uturnCase(gateway, client)
             let added = try await client.json(.post, "/api/v1/staff/cases/\(code)/notes", ["text": "Taler om skolen. NOTE-9f2"], headers: anna)
@@ -90,7 +90,7 @@ struct CaseTests {
             #expect(try await client.json(.post, "/api/v1/staff/cases/\(code)/notes", ["text": "  "], headers: anna).status == .badRequest)
             let notes = try await client.json(.get, "/api/v1/staff/cases/\(code)/notes", headers: anna)
             #expect((notes.object?["notes"] as? [[String: Any]])?.first?["text"] as? String == "Taler om skolen. NOTE-9f2")
-            let raw = try gateway.dependencies.anonymousStore.writer.read { db in try Row.fetchAll(db, sql: "SELECT * FROM case_note") }
+            let raw = try await gateway.dependencies.anonymousStore.reader.read { db in try Row.fetchAll(db, sql: "SELECT * FROM case_note") }
             #expect(raw.count == 1)
             #expect(!"\(raw)".contains("NOTE-9f2"))
 
@@ -100,7 +100,7 @@ struct CaseTests {
             #expect((after.object?["notes"] as? [[String: Any]])?.isEmpty == true)
             #expect(((try await client.json(.get, "/api/v1/staff/cases/\(code)", headers: anna)).object?["case"] as? [String: Any])?["notesDestroyed"] as? Bool == true)
             #expect(try await client.json(.post, "/api/v1/staff/cases/\(code)/notes", ["text": "ny"], headers: anna).status == .unprocessableContent)
-            let wrapped = try gateway.dependencies.anonymousStore.writer.read { db in
+            let wrapped = try await gateway.dependencies.anonymousStore.reader.read { db in
                 try Row.fetchOne(db, sql: "SELECT caseKeyWrapped FROM anonymous_case WHERE code = ?", arguments: [code])
             }
             #expect(wrapped?["caseKeyWrapped"] as Data? == nil)
@@ -108,7 +108,7 @@ struct CaseTests {
     }
 
     @Test func thePASPathFromClarifyingConversationToReferralAndCourse() async throws {
-        let gateway = try TestGateway.withStaff()
+        let gateway = try await TestGateway.withStaff()
         try await gateway.test { client in
             let token = try await client.book(Self.pasBooking)
             gateway.clock.set(TestGateway.mondayMorning)
@@ -156,7 +156,7 @@ struct CaseTests {
     }
 
     @Test func decisionsBelongToPASAfterTheClarifyingConversation() async throws {
-        let gateway = try TestGateway.withStaff()
+        let gateway = try await TestGateway.withStaff()
         try await gateway.test { client in
             let (code, anna) = try await uturnCase(gateway, client)
             let notPAS = try await client.json(.post, "/api/v1/staff/cases/\(code)/decision", ["outcome": "refused", "reason": "x"], headers: anna)
@@ -176,7 +176,7 @@ struct CaseTests {
     }
 
     @Test func handoverOfAnAdultCarriesOnlyWhatWasAgreed() async throws {
-        let gateway = try TestGateway.withStaff()
+        let gateway = try await TestGateway.withStaff()
         try await gateway.test { client in
             let (code, anna) = try await uturnCase(gateway, client, ageBand: "18-24")
             let linking = try await client.json(.post, "/api/v1/staff/cases/\(code)/handover", ["carry": ["note": "tidligere sag \(code)"]], headers: anna)
@@ -188,7 +188,7 @@ struct CaseTests {
             #expect(response.status == .created)
             let id = try #require(response.object?["enrolmentId"] as? String)
             #expect(!id.contains(code))
-            let enrolment = try #require(try gateway.dependencies.identifiedStore.enrolment(id: id))
+            let enrolment = try #require(try await gateway.dependencies.identifiedStore.enrolment(id: id))
             #expect(enrolment.carried == ["goal": "Stoppe med hash", "preferredGroup": "ungegruppe"])
             #expect(enrolment.providerId == ProviderID("uturn"))
             let closed = try await client.json(.get, "/api/v1/staff/cases/\(code)", headers: anna)
@@ -198,7 +198,7 @@ struct CaseTests {
     }
 
     @Test func handoverOfA16YearOldNeedsConsentAndApproval() async throws {
-        let gateway = try TestGateway.withStaff()
+        let gateway = try await TestGateway.withStaff()
         try await gateway.test { client in
             let (code, anna) = try await uturnCase(gateway, client, ageBand: "14-17")
             for (consent, approval) in [(false, false), (true, false), (false, true)] {
@@ -208,7 +208,7 @@ struct CaseTests {
                 #expect(refused.status == .unprocessableContent)
                 #expect(refused.problemDetail.contains("parental authority"))
             }
-            let enrolments = try await gateway.dependencies.identifiedStore.writer.read { db in try Int.fetchOne(db, sql: "SELECT count(*) FROM enrolment") }
+            let enrolments = try await gateway.dependencies.identifiedStore.reader.read { db in try Int.fetchOne(db, sql: "SELECT count(*) FROM enrolment") }
             #expect(enrolments == 0)
             let accepted = try await client.json(.post, "/api/v1/staff/cases/\(code)/handover", [
                 "carry": [:], "parentalConsent": true, "caseworkerApproval": true,
@@ -219,7 +219,7 @@ struct CaseTests {
     }
 
     @Test func everyCaseAccessIsLoggedAndTheLogCannotBeEdited() async throws {
-        let gateway = try TestGateway.withStaff()
+        let gateway = try await TestGateway.withStaff()
         try await gateway.test { client in
             let token = try await client.book(Self.pasBooking)
             gateway.clock.set(TestGateway.mondayMorning)
@@ -234,19 +234,19 @@ struct CaseTests {
             #expect(entries.compactMap { $0["action"] as? String } == ["check-in", "read-case", "write-note", "read-notes"])
             #expect(entries.compactMap { $0["staff"] as? String } == ["carl", "carl", "carl", "eva"])
             // The anonymous store holds pseudonyms, never usernames.
-            let raw = try gateway.dependencies.anonymousStore.writer.read { db in try Row.fetchAll(db, sql: "SELECT * FROM access_log") }
+            let raw = try await gateway.dependencies.anonymousStore.reader.read { db in try Row.fetchAll(db, sql: "SELECT * FROM access_log") }
             #expect(!"\(raw)".contains("carl"))
-            #expect(throws: (any Error).self) {
-                try gateway.dependencies.anonymousStore.writer.write { db in try db.execute(sql: "UPDATE access_log SET action = 'nothing'") }
+            await #expect(throws: (any Error).self) {
+                try await gateway.dependencies.anonymousStore.testingWriter.write { db in try db.execute(sql: "UPDATE access_log SET action = 'nothing'") }
             }
-            #expect(throws: (any Error).self) {
-                try gateway.dependencies.anonymousStore.writer.write { db in try db.execute(sql: "DELETE FROM access_log") }
+            await #expect(throws: (any Error).self) {
+                try await gateway.dependencies.anonymousStore.testingWriter.write { db in try db.execute(sql: "DELETE FROM access_log") }
             }
         }
     }
 
     @Test func phoneStaffBookForACallerAndGetASpellingAid() async throws {
-        let gateway = try TestGateway.withStaff()
+        let gateway = try await TestGateway.withStaff()
         try await gateway.test { client in
             let dora = try await client.signIn("dora")
             let response = try await client.json(.post, "/api/v1/staff/bookings", Self.pasBooking, headers: dora)
@@ -292,7 +292,7 @@ struct NoShowTests {
     }
 
     @Test func aMissedSessionDoesNotCountByDefault() async throws {
-        let gateway = try TestGateway.withStaff()
+        let gateway = try await TestGateway.withStaff()
         try await gateway.test { client in
             let (code, anna) = try await caseWithBooking(gateway, client)
             let early = try await client.json(.post, "/api/v1/staff/cases/\(code)/no-show", headers: anna)
@@ -311,7 +311,7 @@ struct NoShowTests {
             configuration.rateLimit = .init(bookingsPerClientPerHour: 1000, bookingsPerClientPerDay: 1000, trustForwardedFor: true)
             if let index = configuration.services.firstIndex(where: { $0.id == .uturn }) { configuration.services[index].noShowCounts = true }
         })
-        try gateway.addStaff("anna", provider: "uturn", role: .counsellor)
+        try await gateway.addStaff("anna", provider: "uturn", role: .counsellor)
         try await gateway.test { client in
             let (code, _) = try await caseWithBooking(gateway, client)
             gateway.clock.set(TestFixtures.instant(2026, 11, 24, 9))
@@ -324,7 +324,7 @@ struct NoShowTests {
 @Suite("Citizens and their case bookings")
 struct CaseBookingByCitizenTests {
     @Test func aCourseSessionCannotBeMovedToAnotherProviderAndCancellingEndsTheLiveToken() async throws {
-        let gateway = try TestGateway.withStaff()
+        let gateway = try await TestGateway.withStaff()
         try await gateway.test { client in
             gateway.clock.set(TestGateway.mondayMorning)
             let carl = try await client.signIn("carl")

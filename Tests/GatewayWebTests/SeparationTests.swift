@@ -1,6 +1,6 @@
 import Foundation
 import GatewayCore
-import GatewayStore
+@_spi(Testing) import GatewayStore
 import GatewayTestSupport
 import GRDB
 import HTTPTypes
@@ -48,7 +48,7 @@ struct SeparationTests {
 
     @Test func aFullCourseAndTwoHandoversLeaveNoValueOfOneStoreInTheOther() async throws {
         let directory = NSTemporaryDirectory() + "anongate-separation-\(UUID().uuidString)"
-        let gateway = try TestGateway.withStaff(dataDirectory: directory)
+        let gateway = try await TestGateway.withStaff(dataDirectory: directory)
         try await gateway.test { client in
             // A PAS citizen: booking, check-in, notes, decision, referral, course, handover.
             let token = try await client.book(CaseTests.pasBooking)
@@ -81,7 +81,7 @@ struct SeparationTests {
             #expect(logs.contains("/api/v1/staff/cases/{caseCode}") || logs.contains("/api/v1/staff/cases/:caseCode"))
         }
 
-        let anonymous = gateway.dependencies.anonymousStore.writer, identified = gateway.dependencies.identifiedStore.writer
+        let anonymous = gateway.dependencies.anonymousStore.testingWriter, identified = gateway.dependencies.identifiedStore.testingWriter
         try await anonymous.writeWithoutTransaction { db in try db.checkpoint(.truncate) }
         try await identified.writeWithoutTransaction { db in try db.checkpoint(.truncate) }
         let anonymousBytes = try Self.fileBytes(directory, prefix: "anonymous.sqlite")
@@ -103,7 +103,7 @@ struct SeparationTests {
         let enrolmentIds = try await identified.read { db in try String.fetchAll(db, sql: "SELECT id FROM enrolment") }
         #expect(enrolmentIds.count == 2)
         for id in enrolmentIds {
-            let enrolment = try #require(try gateway.dependencies.identifiedStore.enrolment(id: id))
+            let enrolment = try #require(try await gateway.dependencies.identifiedStore.enrolment(id: id))
             for (key, value) in enrolment.carried {
                 for (place, anonymousValue) in anonymousValues {
                     if let text = String(data: anonymousValue, encoding: .utf8), text.count >= 6 {

@@ -12,7 +12,7 @@ import Testing
 @Suite("Staff sign-in")
 struct StaffSignInTests {
     @Test func signInGivesASessionAndSignOutEndsIt() async throws {
-        let gateway = try TestGateway.withStaff()
+        let gateway = try await TestGateway.withStaff()
         try await gateway.test { client in
             let response = try await client.json(.post, "/api/v1/staff/sessions", ["username": "anna", "password": TestGateway.password])
             #expect(response.status == .created)
@@ -29,7 +29,7 @@ struct StaffSignInTests {
     }
 
     @Test func unknownUserAndWrongPasswordGetTheSameAnswer() async throws {
-        let gateway = try TestGateway.withStaff()
+        let gateway = try await TestGateway.withStaff()
         try await gateway.test { client in
             let wrong = try await client.json(.post, "/api/v1/staff/sessions", ["username": "anna", "password": "nope nope nope"])
             let unknown = try await client.json(.post, "/api/v1/staff/sessions", ["username": "zelda", "password": "nope nope nope"])
@@ -41,7 +41,7 @@ struct StaffSignInTests {
     }
 
     @Test func repeatedFailuresMakeEachNextAttemptWaitLonger() async throws {
-        let gateway = try TestGateway.withStaff()
+        let gateway = try await TestGateway.withStaff()
         try await gateway.test { client in
             for _ in 0..<3 {
                 #expect(try await client.json(.post, "/api/v1/staff/sessions", ["username": "anna", "password": "wrong"]).status == .unauthorized)
@@ -62,22 +62,22 @@ struct StaffSignInTests {
     }
 
     @Test func disabledAccountsAndIdleSessionsStopWorking() async throws {
-        let gateway = try TestGateway.withStaff()
+        let gateway = try await TestGateway.withStaff()
         try await gateway.test { client in
             let auth = try await client.signIn("anna")
             gateway.clock.advance(by: 31 * 60)
             #expect(try await client.json(.get, "/api/v1/staff/schedule", headers: auth).status == .unauthorized)
             let again = try await client.signIn("anna")
-            try gateway.dependencies.identifiedStore.setDisabled(username: "anna", true)
+            try await gateway.dependencies.identifiedStore.setDisabled(username: "anna", true)
             #expect(try await client.json(.get, "/api/v1/staff/schedule", headers: again).status == .unauthorized)
             #expect(try await client.json(.post, "/api/v1/staff/sessions", ["username": "anna", "password": TestGateway.password]).status == .unauthorized)
         }
     }
 
     @Test func aSecondFactorIsRequiredOnceTurnedOn() async throws {
-        let gateway = try TestGateway.withStaff()
+        let gateway = try await TestGateway.withStaff()
         let secret = Array("12345678901234567890".utf8)
-        try gateway.dependencies.identifiedStore.setTOTPSecret(username: "anna", secret)
+        try await gateway.dependencies.identifiedStore.setTOTPSecret(username: "anna", secret)
         try await gateway.test { client in
             let withoutCode = try await client.json(.post, "/api/v1/staff/sessions", ["username": "anna", "password": TestGateway.password])
             #expect(withoutCode.status == .unauthorized)
@@ -113,7 +113,7 @@ struct StaffSignInTests {
 @Suite("Check-in, limits and the token chain")
 struct CheckInTests {
     @Test func checkInOpensACaseAndCountsTheSession() async throws {
-        let gateway = try TestGateway.withStaff()
+        let gateway = try await TestGateway.withStaff()
         try await gateway.test { client in
             let token = try await client.bookUturn()
             gateway.clock.set(TestGateway.mondayMorning)
@@ -135,7 +135,7 @@ struct CheckInTests {
     }
 
     @Test func concurrentCheckInsConsumeTheTokenExactlyOnce() async throws {
-        let gateway = try TestGateway.withStaff()
+        let gateway = try await TestGateway.withStaff()
         try await gateway.test { client in
             let token = try await client.bookUturn()
             gateway.clock.set(TestGateway.mondayMorning)
@@ -152,7 +152,7 @@ struct CheckInTests {
     }
 
     @Test func checkInHappensOnTheDayOnly() async throws {
-        let gateway = try TestGateway.withStaff()
+        let gateway = try await TestGateway.withStaff()
         try await gateway.test { client in
             let tuesday = try await client.bookUturn(slot: "uturn.uturn.20261124T0800")
             let cancelled = try await client.bookUturn(slot: "uturn.uturn.20261123T0800")
@@ -193,7 +193,7 @@ struct CheckInTests {
     }
 
     @Test func uturnStopsAtFiveWithGuidanceAboutConsentForMinors() async throws {
-        let gateway = try TestGateway.withStaff()
+        let gateway = try await TestGateway.withStaff()
         try await gateway.test { client in
             let slots = ["24T0800", "24T0845", "25T0800", "25T0845", "26T0800", "26T0845"].map { "uturn.uturn.202611\($0)" }
             let (code, beyond) = try await walkToLimit(service: "uturn", ageBand: "14-17", limit: 5, staff: "anna", slots: slots, gateway: gateway, client: client)
@@ -209,7 +209,7 @@ struct CheckInTests {
     }
 
     @Test func relativesStopAtThree() async throws {
-        let gateway = try TestGateway.withStaff()
+        let gateway = try await TestGateway.withStaff()
         try await gateway.test { client in
             let slots = ["rbk.relatives.20261124T0800", "rbk.relatives.20261124T0900", "rbk.relatives.20261124T1000"]
             let (_, beyond) = try await walkToLimit(service: "relatives", ageBand: "25-plus", limit: 3, staff: "hans", slots: slots, gateway: gateway, client: client)
@@ -219,7 +219,7 @@ struct CheckInTests {
     }
 
     @Test func parentGroupsStopAtFiveMeetings() async throws {
-        let gateway = try TestGateway.withStaff()
+        let gateway = try await TestGateway.withStaff()
         try await gateway.test { client in
             let slots = ["20261124T0800", "20261124T0900", "20261124T1000", "20261124T1100", "20261125T0800"].map { "uturn.uturn-parents.\($0)" }
             let (_, beyond) = try await walkToLimit(service: "uturn-parents", ageBand: "25-plus", limit: 5, staff: "anna", slots: slots, gateway: gateway, client: client)
@@ -228,7 +228,7 @@ struct CheckInTests {
     }
 
     @Test func aCaseHasOneLiveTokenAtATime() async throws {
-        let gateway = try TestGateway.withStaff()
+        let gateway = try await TestGateway.withStaff()
         try await gateway.test { client in
             gateway.clock.set(TestGateway.mondayMorning)
             let anna = try await client.signIn("anna")

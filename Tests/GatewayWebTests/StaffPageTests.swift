@@ -35,7 +35,7 @@ struct StaffPageTests {
     }
 
     @Test func signInFailsKindlyAndPagesNeedASession() async throws {
-        let gateway = try TestGateway.withStaff()
+        let gateway = try await TestGateway.withStaff()
         try await gateway.test { client in
             let start = try await client.execute(uri: "/staff", method: .get)
             #expect(start.status == .ok)
@@ -51,7 +51,7 @@ struct StaffPageTests {
     }
 
     @Test func aCounsellorChecksInWritesANoteAndBooksTheNextTime() async throws {
-        let gateway = try TestGateway.withStaff()
+        let gateway = try await TestGateway.withStaff()
         try await gateway.test { client in
             let token = try await client.bookUturn()
             gateway.clock.set(TestGateway.mondayMorning)
@@ -96,7 +96,7 @@ struct StaffPageTests {
     }
 
     @Test func theCounsellorIsWarnedBeforeAndStoppedAtTheLimit() async throws {
-        let gateway = try TestGateway.withStaff()
+        let gateway = try await TestGateway.withStaff()
         try await gateway.test { client in
             gateway.clock.set(TestGateway.mondayMorning)
             let hans = try await signIn(client, "hans")   // relatives: 3
@@ -117,7 +117,7 @@ struct StaffPageTests {
     }
 
     @Test func anotherProvidersCaseIsNotFound() async throws {
-        let gateway = try TestGateway.withStaff()
+        let gateway = try await TestGateway.withStaff()
         try await gateway.test { client in
             gateway.clock.set(TestGateway.mondayMorning)
             let anna = try await signIn(client, "anna")
@@ -134,7 +134,7 @@ struct StaffPageTests {
     }
 
     @Test func phoneStaffBookAndReadTheReferenceAloud() async throws {
-        let gateway = try TestGateway.withStaff()
+        let gateway = try await TestGateway.withStaff()
         try await gateway.test { client in
             _ = try await client.bookPAS(slot: "kk-pas.pas.20261123T1000", message: "PRIVAT-BESKED")
             let dora = try await signIn(client, "dora")

@@ -13,25 +13,25 @@ extension TestGateway {
     static let mondayMorning = TestFixtures.instant(2026, 11, 23, 8, 5)
 
     /// Adds a staff account straight into the identified store.
-    func addStaff(_ username: String, provider: String, role: StaffRole) throws {
+    func addStaff(_ username: String, provider: String, role: StaffRole) async throws {
         let hash = try dependencies.passwordHasher.hash(Self.password, random: random)
-        try dependencies.identifiedStore.addStaff(
+        try await dependencies.identifiedStore.addStaff(
             id: "staff-\(username)", username: username, providerId: ProviderID(provider), role: role, passwordHash: hash,
             createdOn: CalendarDay(iso: "2026-11-01")!)
     }
 
     /// A gateway with one account per role and provider the tests use.
-    static func withStaff(dataDirectory: String? = nil) throws -> TestGateway {
+    static func withStaff(dataDirectory: String? = nil) async throws -> TestGateway {
         let gateway = try TestGateway(dataDirectory: dataDirectory)
-        try gateway.addStaff("anna", provider: "uturn", role: .counsellor)
-        try gateway.addStaff("bent", provider: "frb-pas", role: .counsellor)
-        try gateway.addStaff("carl", provider: "kk-pas", role: .counsellor)
-        try gateway.addStaff("dora", provider: "kk-pas", role: .phone)
-        try gateway.addStaff("eva", provider: "kk-pas", role: .providerAdmin)
-        try gateway.addStaff("finn", provider: "kk-pas", role: .auditor)
-        try gateway.addStaff("gry", provider: "kk-pas", role: .manager)
-        try gateway.addStaff("hans", provider: "rbk", role: .counsellor)
-        try gateway.addStaff("ida", provider: "uturn", role: .providerAdmin)
+        try await gateway.addStaff("anna", provider: "uturn", role: .counsellor)
+        try await gateway.addStaff("bent", provider: "frb-pas", role: .counsellor)
+        try await gateway.addStaff("carl", provider: "kk-pas", role: .counsellor)
+        try await gateway.addStaff("dora", provider: "kk-pas", role: .phone)
+        try await gateway.addStaff("eva", provider: "kk-pas", role: .providerAdmin)
+        try await gateway.addStaff("finn", provider: "kk-pas", role: .auditor)
+        try await gateway.addStaff("gry", provider: "kk-pas", role: .manager)
+        try await gateway.addStaff("hans", provider: "rbk", role: .counsellor)
+        try await gateway.addStaff("ida", provider: "uturn", role: .providerAdmin)
         return gateway
     }
 }

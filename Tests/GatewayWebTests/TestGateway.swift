@@ -44,7 +44,7 @@ struct TestGateway {
             passwordHasher: PasswordHasher(logRounds: 10, blockSize: 8, parallelism: 1), logger: logs.logger(label: "anongate"))
     }
 
-    var app: some ApplicationProtocol { buildApplication(dependencies, host: "127.0.0.1", port: 0) }
+    var app: some ApplicationProtocol { get throws { try buildApplication(dependencies, host: "127.0.0.1", port: 0) } }
 
     func test(_ body: @escaping @Sendable (any TestClientProtocol) async throws -> Void) async throws {
         try await app.test(.router) { client in try await body(client) }

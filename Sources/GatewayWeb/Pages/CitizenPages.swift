@@ -1,5 +1,6 @@
 import Foundation
 import GatewayCore
+import GatewayServices
 import HTTPTypes
 import Hummingbird
 import Mustache
@@ -7,7 +8,7 @@ import Mustache
 /// The citizen's web form: server-rendered, no JavaScript, no cookies. Every step is a POST so
 /// answers never land in the browser history or a URL; the page title stays neutral.
 struct CitizenPages: Sendable {
-    let desk: BookingDesk
+    let desk: PageBookings
     let rateLimiter: BookingRateLimiter
     let clientAddress: @Sendable (Request, GatewayRequestContext) -> String
     let renderer: PageRenderer
@@ -15,6 +16,12 @@ struct CitizenPages: Sendable {
     static let answerFields = ["lang", "service", "ageBand", "substances", "otherSupport", "enrolled"]
     static let detailFields = ["interpreterLanguage", "companion", "message"]
     static let daysPerPage = 7
+
+    static let routes: [(String, HTTPRequest.Method)] = [
+        ("/", .get), ("/book/questions", .post), ("/book/times", .post), ("/book/details", .post), ("/book/confirm", .post),
+        ("/book", .post), ("/book/done", .post), ("/booking/calendar.ics", .post), ("/booking", .get), ("/booking", .post),
+        ("/booking/cancel", .post), ("/booking/move", .post), ("/booking/move/confirm", .post),
+    ]
 
     func addRoutes(to router: Router<GatewayRequestContext>) {
         router.get("/", use: start)
@@ -93,18 +100,18 @@ struct CitizenPages: Sendable {
             if error.slug == "not-eligible" { return renderReferral(error, language) }
             return renderQuestions(form, service, language, error: error.detail.text(language), status: error.status)
         }
-        return try renderTimes(form, service, language, error: nil, status: .ok)
+        return try await renderTimes(form, service, language, error: nil, status: .ok)
     }
 
     func renderTimes(
         _ form: FormBody, _ service: ServiceDefinition, _ language: Language, error: String?, status: HTTPResponse.Status,
         moving token: String? = nil
-    ) throws -> Response {
+    ) async throws -> Response {
         let from = form["from"].flatMap(CalendarDay.init(iso:))
         let days = min(Self.daysPerPage, desk.configuration.booking.maximumDaysPerListing)
         let offered: [OfferedSlot]
         do {
-            offered = try desk.offeredSlots(for: service, from: from, days: days)
+            offered = try await desk.offeredSlots(for: service, from: from, days: days)
         } catch {
             // Past the booking horizon: show the empty page with its explanation, not an error.
             guard error.field == "from" else { throw error }
@@ -175,7 +182,7 @@ struct CitizenPages: Sendable {
     }
 
     /// Re-validates everything up to the chosen slot; answers the page to show instead when something is wrong.
-    func validatedSlot(_ form: FormBody, _ language: Language) throws -> Validated {
+    func validatedSlot(_ form: FormBody, _ language: Language) async throws -> Validated {
         let service: ServiceDefinition
         do { service = try desk.service(form["service"]) } catch {
             return .failure(renderStart(language, error: error.detail.text(language), status: error.status))
@@ -189,7 +196,7 @@ struct CitizenPages: Sendable {
         do {
             return .success((service, try desk.bookableSlot(form["slot"], for: service)))
         } catch {
-            return .failure(try renderTimes(form, service, language, error: error.detail.text(language), status: error.status))
+            return .failure(try await renderTimes(form, service, language, error: error.detail.text(language), status: error.status))
         }
     }
 
@@ -201,7 +208,7 @@ struct CitizenPages: Sendable {
     @Sendable func details(_ request: Request, context: GatewayRequestContext) async throws -> Response {
         let form = try await FormBody.read(request)
         let language = PageRenderer.language(form: form)
-        switch try validatedSlot(form, language) {
+        switch try await validatedSlot(form, language) {
         case .failure(let page): return page
         case .success: return renderDetails(form, language, error: nil, status: .ok)
         }
@@ -223,7 +230,7 @@ struct CitizenPages: Sendable {
         let form = try await FormBody.read(request)
         let language = PageRenderer.language(form: form)
         let service: ServiceDefinition, slot: Slot
-        switch try validatedSlot(form, language) {
+        switch try await validatedSlot(form, language) {
         case .failure(let page): return page
         case .success(let chosen): (service, slot) = chosen
         }
@@ -240,7 +247,7 @@ struct CitizenPages: Sendable {
     @Sendable func book(_ request: Request, context: GatewayRequestContext) async throws -> Response {
         let form = try await FormBody.read(request)
         let language = PageRenderer.language(form: form)
-        switch try validatedSlot(form, language) {
+        switch try await validatedSlot(form, language) {
         case .failure(let page): return page
         case .success: break
         }
@@ -254,13 +261,14 @@ struct CitizenPages: Sendable {
         case .admitted(let granted): reservation = granted
         }
         do throws(GatewayProblem) {
-            let (token, booking) = try desk.book(application(form))
+            let (token, booking) = try await desk.book(application(form))
             return renderReceipt(token, booking, language, error: nil, status: .ok)
         } catch {
             await rateLimiter.release(reservation)
             let problem = error
+            // The service was validated above; reading it again cannot fail.
             if problem.slug == "slot-full", let service = try? desk.service(form["service"]) {
-                return try renderTimes(form, service, language, error: problem.detail.text(language), status: problem.status)
+                return try await renderTimes(form, service, language, error: problem.detail.text(language), status: problem.status)
             }
             if problem.field == "message" || problem.field == "interpreterLanguage" {
                 return renderDetails(form, language, error: problem.detail.text(language), status: problem.status)
@@ -286,7 +294,7 @@ struct CitizenPages: Sendable {
         }
         do {
             let token = try desk.parseToken(form["token"])
-            let booking = try desk.liveBooking(token)
+            let booking = try await desk.liveBooking(token)
             return renderReceipt(token, booking, language, error: Texts.text("mustConfirmSaved", language), status: .badRequest)
         } catch {
             return renderer.errorPage(error, language)
@@ -324,11 +332,14 @@ struct CitizenPages: Sendable {
         let language = PageRenderer.language(form: form)
         do {
             let token = try desk.parseToken(form["token"])
-            if let followUp = desk.followUpCase(token), let service = desk.configuration.service(followUp.serviceId) {
+            switch try await desk.holding(token) {
+            case .followUp(let followUp):
                 // A follow-up token from the counsellor: choose the next time.
-                return try renderTimes(form, service, language, error: nil, status: .ok, moving: token.formatted)
+                let service = try desk.service(followUp.serviceId.rawValue)
+                return try await renderTimes(form, service, language, error: nil, status: .ok, moving: token.formatted)
+            case .booking(let booking):
+                return renderBooking(token, booking, language, error: nil, status: .ok)
             }
-            return renderBooking(token, try desk.liveBooking(token), language, error: nil, status: .ok)
         } catch let problem as GatewayProblem {
             return renderManage(language, problem)
         }
@@ -349,10 +360,10 @@ struct CitizenPages: Sendable {
         do {
             let token = try desk.parseToken(form["token"])
             guard form["confirm"] == "yes" else {
-                return renderBooking(token, try desk.liveBooking(token), language,
+                return renderBooking(token, try await desk.liveBooking(token), language,
                                      error: Texts.text("cancelMustConfirm", language), status: .badRequest)
             }
-            try desk.cancel(token)
+            try await desk.cancel(token)
             return renderer.page("cancelled", [:], language: language, status: .ok, switch: .none)
         } catch {
             return renderManage(language, error)
@@ -364,8 +375,8 @@ struct CitizenPages: Sendable {
         let language = PageRenderer.language(form: form)
         do {
             let token = try desk.parseToken(form["token"])
-            let service = try desk.service(try serviceOfToken(token).rawValue)
-            return try renderTimes(form, service, language, error: nil, status: .ok, moving: token.formatted)
+            let service = try desk.service(try await serviceOfToken(token).rawValue)
+            return try await renderTimes(form, service, language, error: nil, status: .ok, moving: token.formatted)
         } catch let problem as GatewayProblem {
             return renderManage(language, problem)
         }
@@ -377,26 +388,28 @@ struct CitizenPages: Sendable {
         let token: OneTimeToken, service: ServiceDefinition
         do {
             token = try desk.parseToken(form["token"])
-            service = try desk.service(try serviceOfToken(token).rawValue)
+            service = try desk.service(try await serviceOfToken(token).rawValue)
         } catch {
             return renderManage(language, error)
         }
         do {
-            let booking = try desk.reschedule(token, to: form["slot"])
+            let booking = try await desk.reschedule(token, to: form["slot"])
             var values = summary(service: service, booking: booking, language)
             values["slotId"] = booking.slotId.description
             return renderer.page("moved", values, language: language, status: .ok, switch: .none)
         } catch {
-            return try renderTimes(form, service, language, error: error.detail.text(language), status: error.status, moving: token.formatted)
+            return try await renderTimes(form, service, language, error: error.detail.text(language), status: error.status, moving: token.formatted)
         }
     }
 
     // MARK: Helpers
 
     /// The service a live booking token or a follow-up token is for.
-    func serviceOfToken(_ token: OneTimeToken) throws(GatewayProblem) -> ServiceID {
-        if let followUp = desk.followUpCase(token) { return followUp.serviceId }
-        return try desk.liveBooking(token).serviceId
+    func serviceOfToken(_ token: OneTimeToken) async throws(GatewayProblem) -> ServiceID {
+        switch try await desk.holding(token) {
+        case .followUp(let followUp): return followUp.serviceId
+        case .booking(let booking): return booking.serviceId
+        }
     }
 
     func application(_ form: FormBody) -> BookingApplication {

@@ -2,6 +2,10 @@ import Foundation
 import Hummingbird
 
 /// An `application/x-www-form-urlencoded` body, bounded in size and number of fields.
+///
+/// Hand-written because the citizen forms repeat field names (`substances` checkboxes, answers
+/// carried as hidden fields from step to step), which Hummingbird's `URLEncodedFormDecoder`
+/// refuses as duplicate keys. Staff forms that repeat nothing use the decoder.
 struct FormBody: Sendable {
     static let maximumFields = 100
     private(set) var values: [String: [String]] = [:]
@@ -23,12 +27,18 @@ struct FormBody: Sendable {
     }
 
     static func read(_ request: Request) async throws -> FormBody {
+        var request = request
+        return try await read(&request)
+    }
+
+    /// Reads the form and keeps the collected body in `request`, so a later reader sees the same bytes.
+    static func read(_ request: inout Request) async throws -> FormBody {
         if let length = request.headers[.contentLength].flatMap(Int.init), length > GatewayRequestContext.maximumBodyBytes {
             throw GatewayProblem.bodyTooLarge
         }
         let buffer: ByteBuffer
         do {
-            buffer = try await request.body.collect(upTo: GatewayRequestContext.maximumBodyBytes)
+            buffer = try await request.collectBody(upTo: GatewayRequestContext.maximumBodyBytes)
         } catch {
             throw GatewayProblem.bodyTooLarge
         }

@@ -122,3 +122,7 @@ enum CalendarFile {
         return result
     }
 }
+
+extension String {
+    func leftPadded(_ width: Int) -> String { String(repeating: "0", count: Swift.max(0, width - count)) + self }
+}

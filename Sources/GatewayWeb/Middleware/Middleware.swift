@@ -32,9 +32,11 @@ struct SecurityHeadersMiddleware<Context: RequestContext>: RouterMiddleware {
 }
 
 /// Turns every error into a clear answer: problem details on the API, an error page elsewhere.
-/// Unknown errors are logged by type only (never by message, which might quote input).
+/// A path that exists under other methods answers 405 with `Allow`. Unknown errors are logged by
+/// type only (never by message, which might quote input).
 struct ProblemMiddleware<Context: RequestContext>: RouterMiddleware {
     let referrals: [ReferralID: Referral]
+    let routes: RouteTable
     let renderPage: @Sendable (GatewayProblem, Request) -> Response
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
@@ -42,8 +44,12 @@ struct ProblemMiddleware<Context: RequestContext>: RouterMiddleware {
             return try await next(request, context)
         } catch let problem as GatewayProblem {
             return respond(problem, request)
-        } catch let error as HTTPError {
-            return respond(Self.problem(for: error.status), request)
+        } catch let error as HTTPError where error.status == .notFound {
+            let allowed = routes.methods(forPath: request.uri.path)
+            guard !allowed.isEmpty else { return respond(.notFound, request) }
+            var response = respond(.methodNotAllowed, request)
+            response.headers[.allow] = allowed.joined(separator: ", ")
+            return response
         } catch let error as any HTTPResponseError {
             return respond(Self.problem(for: error.status), request)
         } catch {
@@ -53,7 +59,9 @@ struct ProblemMiddleware<Context: RequestContext>: RouterMiddleware {
     }
 
     func respond(_ problem: GatewayProblem, _ request: Request) -> Response {
-        request.uri.path.hasPrefix("/api/") ? ProblemJSON.response(problem, referrals: referrals) : renderPage(problem, request)
+        var response = request.uri.path.hasPrefix("/api/") ? JSONResponse.problem(problem, referrals: referrals) : renderPage(problem, request)
+        if let retry = problem.retryAfterSeconds { response.headers[.retryAfter] = String(retry) }
+        return response
     }
 
     static func problem(for status: HTTPResponse.Status) -> GatewayProblem {
@@ -73,6 +81,32 @@ struct ProblemMiddleware<Context: RequestContext>: RouterMiddleware {
     }
 }
 
+/// Every route the router has, by path template, so a known path asked with another method can
+/// answer 405 with `Allow` (Hummingbird's router answers 404 for both).
+final class RouteTable: Sendable {
+    private let routes: [(segments: [Substring], methods: [String])]
+
+    init(_ routes: [(path: String, method: HTTPRequest.Method)]) {
+        var byPath: [String: [String]] = [:]
+        var order: [String] = []
+        for route in routes {
+            let path = "/" + route.path.split(separator: "/").joined(separator: "/")
+            if byPath[path] == nil { order.append(path) }
+            byPath[path, default: []].append(route.method.rawValue)
+        }
+        self.routes = order.map { (Array($0.split(separator: "/")), byPath[$0]!) }
+    }
+
+    /// The methods a path answers, in registration order; empty for an unknown path.
+    func methods(forPath path: String) -> [String] {
+        let segments = path.split(separator: "/")
+        for route in routes where route.segments.count == segments.count {
+            if zip(route.segments, segments).allSatisfy({ $0.first == ":" || $0 == $1 }) { return route.methods }
+        }
+        return []
+    }
+}
+
 /// One line per request: method, route template, status, duration. Never the query, a header,
 /// a body or the client address.
 struct PrivacyPreservingLogMiddleware<Context: RequestContext>: RouterMiddleware {
@@ -88,44 +122,5 @@ struct PrivacyPreservingLogMiddleware<Context: RequestContext>: RouterMiddleware
             "duration.ms": "\(Int(milliseconds.rounded()))",
         ])
         return response
-    }
-}
-
-/// RFC 9457 problem details.
-enum ProblemJSON {
-    static func response(_ problem: GatewayProblem, referrals known: [ReferralID: Referral]) -> Response {
-        var object: [String: Any] = [
-            "type": problem.type,
-            "title": problem.title,
-            "status": Int(problem.status.code),
-            "detail": problem.detail.en,
-            "detailDa": problem.detail.da,
-        ]
-        if let field = problem.field { object["field"] = field }
-        if !problem.referrals.isEmpty {
-            object["referrals"] = problem.referrals.map { id in known[id].map(JSONShapes.referral) ?? ["id": id.rawValue] }
-        }
-        return jsonResponse(status: problem.status, object: object, contentType: "application/problem+json", retryAfter: problem.retryAfterSeconds)
-    }
-
-    static func jsonResponse(status: HTTPResponse.Status, object: Any, contentType: String = "application/json", retryAfter: Int? = nil) -> Response {
-        let data = (try? JSONSerialization.data(withJSONObject: object, options: [.sortedKeys, .withoutEscapingSlashes])) ?? Data("{}".utf8)
-        return dataResponse(status: status, data: data, contentType: contentType, retryAfter: retryAfter)
-    }
-
-    /// For large answers (slot listings): typed encoding avoids JSONSerialization's bridging and
-    /// locale-aware key sorting, which took three quarters of the listing's time (perf, scripts/bench.sh).
-    static func jsonResponse(status: HTTPResponse.Status, encodable: some Encodable) -> Response {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.withoutEscapingSlashes]
-        let data = (try? encoder.encode(encodable)) ?? Data("{}".utf8)
-        return dataResponse(status: status, data: data, contentType: "application/json", retryAfter: nil)
-    }
-
-    private static func dataResponse(status: HTTPResponse.Status, data: Data, contentType: String, retryAfter: Int?) -> Response {
-        var headers = HTTPFields()
-        headers[.contentType] = contentType
-        if let retryAfter { headers[.retryAfter] = String(retryAfter) }
-        return Response(status: status, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: data)))
     }
 }

@@ -1,0 +1,242 @@
+import Foundation
+import GatewayCore
+import GatewayCrypto
+import GatewayStore
+
+/// A booking request as it arrives from the form or the API, before validation.
+public struct BookingApplication: Sendable {
+    public var serviceId: String?
+    public var slotId: String?
+    public var ageBand: String?
+    public var substances: [String]?
+    public var receivesOtherSocialSupport: Bool?
+    public var personIsEnrolledInTreatment: Bool?
+    public var interpreterLanguage: String?
+    public var companion: Bool?
+    public var message: String?
+
+    public init(
+        serviceId: String? = nil, slotId: String? = nil, ageBand: String? = nil, substances: [String]? = nil,
+        receivesOtherSocialSupport: Bool? = nil, personIsEnrolledInTreatment: Bool? = nil,
+        interpreterLanguage: String? = nil, companion: Bool? = nil, message: String? = nil
+    ) {
+        self.serviceId = serviceId; self.slotId = slotId; self.ageBand = ageBand; self.substances = substances
+        self.receivesOtherSocialSupport = receivesOtherSocialSupport
+        self.personIsEnrolledInTreatment = personIsEnrolledInTreatment
+        self.interpreterLanguage = interpreterLanguage; self.companion = companion; self.message = message
+    }
+}
+
+public struct OfferedSlot: Sendable, Hashable {
+    public let slot: Slot
+    public let remaining: Int
+}
+
+/// The citizen's booking service: validation, eligibility, slots and bookings. Shared by the
+/// web form, the JSON API and phone staff, so all follow exactly the same rules.
+public struct BookingService: Sendable {
+    public let configuration: GatewayConfiguration
+    public let calculator: SlotCalculator
+    public let clock: any GatewayClock
+    public let random: any RandomSource
+    let store: AnonymousStore
+    let tokenHasher: TokenHasher
+    let listings: SlotListingCache
+
+    public init(configuration: GatewayConfiguration, clock: any GatewayClock, random: any RandomSource,
+                store: AnonymousStore, tokenHasher: TokenHasher) {
+        self.configuration = configuration
+        self.calculator = SlotCalculator(configuration: configuration)
+        self.clock = clock; self.random = random; self.store = store; self.tokenHasher = tokenHasher
+        self.listings = SlotListingCache(capacity: 512)
+    }
+
+    public var today: CalendarDay { calculator.day(of: clock.now) }
+
+    // MARK: Validation
+
+    public func service(_ raw: String?) throws(ServiceError) -> ServiceDefinition {
+        guard let raw, !raw.isEmpty else { throw .missingField("serviceId") }
+        guard let id = ServiceID(rawValue: raw), let service = configuration.service(id) else { throw .unknownService }
+        return service
+    }
+
+    public func ageBand(_ raw: String?) throws(ServiceError) -> AgeBand {
+        guard let raw, !raw.isEmpty else { throw .missingField("ageBand") }
+        guard let band = AgeBand(rawValue: raw) else { throw .invalidField("ageBand", .oneOf(AgeBand.allCases.map(\.rawValue))) }
+        return band
+    }
+
+    public func substances(_ raw: [String]?) throws(ServiceError) -> Set<Substance> {
+        var result: Set<Substance> = []
+        for item in raw ?? [] {
+            guard let substance = Substance(rawValue: item) else { throw .invalidField("substances", .oneOf(Substance.allCases.map(\.rawValue))) }
+            result.insert(substance)
+        }
+        return result
+    }
+
+    public func answers(_ application: BookingApplication) throws(ServiceError) -> EnquiryAnswers {
+        EnquiryAnswers(
+            ageBand: try ageBand(application.ageBand), substances: try substances(application.substances),
+            receivesOtherSocialSupport: application.receivesOtherSocialSupport,
+            personIsEnrolledInTreatment: application.personIsEnrolledInTreatment)
+    }
+
+    /// Decides eligibility; a missing answer is bad input, not being eligible names where to go.
+    public func assess(_ answers: EnquiryAnswers, for service: ServiceDefinition) throws(ServiceError) {
+        let outcome: EligibilityOutcome
+        do { outcome = try Eligibility.assess(answers, for: service) } catch { throw .missingAnswer(error) }
+        if case .notEligible(let reason, let referrals) = outcome { throw .notEligible(reason, referTo: referrals) }
+    }
+
+    public func requests(_ application: BookingApplication) throws(ServiceError) -> BookingRequests {
+        func clean(_ text: String?) -> String? {
+            guard let trimmed = text?.trimmingCharacters(in: .whitespacesAndNewlines), !trimmed.isEmpty else { return nil }
+            return trimmed
+        }
+        let language = clean(application.interpreterLanguage)
+        if let language, language.count > BookingRequests.maximumLanguageLength || language.contains(where: \.isNewline) {
+            throw .invalidField("interpreterLanguage", .shortLine(maxLength: BookingRequests.maximumLanguageLength))
+        }
+        let message = clean(application.message)
+        if let message, message.count > BookingRequests.maximumMessageLength {
+            throw .invalidField("message", .maxLength(BookingRequests.maximumMessageLength))
+        }
+        return BookingRequests(interpreterLanguage: language, companion: application.companion ?? false, message: message)
+    }
+
+    // MARK: Slots
+
+    /// Bookable slots with free places, earliest first (so *straks* comes first).
+    public func offeredSlots(for service: ServiceDefinition, from: CalendarDay?, days: Int?) async throws(ServiceError) -> [OfferedSlot] {
+        let policy = configuration.booking
+        let today = today
+        let start = from ?? today
+        let span = days ?? policy.maximumDaysPerListing
+        guard (1...policy.maximumDaysPerListing).contains(span) else { throw .invalidField("days", .range(1...policy.maximumDaysPerListing)) }
+        let lastBookable = today.adding(days: policy.horizonDays - 1)
+        guard start <= lastBookable else { throw .invalidField("from", .withinHorizon(days: policy.horizonDays)) }
+        let effectiveStart = max(start, today)
+        let effectiveDays = min(start.adding(days: span - 1), lastBookable).daysSinceEpoch - effectiveStart.daysSinceEpoch + 1
+        guard effectiveDays > 0 else { return [] }
+        let slots = calculator.slots(for: service.id, from: effectiveStart, days: effectiveDays, notBefore: earliestStart)
+        let taken: [SlotID: Int]
+        do { taken = try await store.takenSeats(in: slots.map(\.id)) } catch { throw .storageFailure }
+        return slots.compactMap { slot in
+            let remaining = slot.capacity - (taken[slot.id] ?? 0)
+            return remaining > 0 ? OfferedSlot(slot: slot, remaining: remaining) : nil
+        }
+    }
+
+    /// A listing answered from memory while the anonymous store has not changed since it was
+    /// built: every committed write (a booking, move, cancellation, check-in…) starts a new generation.
+    public func cachedListing<Value: Sendable>(
+        for service: ServiceDefinition, from: CalendarDay?, days: Int?, build: @Sendable ([OfferedSlot]) -> Value
+    ) async throws(ServiceError) -> Value {
+        let key = SlotListingCache.Key(
+            service: service.id, from: from, days: days, today: today,
+            notBeforeMinute: Int((earliestStart.timeIntervalSince1970 / 60).rounded(.up)))
+        let generation = store.changeGeneration
+        if let cached = listings.value(for: key, generation: generation, as: Value.self) { return cached }
+        let value = build(try await offeredSlots(for: service, from: from, days: days))
+        listings.store(value, for: key, generation: generation)
+        return value
+    }
+
+    var earliestStart: Date { clock.now.addingTimeInterval(TimeInterval(configuration.booking.minimumNoticeMinutes * 60)) }
+
+    /// A slot that exists in the schedule and can still be booked.
+    public func bookableSlot(_ raw: String?, for service: ServiceDefinition) throws(ServiceError) -> Slot {
+        guard let raw, !raw.isEmpty else { throw .missingField("slotId") }
+        guard let id = SlotID(raw), let slot = calculator.slot(id) else { throw .unknownSlot }
+        guard slot.serviceId == service.id else { throw .slotServiceMismatch }
+        let lastBookable = today.adding(days: configuration.booking.horizonDays - 1)
+        guard slot.start >= earliestStart, id.day <= lastBookable else { throw .unknownSlot }
+        return slot
+    }
+
+    // MARK: Bookings
+
+    public func book(_ application: BookingApplication) async throws(ServiceError) -> (OneTimeToken, Booking) {
+        let service = try service(application.serviceId)
+        let answers = try answers(application)
+        try assess(answers, for: service)
+        let requests = try requests(application)
+        let slot = try bookableSlot(application.slotId, for: service)
+        // Substances are kept only where they are asked (PAS): nothing more than the service needs.
+        let substances = service.id == .pas ? answers.substances : []
+        for _ in 0..<3 {
+            let token = OneTimeToken(generatingWith: random)
+            do {
+                let booking = try await store.book(
+                    id: newId(), tokenHash: hash(token), slot: slot, ageBand: answers.ageBand,
+                    substances: substances, requests: requests, bookedOn: today)
+                return (token, booking)
+            } catch .tokenCollision {
+                continue
+            } catch {
+                throw Self.error(error)
+            }
+        }
+        throw .storageFailure
+    }
+
+    /// 128 random bits as hex: row ids that say nothing.
+    public func newId() -> String { random.bytes(16).map { String($0, radix: 16).leftPadded(2) }.joined() }
+
+    func hash(_ token: OneTimeToken) -> Data { tokenHasher.hash(token.canonical) }
+
+    public func parseToken(_ text: String?) throws(ServiceError) -> OneTimeToken {
+        guard let text, !text.isEmpty else { throw .tokenMissing }
+        do { return try OneTimeToken.parse(text) } catch { throw .tokenTypo }
+    }
+
+    /// A booking that is still live; cancelled or used tokens are gone.
+    public func liveBooking(_ token: OneTimeToken) async throws(ServiceError) -> Booking {
+        do { return try await store.liveBooking(tokenHash: hash(token)) } catch { throw Self.error(error) }
+    }
+
+    /// What the token holds now: a live booking, or a follow-up token waiting for the citizen's choice of time.
+    public func holding(_ token: OneTimeToken) async throws(ServiceError) -> TokenHolding {
+        do { return try await store.holding(tokenHash: hash(token)) } catch { throw Self.error(error) }
+    }
+
+    public func cancel(_ token: OneTimeToken) async throws(ServiceError) {
+        do { try await store.cancel(tokenHash: hash(token)) } catch { throw Self.error(error) }
+    }
+
+    /// Moves a booking, or chooses the time for a follow-up token (the same token then holds the booking).
+    public func reschedule(_ token: OneTimeToken, to rawSlot: String?) async throws(ServiceError) -> Booking {
+        switch try await holding(token) {
+        case .followUp(let followUp):
+            guard let service = configuration.service(followUp.serviceId) else { throw .unknownService }
+            let slot = try bookableSlot(rawSlot, for: service)
+            do {
+                return try await store.redeemFollowUp(tokenHash: hash(token), slot: slot, bookingId: newId(),
+                                                      limit: service.sessionLimit, today: today)
+            } catch {
+                throw CaseService.error(error, tokenContext: true)
+            }
+        case .booking(let current):
+            guard let service = configuration.service(current.serviceId) else { throw .unknownService }
+            let slot = try bookableSlot(rawSlot, for: service)
+            do { return try await store.reschedule(tokenHash: hash(token), to: slot) } catch { throw Self.error(error) }
+        }
+    }
+
+    static func error(_ error: BookingStoreError) -> ServiceError {
+        switch error {
+        case .notFound: return .tokenUnknown
+        case .noLongerValid(let status): return .tokenGone(status)
+        case .slotFull: return .slotFull
+        case .differentService: return .slotServiceMismatch
+        case .otherProvider: return .slotAtOtherProvider
+        case .tokenCollision, .storageFailure: return .storageFailure
+        }
+    }
+}
+
+extension String {
+    func leftPadded(_ width: Int) -> String { String(repeating: "0", count: Swift.max(0, width - count)) + self }
+}

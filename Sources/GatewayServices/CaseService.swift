@@ -1,0 +1,231 @@
+import Foundation
+import GatewayCore
+import GatewayCrypto
+import GatewayStore
+
+/// A signed-in member of staff as the services see them: the account and its pseudonym in the
+/// anonymous store.
+public struct StaffIdentity: Sendable {
+    public let member: StaffMember
+    public let actor: StaffActor
+    public init(member: StaffMember, actor: StaffActor) { self.member = member; self.actor = actor }
+
+    public func may(_ permission: StaffPermission) -> Bool { member.role.may(permission) }
+}
+
+/// The staff side's rules over both stores: check-in, the token chain, notes, decisions and the
+/// crossing to identified care. Callers have already checked the staff member's permission.
+public struct CaseService: Sendable {
+    public let booking: BookingService
+    let store: AnonymousStore
+    let identified: IdentifiedStore
+
+    public init(booking: BookingService, store: AnonymousStore, identified: IdentifiedStore) {
+        self.booking = booking; self.store = store; self.identified = identified
+    }
+
+    public var configuration: GatewayConfiguration { booking.configuration }
+    var today: CalendarDay { booking.today }
+    var limits: [ServiceID: SessionLimit] {
+        Dictionary(uniqueKeysWithValues: configuration.services.map { ($0.id, $0.sessionLimit) })
+    }
+
+    func context(_ staff: StaffIdentity) -> CaseContext { CaseContext(actor: staff.actor, today: today, now: booking.clock.now) }
+
+    func limit(_ service: ServiceID) throws(ServiceError) -> SessionLimit {
+        guard let limit = configuration.service(service)?.sessionLimit else { throw .unknownService }
+        return limit
+    }
+
+    public func caseCode(_ raw: String?) throws(ServiceError) -> CaseCode {
+        guard let raw, let code = CaseCode(raw) else { throw .unknownCase }
+        return code
+    }
+
+    // MARK: Check-in
+
+    public func checkIn(_ rawToken: String?, by staff: StaffIdentity) async throws(ServiceError) -> CheckInResult {
+        let token = try booking.parseToken(rawToken)
+        let calculator = booking.calculator
+        do {
+            return try await store.checkIn(tokenHash: booking.hash(token), context(staff), dayOf: { calculator.day(of: $0) },
+                                           limits: limits, random: booking.random)
+        } catch {
+            throw Self.error(error, tokenContext: true)
+        }
+    }
+
+    public func walkIn(service rawService: String?, ageBand rawBand: String?, token rawToken: String?, by staff: StaffIdentity) async throws(ServiceError) -> CheckInResult {
+        if let rawToken, !rawToken.isEmpty {
+            let token = try booking.parseToken(rawToken)
+            do {
+                return try await store.walkIn(tokenHash: booking.hash(token), context(staff), limits: limits, random: booking.random)
+            } catch {
+                throw Self.error(error, tokenContext: true)
+            }
+        }
+        let service = try booking.service(rawService)
+        let band = try booking.ageBand(rawBand)
+        do {
+            try CasePolicy.checkWalkIn(service: service, ageBand: band, provider: configuration.provider(staff.member.providerId))
+        } catch {
+            throw .refused(error)
+        }
+        do {
+            return try await store.walkIn(service: service.id, ageBand: band, context(staff), limit: service.sessionLimit, random: booking.random)
+        } catch {
+            throw Self.error(error, tokenContext: false)
+        }
+    }
+
+    // MARK: Cases
+
+    public func readCase(_ code: CaseCode, by staff: StaffIdentity) async throws(ServiceError) -> AnonymousCase {
+        do { return try await store.anonymousCase(code, context(staff)) } catch { throw Self.error(error, tokenContext: false) }
+    }
+
+    /// Open cases of this provider and those referred to it. Listing is not reading: no details, no log entry.
+    public func openCases(for staff: StaffIdentity) async throws(ServiceError) -> [AnonymousCase] {
+        do { return try await store.openCases(visibleTo: staff.member.providerId) } catch { throw Self.error(error, tokenContext: false) }
+    }
+
+    /// The provider's bookings on one day.
+    public func schedule(on day: CalendarDay, for staff: StaffIdentity) async throws(ServiceError) -> [(Booking, CaseCode?)] {
+        let calculator = booking.calculator
+        let start = calculator.instant(day, TimeOfDay(hour: 0, minute: 0)!)
+        let end = calculator.instant(day.adding(days: 1), TimeOfDay(hour: 0, minute: 0)!)
+        do { return try await store.schedule(provider: staff.member.providerId, from: start, to: end) } catch {
+            throw Self.error(error, tokenContext: false)
+        }
+    }
+
+    /// Books the next session: a new one-time token for the citizen to take home.
+    public func bookNext(_ code: CaseCode, slot rawSlot: String?, by staff: StaffIdentity) async throws(ServiceError) -> (OneTimeToken, Booking) {
+        let current = try await readCase(code, by: staff)
+        guard let service = configuration.service(current.serviceId) else { throw .unknownService }
+        let slot = try booking.bookableSlot(rawSlot, for: service)
+        let token = OneTimeToken(generatingWith: booking.random)
+        do {
+            let (_, booked) = try await store.bookNext(code: code, slot: slot, tokenHash: booking.hash(token), bookingId: booking.newId(),
+                                                       context(staff), limit: service.sessionLimit)
+            return (token, booked)
+        } catch {
+            throw Self.error(error, tokenContext: false)
+        }
+    }
+
+    public func followUp(_ code: CaseCode, by staff: StaffIdentity) async throws(ServiceError) -> OneTimeToken {
+        let current = try await readCase(code, by: staff)
+        let token = OneTimeToken(generatingWith: booking.random)
+        let limit = try limit(current.serviceId)
+        do { try await store.issueFollowUp(code: code, tokenHash: booking.hash(token), context(staff), limit: limit) } catch {
+            throw Self.error(error, tokenContext: false)
+        }
+        return token
+    }
+
+    /// Marks the case's booked session as missed; it counts against the limit only if the config says so.
+    public func markNoShow(_ code: CaseCode, by staff: StaffIdentity) async throws(ServiceError) -> AnonymousCase {
+        let current = try await readCase(code, by: staff)
+        guard let service = configuration.service(current.serviceId) else { throw .unknownService }
+        do {
+            return try await store.markNoShow(code: code, context(staff), counts: service.noShowCounts, limit: service.sessionLimit)
+        } catch {
+            throw Self.error(error, tokenContext: false)
+        }
+    }
+
+    public static let maximumNoteLength = 10_000
+
+    public func addNote(_ code: CaseCode, text rawText: String?, by staff: StaffIdentity) async throws(ServiceError) -> String {
+        guard let text = rawText?.trimmingCharacters(in: .whitespacesAndNewlines), !text.isEmpty else { throw .missingField("text") }
+        guard text.count <= Self.maximumNoteLength else { throw .invalidField("text", .maxLength(Self.maximumNoteLength)) }
+        let id = booking.newId()
+        do { try await store.addNote(code: code, text: text, noteId: id, context(staff)) } catch { throw Self.error(error, tokenContext: false) }
+        return id
+    }
+
+    public func notes(_ code: CaseCode, by staff: StaffIdentity) async throws(ServiceError) -> [CaseNote] {
+        do { return try await store.notes(code: code, context(staff)) } catch { throw Self.error(error, tokenContext: false) }
+    }
+
+    public func destroyNotes(_ code: CaseCode, by staff: StaffIdentity) async throws(ServiceError) {
+        do { try await store.destroyNotes(code: code, context(staff)) } catch { throw Self.error(error, tokenContext: false) }
+    }
+
+    public static let maximumReasonLength = 4000
+
+    public func decide(_ code: CaseCode, outcome rawOutcome: String?, reason rawReason: String?, referral rawReferral: String?,
+                       shareNotes: Bool, by staff: StaffIdentity) async throws(ServiceError) -> AnonymousCase {
+        guard let rawOutcome else { throw .missingField("outcome") }
+        guard let outcome = DecisionOutcome(rawValue: rawOutcome) else { throw .invalidField("outcome", .oneOf(["granted", "refused"])) }
+        guard let reason = rawReason?.trimmingCharacters(in: .whitespacesAndNewlines), !reason.isEmpty else { throw .missingField("reason") }
+        guard reason.count <= Self.maximumReasonLength else { throw .invalidField("reason", .maxLength(Self.maximumReasonLength)) }
+        var referral: ProviderID?
+        if outcome == .granted {
+            guard let raw = rawReferral, !raw.isEmpty else { throw .missingField("referralProviderId") }
+            let provider = ProviderID(raw)
+            let pasProviders = configuration.providers(offering: .pas).map(\.id)
+            guard pasProviders.contains(provider) else { throw .invalidField("referralProviderId", .pasProvider(pasProviders.map(\.rawValue))) }
+            referral = provider
+        }
+        do {
+            return try await store.decide(code: code, outcome: outcome, reason: reason, referral: referral, shareNotes: shareNotes, context(staff))
+        } catch {
+            throw Self.error(error, tokenContext: false)
+        }
+    }
+
+    public func close(_ code: CaseCode, reason rawReason: String?, by staff: StaffIdentity) async throws(ServiceError) -> AnonymousCase {
+        guard let rawReason else { throw .missingField("reason") }
+        guard let reason = DischargeReason(rawValue: rawReason) else { throw .invalidField("reason", .dischargeReason) }
+        do { return try await store.close(code: code, reason: reason, context(staff)) } catch {
+            if case .refused(.transferredOnlyByHandover) = error { throw .invalidField("reason", .dischargeReason) }
+            throw Self.error(error, tokenContext: false)
+        }
+    }
+
+    /// The crossing to identified care. The enrolment gets a fresh random id and carries only what
+    /// the citizen agreed to carry; nothing in it points back to the anonymous case.
+    public func handover(_ code: CaseCode, carry: [String: String], parentalConsent: Bool, caseworkerApproval: Bool,
+                         by staff: StaffIdentity) async throws(ServiceError) -> String {
+        let current = try await readCase(code, by: staff)
+        do {
+            try CasePolicy.checkHandover(current, parentalConsent: parentalConsent, caseworkerApproval: caseworkerApproval, carried: carry)
+        } catch {
+            throw .refused(error)
+        }
+        let enrolment = Enrolment(
+            id: booking.newId(), serviceId: current.serviceId, providerId: staff.member.providerId, startedOn: today,
+            carried: carry, parentalConsent: parentalConsent, caseworkerApproval: caseworkerApproval)
+        do { try await identified.insert(enrolment) } catch { throw .storageFailure }
+        do {
+            _ = try await store.close(code: code, reason: .transferred, context(staff), throughHandover: true)
+        } catch {
+            // Undo the enrolment; if even that fails, the orphan names no case (it carries nothing that
+            // points back), and the caller is told the storage failed.
+            do { try await identified.delete(enrolmentId: enrolment.id) } catch { throw .storageFailure }
+            throw Self.error(error, tokenContext: false)
+        }
+        return enrolment.id
+    }
+
+    static func error(_ error: CaseStoreError, tokenContext: Bool) -> ServiceError {
+        switch error {
+        case .notFound: return tokenContext ? .tokenUnknown : .unknownCase
+        case .tokenGone: return .checkInTokenExpired
+        case .tokenUsed: return .checkInTokenUsed
+        case .notToday(let day): return .notToday(day)
+        case .refused(let refusal): return .refused(refusal)
+        case .slotFull: return .slotFull
+        case .storageFailure: return .storageFailure
+        }
+    }
+}
+
+extension CaseService {
+    /// The provider's access log, optionally for one case.
+    public func accessLog(code: CaseCode?, for staff: StaffIdentity) async throws(ServiceError) -> [AccessLogEntry] {
+        do { return try await store.accessLog(code: code, provider: staff.member.providerId) } catch { throw Self.error(error, tokenContext: false) }
+    }
+}

@@ -1,0 +1,88 @@
+import GRDB
+
+/// The anonymous store's one migration list. Shipped migrations are never edited; add new ones at the end.
+enum AnonymousMigrations {
+    static var migrator: DatabaseMigrator {
+        var migrator = DatabaseMigrator()
+        // WITHOUT ROWID: rows are kept in order of their random id, so the file does not
+        // record the order in which bookings were made.
+        migrator.registerMigration("v1-bookings") { db in
+            try db.execute(sql: """
+                CREATE TABLE booking (
+                    id TEXT PRIMARY KEY NOT NULL,
+                    tokenHash BLOB NOT NULL UNIQUE,
+                    serviceId TEXT NOT NULL,
+                    providerId TEXT NOT NULL,
+                    slotId TEXT NOT NULL,
+                    startsAt TEXT NOT NULL,
+                    endsAt TEXT NOT NULL,
+                    seat INTEGER CHECK (seat IS NULL OR seat >= 0),
+                    status TEXT NOT NULL CHECK (status IN ('booked', 'cancelled', 'checked-in')),
+                    ageBand TEXT NOT NULL,
+                    substancesSealed BLOB,
+                    interpreterLanguageSealed BLOB,
+                    companion INTEGER NOT NULL DEFAULT 0,
+                    messageSealed BLOB,
+                    bookedOn TEXT NOT NULL CHECK (length(bookedOn) = 10),
+                    -- One seat can be held by one live booking only: this, not a prior check, stops double booking.
+                    UNIQUE (slotId, seat),
+                    -- A checked-in booking keeps its seat until the slot is over; only cancelling frees it.
+                    CHECK ((status = 'cancelled') = (seat IS NULL))
+                ) WITHOUT ROWID;
+                CREATE INDEX booking_slot ON booking (slotId);
+                CREATE INDEX booking_provider_start ON booking (providerId, startsAt);
+                """)
+        }
+        migrator.registerMigration("v2-cases") { db in
+            try db.execute(sql: """
+                CREATE TABLE anonymous_case (
+                    code TEXT PRIMARY KEY NOT NULL,
+                    serviceId TEXT NOT NULL,
+                    providerId TEXT NOT NULL,
+                    ageBand TEXT NOT NULL,
+                    openedOn TEXT NOT NULL CHECK (length(openedOn) = 10),
+                    status TEXT NOT NULL CHECK (status IN ('open', 'closed')),
+                    dischargeReason TEXT CHECK (dischargeReason IN ('completed', 'other-offer', 'hospital', 'other', 'transferred')),
+                    caseKeyWrapped BLOB,
+                    decision TEXT CHECK (decision IN ('granted', 'refused')),
+                    decisionReasonSealed BLOB,
+                    referralProviderId TEXT,
+                    notesShared INTEGER NOT NULL DEFAULT 0
+                ) WITHOUT ROWID;
+                ALTER TABLE booking ADD COLUMN caseCode TEXT REFERENCES anonymous_case(code);
+                CREATE TABLE case_session (
+                    caseCode TEXT NOT NULL REFERENCES anonymous_case(code),
+                    number INTEGER NOT NULL CHECK (number >= 1),
+                    heldOn TEXT NOT NULL CHECK (length(heldOn) = 10),
+                    kind TEXT NOT NULL CHECK (kind IN ('booked', 'walk-in', 'no-show')),
+                    PRIMARY KEY (caseCode, number)
+                ) WITHOUT ROWID;
+                -- At most one live token per case: the primary key says so.
+                CREATE TABLE case_live_token (
+                    caseCode TEXT PRIMARY KEY NOT NULL REFERENCES anonymous_case(code),
+                    tokenHash BLOB NOT NULL UNIQUE,
+                    kind TEXT NOT NULL CHECK (kind IN ('booking', 'follow-up'))
+                ) WITHOUT ROWID;
+                CREATE TABLE case_note (
+                    id TEXT PRIMARY KEY NOT NULL,
+                    caseCode TEXT NOT NULL REFERENCES anonymous_case(code),
+                    providerId TEXT NOT NULL,
+                    writtenOn TEXT NOT NULL CHECK (length(writtenOn) = 10),
+                    bodySealed BLOB NOT NULL
+                ) WITHOUT ROWID;
+                CREATE TABLE access_log (
+                    id INTEGER PRIMARY KEY AUTOINCREMENT,
+                    at TEXT NOT NULL,
+                    staffPseudonym TEXT NOT NULL,
+                    providerId TEXT NOT NULL,
+                    action TEXT NOT NULL,
+                    caseCode TEXT NOT NULL
+                );
+                -- Staff cannot edit the access log through the product or plain SQL on this file.
+                CREATE TRIGGER access_log_no_update BEFORE UPDATE ON access_log BEGIN SELECT RAISE(ABORT, 'the access log is append-only'); END;
+                CREATE TRIGGER access_log_no_delete BEFORE DELETE ON access_log BEGIN SELECT RAISE(ABORT, 'the access log is append-only'); END;
+                """)
+        }
+        return migrator
+    }
+}

@@ -1,0 +1,221 @@
+import Foundation
+import GatewayCore
+import GatewayCrypto
+import GRDB
+
+public enum BookingStoreError: Error, Equatable, Sendable, StoreFailureConvertible {
+    case slotFull
+    case notFound
+    /// The token was used (checked in) or the booking cancelled.
+    case noLongerValid(BookingStatus)
+    case differentService
+    /// A session of an anonymous case stays with the provider that holds the case.
+    case otherProvider
+    case tokenCollision
+    /// The database failed, or a stored value could not be read or opened; nothing was changed.
+    case storageFailure
+
+    static func uniquenessConflict(_ error: DatabaseError) -> BookingStoreError {
+        // A token-hash collision (2⁻⁹⁵) or a seat taken by another process between statements.
+        error.message?.contains("tokenHash") == true ? .tokenCollision : .slotFull
+    }
+}
+
+/// What a one-time token currently holds: a booking, or a follow-up token still waiting for a time.
+public enum TokenHolding: Sendable {
+    case booking(Booking)
+    case followUp(AnonymousCase)
+}
+
+extension AnonymousStore {
+    // MARK: Booking
+
+    /// Books a free seat in `slot` in one statement; answers `.slotFull` when every seat is taken.
+    public func book(
+        id: String, tokenHash: Data, slot: Slot, ageBand: AgeBand, substances: Set<Substance>,
+        requests: BookingRequests, bookedOn: CalendarDay
+    ) async throws(BookingStoreError) -> Booking {
+        let sealedSubstances: Data?, sealedLanguage: Data?, sealedMessage: Data?
+        do {
+            // If sealing failed, the booking must fail rather than lose what was written.
+            sealedSubstances = substances.isEmpty ? nil
+                : try sealer.seal(substances.map(\.rawValue).sorted().joined(separator: ","), table: "booking", column: "substances", row: id)
+            sealedLanguage = try requests.interpreterLanguage.map { try sealer.seal($0, table: "booking", column: "interpreterLanguage", row: id) }
+            sealedMessage = try requests.message.map { try sealer.seal($0, table: "booking", column: "message", row: id) }
+        } catch {
+            throw .storageFailure
+        }
+        let inserted = try await write(BookingStoreError.self) { db in
+            try Self.insertIntoFreeSeat(
+                db, id: id, tokenHash: tokenHash, slot: slot, ageBand: ageBand, bookedOn: bookedOn, caseCode: nil,
+                substancesSealed: sealedSubstances, interpreterLanguageSealed: sealedLanguage,
+                companion: requests.companion, messageSealed: sealedMessage)
+        }
+        guard inserted else { throw .slotFull }
+        return Booking(
+            id: id, slotId: slot.id, start: slot.start, end: slot.end, status: .booked, ageBand: ageBand,
+            substances: substances, requests: requests, bookedOn: bookedOn)
+    }
+
+    /// Takes the lowest free seat of `slot` in one statement, so two bookers can never hold the same
+    /// seat or exceed the capacity (the UNIQUE (slotId, seat) constraint backs this up). False when full.
+    static func insertIntoFreeSeat(
+        _ db: Database, id: String, tokenHash: Data, slot: Slot, ageBand: AgeBand, bookedOn: CalendarDay, caseCode: String?,
+        substancesSealed: Data? = nil, interpreterLanguageSealed: Data? = nil, companion: Bool = false, messageSealed: Data? = nil
+    ) throws -> Bool {
+        try db.execute(sql: """
+            WITH RECURSIVE seats(n) AS (SELECT 0 UNION ALL SELECT n + 1 FROM seats WHERE n + 1 < ?)
+            INSERT INTO booking (id, tokenHash, serviceId, providerId, slotId, startsAt, endsAt, seat, status, ageBand,
+                                 substancesSealed, interpreterLanguageSealed, companion, messageSealed, bookedOn, caseCode)
+            SELECT ?, ?, ?, ?, ?, ?, ?, n, 'booked', ?, ?, ?, ?, ?, ?, ?
+            FROM seats
+            WHERE n NOT IN (SELECT seat FROM booking WHERE slotId = ? AND seat IS NOT NULL)
+            ORDER BY n LIMIT 1
+            """,
+            arguments: [
+                slot.capacity,
+                id, tokenHash, slot.serviceId.rawValue, slot.providerId.rawValue, slot.id.description,
+                StoredTime.text(slot.start), StoredTime.text(slot.end), ageBand.rawValue,
+                substancesSealed, interpreterLanguageSealed, companion, messageSealed, bookedOn.description, caseCode,
+                slot.id.description,
+            ])
+        return db.changesCount == 1
+    }
+
+    // MARK: Looking up
+
+    /// The booking a token hash belongs to, whatever its status.
+    public func booking(tokenHash: Data) async throws(BookingStoreError) -> Booking {
+        let booking = try await read(BookingStoreError.self) { db -> Booking? in
+            try Row.fetchOne(db, sql: "SELECT * FROM booking WHERE tokenHash = ?", arguments: [tokenHash]).map(self.decodeBooking)
+        }
+        guard let booking else { throw .notFound }
+        return booking
+    }
+
+    /// A booking that can still be used: booked, not cancelled or checked in.
+    public func liveBooking(tokenHash: Data) async throws(BookingStoreError) -> Booking {
+        let booking = try await booking(tokenHash: tokenHash)
+        guard booking.status == .booked else { throw .noLongerValid(booking.status) }
+        return booking
+    }
+
+    /// What a token holds, in one read: a live booking or a follow-up token. Cancelled or used
+    /// bookings answer `.noLongerValid`, unknown tokens `.notFound`.
+    public func holding(tokenHash: Data) async throws(BookingStoreError) -> TokenHolding {
+        let found = try await read(BookingStoreError.self) { db -> (Booking?, AnonymousCase?) in
+            if let code = try String.fetchOne(
+                db, sql: "SELECT caseCode FROM case_live_token WHERE tokenHash = ? AND kind = 'follow-up'", arguments: [tokenHash]) {
+                return (nil, try self.fetchCase(db, code))
+            }
+            return (try Row.fetchOne(db, sql: "SELECT * FROM booking WHERE tokenHash = ?", arguments: [tokenHash]).map(self.decodeBooking), nil)
+        }
+        if let followUp = found.1 { return .followUp(followUp) }
+        guard let booking = found.0 else { throw .notFound }
+        guard booking.status == .booked else { throw .noLongerValid(booking.status) }
+        return .booking(booking)
+    }
+
+    /// How many seats are taken in each of the given slots. Reads only the (slotId, seat) index:
+    /// cancelled bookings hold no seat, so the whole history of the table is never scanned.
+    public func takenSeats(in slots: [SlotID]) async throws(BookingStoreError) -> [SlotID: Int] {
+        guard !slots.isEmpty else { return [:] }
+        let ids = slots.map(\.description)
+        let counts = try await read(BookingStoreError.self) { db -> [(String, Int)] in
+            var counts: [(String, Int)] = []
+            // Chunked: SQLite limits the number of bound parameters.
+            for start in stride(from: 0, to: ids.count, by: 500) {
+                let chunk = Array(ids[start..<min(start + 500, ids.count)])
+                let rows = try Row.fetchAll(db, sql: """
+                    SELECT slotId, count(*) AS taken FROM booking
+                    WHERE slotId IN (\(databaseQuestionMarks(count: chunk.count))) AND seat IS NOT NULL GROUP BY slotId
+                    """, arguments: StatementArguments(chunk))
+                for row in rows { counts.append((row["slotId"], row["taken"])) }
+            }
+            return counts
+        }
+        var result: [SlotID: Int] = [:]
+        for (id, taken) in counts {
+            guard let slot = SlotID(id) else { throw .storageFailure }
+            result[slot] = taken
+        }
+        return result
+    }
+
+    // MARK: Changing
+
+    /// Cancels a live booking: frees the seat and wipes what the citizen wrote.
+    public func cancel(tokenHash: Data) async throws(BookingStoreError) {
+        _ = try await liveBooking(tokenHash: tokenHash)
+        let changed = try await write(BookingStoreError.self) { db -> Int in
+            try db.execute(sql: """
+                UPDATE booking SET status = 'cancelled', seat = NULL, substancesSealed = NULL,
+                    interpreterLanguageSealed = NULL, messageSealed = NULL, companion = 0
+                WHERE tokenHash = ? AND status = 'booked'
+                """, arguments: [tokenHash])
+            let changed = db.changesCount
+            // A cancelled session booking is no longer its case's live token.
+            try db.execute(sql: "DELETE FROM case_live_token WHERE tokenHash = ?", arguments: [tokenHash])
+            return changed
+        }
+        guard changed == 1 else { throw .noLongerValid(.cancelled) }
+    }
+
+    /// Moves a live booking to another slot of the same service, atomically: the old seat is
+    /// kept until a seat in the new slot is won.
+    public func reschedule(tokenHash: Data, to slot: Slot) async throws(BookingStoreError) -> Booking {
+        let current = try await liveBooking(tokenHash: tokenHash)
+        guard current.serviceId == slot.serviceId else { throw .differentService }
+        if current.slotId == slot.id { return current }
+        let moved = try await write(BookingStoreError.self) { db -> Bool in
+            if slot.providerId != current.providerId,
+               try String.fetchOne(db, sql: "SELECT caseCode FROM booking WHERE tokenHash = ?", arguments: [tokenHash]) != nil {
+                throw BookingStoreError.otherProvider
+            }
+            try db.execute(sql: """
+                WITH RECURSIVE seats(n) AS (SELECT 0 UNION ALL SELECT n + 1 FROM seats WHERE n + 1 < ?),
+                free(n) AS (SELECT n FROM seats WHERE n NOT IN (SELECT seat FROM booking WHERE slotId = ? AND seat IS NOT NULL))
+                UPDATE booking SET slotId = ?, providerId = ?, startsAt = ?, endsAt = ?,
+                    seat = (SELECT min(n) FROM free)
+                WHERE id = ? AND status = 'booked' AND EXISTS (SELECT 1 FROM free)
+                """,
+                arguments: [
+                    slot.capacity, slot.id.description, slot.id.description, slot.providerId.rawValue,
+                    StoredTime.text(slot.start), StoredTime.text(slot.end), current.id,
+                ])
+            return db.changesCount == 1
+        }
+        guard moved else { throw .slotFull }
+        var booking = current
+        booking.slotId = slot.id
+        booking.start = slot.start
+        booking.end = slot.end
+        return booking
+    }
+
+    // MARK: Rows
+
+    /// A booking row with its sealed answers opened. A value that does not decode or open stops
+    /// the read: a damaged or foreign row is never shown as "no answer".
+    func decodeBooking(_ row: Row) throws -> Booking {
+        let id: String = row["id"]
+        guard let slotId = SlotID(row["slotId"] as String) else { throw UndecodableRow() }
+        func open(_ column: String) throws -> String? {
+            guard let sealed = row["\(column)Sealed"] as Data? else { return nil }
+            return try sealer.openText(sealed, table: "booking", column: column, row: id)
+        }
+        var substances: Set<Substance> = []
+        if let text = try open("substances") {
+            for raw in text.split(separator: ",") {
+                guard let substance = Substance(rawValue: String(raw)) else { throw UndecodableRow() }
+                substances.insert(substance)
+            }
+        }
+        return Booking(
+            id: id, slotId: slotId, start: try row.time("startsAt"), end: try row.time("endsAt"),
+            status: try row.decoded("status", as: BookingStatus.self), ageBand: try row.decoded("ageBand", as: AgeBand.self),
+            substances: substances,
+            requests: BookingRequests(interpreterLanguage: try open("interpreterLanguage"), companion: row["companion"], message: try open("message")),
+            bookedOn: try row.day("bookedOn"))
+    }
+}

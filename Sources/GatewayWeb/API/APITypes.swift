@@ -1,0 +1,271 @@
+import Foundation
+import GatewayCore
+import GatewayServices
+import Hummingbird
+
+/// The JSON API's answers, typed. `docs/openapi.yaml` describes exactly these shapes, and the
+/// router tests check every answer they see against it. Optional fields are left out when absent.
+enum API {
+    struct Localized: Encodable, Sendable {
+        let da: String
+        let en: String
+        init(_ text: LocalizedText) { da = text.da; en = text.en }
+    }
+
+    struct Place: Encodable, Sendable {
+        let name: String
+        let address: [String]
+        let phone: String?
+        init(_ place: ContactPlace) { name = place.name; address = place.address; phone = place.phone }
+    }
+
+    struct SessionLimitBody: Encodable, Sendable {
+        let kind: String
+        let total: Int
+        let clarifyingConversations: Int?
+        let groupSessions: Int?
+        let concludingConversations: Int?
+
+        init(_ limit: SessionLimit) {
+            total = limit.totalSessions
+            switch limit {
+            case .conversations: kind = "conversations"; (clarifyingConversations, groupSessions, concludingConversations) = (nil, nil, nil)
+            case .groupMeetings: kind = "group-meetings"; (clarifyingConversations, groupSessions, concludingConversations) = (nil, nil, nil)
+            case .boundedCourse(let group, let concluding):
+                kind = "bounded-course"; (clarifyingConversations, groupSessions, concludingConversations) = (1, group, concluding)
+            }
+        }
+    }
+
+    struct Service: Encodable, Sendable {
+        let id: String
+        let name: Localized
+        let summary: Localized
+        let ageBands: [String]
+        let asksSubstances: Bool
+        let conversation: Localized
+        let conversationMinutes: Int
+        let sessionLimit: SessionLimitBody
+        let providerIds: [String]
+    }
+
+    struct ServiceList: Encodable, Sendable { let services: [Service] }
+
+    struct Slot: Encodable, Sendable {
+        let id: String
+        let start: String
+        let end: String
+        let providerId: String
+        let remaining: Int
+    }
+
+    struct SlotListing: Encodable, Sendable { let slots: [Slot] }
+
+    struct Booking: Encodable, Sendable {
+        let serviceId: String
+        let slotId: String
+        let start: String
+        let end: String
+        let providerId: String
+        let status: String
+        let companion: Bool
+        let interpreterLanguage: String?
+        let place: Place?
+
+        init(_ booking: GatewayCore.Booking, _ service: BookingService) {
+            serviceId = booking.serviceId.rawValue
+            slotId = booking.slotId.description
+            start = service.calculator.iso8601(booking.start)
+            end = service.calculator.iso8601(booking.end)
+            providerId = booking.providerId.rawValue
+            status = booking.status.rawValue
+            companion = booking.requests.companion
+            interpreterLanguage = booking.requests.interpreterLanguage
+            place = service.configuration.provider(booking.providerId).map { Place($0.place) }
+        }
+    }
+
+    /// A new one-time token, shown once. Staff answers add the spelling for reading it aloud.
+    struct TokenIssued: Encodable, Sendable {
+        let token: String
+        let spelling: [String]?
+        let booking: Booking?
+    }
+
+    struct FollowUp: Encodable, Sendable {
+        let serviceId: String
+        let providerId: String
+    }
+
+    struct CurrentBooking: Encodable, Sendable {
+        let booking: Booking?
+        let followUp: FollowUp?
+    }
+
+    struct BookingEnvelope: Encodable, Sendable { let booking: Booking }
+
+    struct Referral: Encodable, Sendable {
+        let id: String
+        let title: Localized
+        let explanation: Localized
+        let hours: Localized
+        let places: [Place]
+
+        init(_ referral: GatewayCore.Referral) {
+            id = referral.id.rawValue; title = Localized(referral.title); explanation = Localized(referral.explanation)
+            hours = Localized(referral.hours); places = referral.places.map(Place.init)
+        }
+    }
+
+    struct Problem: Encodable, Sendable {
+        let type: String
+        let title: String
+        let status: Int
+        let detail: String
+        let detailDa: String
+        let field: String?
+        let referrals: [Referral]?
+    }
+
+    // MARK: Staff
+
+    struct SessionCreated: Encodable, Sendable {
+        let sessionToken: String
+        let expiresAt: String
+    }
+
+    struct CheckIn: Encodable, Sendable {
+        let caseCode: String
+        let serviceId: String
+        let sessionNumber: Int
+        let sessionLimit: Int
+        let remaining: Int
+        let progress: Localized
+        let warning: Localized?
+        let next: Localized?
+    }
+
+    struct CaseSummary: Encodable, Sendable {
+        let caseCode: String
+        let serviceId: String
+        let providerId: String
+        let openedOn: String
+        let sessionsUsed: Int
+        let referredHere: Bool
+        let referralProviderId: String?
+    }
+
+    struct CaseList: Encodable, Sendable { let cases: [CaseSummary] }
+
+    struct Decision: Encodable, Sendable {
+        let outcome: String
+        let text: Localized
+        let reason: String?
+        let referralProviderId: String?
+    }
+
+    struct Case: Encodable, Sendable {
+        let caseCode: String
+        let serviceId: String
+        let providerId: String
+        let ageBand: String
+        let openedOn: String
+        let status: String
+        let sessionsUsed: Int
+        let sessionLimit: Int
+        let remaining: Int
+        let progress: Localized
+        let hasLiveToken: Bool
+        let notesDestroyed: Bool
+        let notesShared: Bool
+        let warning: Localized?
+        let next: Localized?
+        let dischargeReason: String?
+        let decision: Decision?
+    }
+
+    struct CaseEnvelope: Encodable, Sendable {
+        let `case`: Case
+    }
+
+    struct NoteCreated: Encodable, Sendable {
+        let noteId: String
+        let writtenOn: String
+    }
+
+    struct Note: Encodable, Sendable {
+        let id: String
+        let writtenOn: String
+        let providerId: String
+        let text: String
+    }
+
+    struct NoteList: Encodable, Sendable { let notes: [Note] }
+
+    struct EnrolmentCreated: Encodable, Sendable { let enrolmentId: String }
+
+    struct ScheduleEntry: Encodable, Sendable {
+        let slotId: String
+        let start: String
+        let end: String
+        let serviceId: String
+        let status: String
+        let ageBand: String
+        let companion: Bool
+        let caseCode: String?
+        let interpreterLanguage: String?
+        let message: String?
+    }
+
+    struct Schedule: Encodable, Sendable {
+        let date: String
+        let bookings: [ScheduleEntry]
+    }
+
+    struct AccessLogEntry: Encodable, Sendable {
+        let at: String
+        let staff: String
+        let action: String
+        let caseCode: String
+    }
+
+    struct AccessLog: Encodable, Sendable { let entries: [AccessLogEntry] }
+}
+
+/// JSON answers: typed values encoded once, or bytes already encoded (cached listings).
+enum JSONResponse {
+    static func encode(_ value: some Encodable) throws(GatewayProblem) -> ByteBuffer {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        // Encoding our own typed values cannot fail; if it ever did, say so instead of sending half an answer.
+        do { return ByteBuffer(bytes: try encoder.encode(value)) } catch { throw .internalFailure }
+    }
+
+    static func make(status: HTTPResponse.Status = .ok, _ value: some Encodable, contentType: String = "application/json",
+                     noStore: Bool = false, retryAfter: Int? = nil) throws(GatewayProblem) -> Response {
+        make(status: status, bytes: try encode(value), contentType: contentType, noStore: noStore, retryAfter: retryAfter)
+    }
+
+    static func make(status: HTTPResponse.Status = .ok, bytes: ByteBuffer, contentType: String = "application/json",
+                     noStore: Bool = false, retryAfter: Int? = nil) -> Response {
+        var headers = HTTPFields()
+        headers[.contentType] = contentType
+        if let retryAfter { headers[.retryAfter] = String(retryAfter) }
+        if noStore { headers[.cacheControl] = "no-store" }
+        return Response(status: status, headers: headers, body: .init(byteBuffer: bytes))
+    }
+
+    /// RFC 9457 problem details, with where to go instead when the problem names referrals.
+    static func problem(_ problem: GatewayProblem, referrals known: [ReferralID: GatewayCore.Referral]) -> Response {
+        let body = API.Problem(
+            type: problem.type, title: problem.title, status: Int(problem.status.code), detail: problem.detail.en, detailDa: problem.detail.da,
+            field: problem.field,
+            referrals: problem.referrals.isEmpty ? nil : problem.referrals.compactMap { known[$0].map(API.Referral.init) })
+        do {
+            return make(status: problem.status, bytes: try encode(body), contentType: "application/problem+json", retryAfter: problem.retryAfterSeconds)
+        } catch {
+            return make(status: .serviceUnavailable, bytes: ByteBuffer(string: #"{"type":"urn:anongate:problem:temporarily-unavailable","title":"Temporarily unavailable","status":503}"#),
+                        contentType: "application/problem+json", retryAfter: 30)
+        }
+    }
+}

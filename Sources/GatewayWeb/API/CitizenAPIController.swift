@@ -1,0 +1,189 @@
+import Foundation
+import GatewayCore
+import GatewayServices
+import HTTPTypes
+import Hummingbird
+
+/// The citizen's JSON API (`/api/v1`). A stable contract: PAS providers integrate with it.
+struct CitizenAPIController {
+    let bookings: BookingService
+    let rateLimiter: BookingRateLimiter
+    let clientAddress: @Sendable (Request, GatewayRequestContext) -> String
+    /// The service list never changes while the process runs: encoded once.
+    let serviceList: ByteBuffer
+
+    init(bookings: BookingService, rateLimiter: BookingRateLimiter, clientAddress: @escaping @Sendable (Request, GatewayRequestContext) -> String) throws {
+        self.bookings = bookings; self.rateLimiter = rateLimiter; self.clientAddress = clientAddress
+        let configuration = bookings.configuration
+        serviceList = try JSONResponse.encode(API.ServiceList(services: configuration.services.map { service in
+            API.Service(
+                id: service.id.rawValue, name: API.Localized(service.name), summary: API.Localized(service.summary),
+                ageBands: service.eligibleAgeBands.map(\.rawValue), asksSubstances: service.id == .pas,
+                conversation: API.Localized(service.firstConversation), conversationMinutes: service.conversationMinutes,
+                sessionLimit: API.SessionLimitBody(service.sessionLimit),
+                providerIds: configuration.providers(offering: service.id).map(\.id.rawValue))
+        }))
+    }
+
+    static let routes: [(String, HTTPRequest.Method)] = [
+        ("services", .get), ("services/:serviceId/slots", .get), ("bookings", .post),
+        ("bookings/current", .get), ("bookings/current", .delete), ("bookings/current/reschedule", .post),
+    ]
+
+    func addRoutes(to group: RouterGroup<GatewayRequestContext>) {
+        group.get("services", use: listServices)
+        group.get("services/:serviceId/slots", use: listSlots)
+        group.post("bookings", use: createBooking)
+        group.get("bookings/current", use: currentBooking)
+        group.delete("bookings/current", use: cancelBooking)
+        group.post("bookings/current/reschedule", use: reschedule)
+    }
+
+    @Sendable func listServices(_ request: Request, context: GatewayRequestContext) async throws -> Response {
+        JSONResponse.make(bytes: serviceList)
+    }
+
+    @Sendable func listSlots(_ request: Request, context: GatewayRequestContext) async throws -> Response {
+        let service: ServiceDefinition
+        do { service = try bookings.service(context.parameters.get("serviceId")) } catch { throw error.problem }
+        let query = request.uri.queryParameters
+        var from: CalendarDay?
+        if let text = query["from"].map(String.init) {
+            guard let day = CalendarDay(iso: text) else { throw GatewayProblem.invalid("from", .isoDate) }
+            from = day
+        }
+        var days: Int?
+        if let text = query["days"].map(String.init) {
+            guard let value = Int(text) else { throw GatewayProblem.invalid("days", .wholeNumber) }
+            days = value
+        }
+        let calculator = bookings.calculator
+        do {
+            // Encoded bytes are cached until the next booking change (BookingService.cachedListing).
+            let bytes = try await bookings.cachedListing(for: service, from: from, days: days) { offered in
+                let listing = API.SlotListing(slots: offered.map { item in
+                    API.Slot(id: item.slot.id.description, start: calculator.iso8601(item.slot.start),
+                             end: calculator.iso8601(item.slot.end), providerId: item.slot.providerId.rawValue, remaining: item.remaining)
+                })
+                return Result { () throws(GatewayProblem) in try JSONResponse.encode(listing) }
+            }
+            return JSONResponse.make(bytes: try bytes.get())
+        } catch let error as ServiceError {
+            throw error.problem
+        }
+    }
+
+    @Sendable func createBooking(_ request: Request, context: GatewayRequestContext) async throws -> Response {
+        let body = try await JSONBody.decode(BookingBody.self, from: request, context: context)
+        let reservation: BookingRateLimiter.Reservation
+        switch await rateLimiter.reserve(client: clientAddress(request, context)) {
+        case .limited(let seconds): throw GatewayProblem.rateLimited(retryAfter: seconds)
+        case .admitted(let granted): reservation = granted
+        }
+        do {
+            let (token, booking) = try await bookings.book(body.application)
+            return try JSONResponse.make(status: .created, API.TokenIssued(token: token.formatted, spelling: nil, booking: API.Booking(booking, bookings)),
+                                         noStore: true)
+        } catch {
+            await rateLimiter.release(reservation)
+            throw (error as? ServiceError)?.problem ?? error
+        }
+    }
+
+    @Sendable func currentBooking(_ request: Request, context: GatewayRequestContext) async throws -> Response {
+        let token = try bearerToken(request)
+        do {
+            switch try await bookings.holding(token) {
+            case .followUp(let followUp):
+                // A follow-up token has no time yet: the citizen chooses one with reschedule.
+                return try JSONResponse.make(API.CurrentBooking(
+                    booking: nil, followUp: API.FollowUp(serviceId: followUp.serviceId.rawValue, providerId: followUp.providerId.rawValue)))
+            case .booking(let booking):
+                return try JSONResponse.make(API.CurrentBooking(booking: API.Booking(booking, bookings), followUp: nil))
+            }
+        } catch let error as ServiceError {
+            throw error.problem
+        }
+    }
+
+    @Sendable func cancelBooking(_ request: Request, context: GatewayRequestContext) async throws -> Response {
+        do { try await bookings.cancel(try bearerToken(request)) } catch let error as ServiceError { throw error.problem }
+        return Response(status: .noContent)
+    }
+
+    @Sendable func reschedule(_ request: Request, context: GatewayRequestContext) async throws -> Response {
+        let token = try bearerToken(request)
+        let body = try await JSONBody.decode(RescheduleBody.self, from: request, context: context)
+        do {
+            let booking = try await bookings.reschedule(token, to: body.slotId)
+            return try JSONResponse.make(API.BookingEnvelope(booking: API.Booking(booking, bookings)))
+        } catch let error as ServiceError {
+            throw error.problem
+        }
+    }
+
+    func bearerToken(_ request: Request) throws(GatewayProblem) -> OneTimeToken {
+        guard let credential = request.headers.bearerCredential else { throw .tokenMissing }
+        do { return try bookings.parseToken(credential) } catch { throw error.problem }
+    }
+}
+
+struct BookingBody: Decodable {
+    var serviceId: String?
+    var slotId: String?
+    var ageBand: String?
+    var substances: [String]?
+    var receivesOtherSocialSupport: Bool?
+    var personIsEnrolledInTreatment: Bool?
+    var interpreterLanguage: String?
+    var companion: Bool?
+    var message: String?
+
+    var application: BookingApplication {
+        BookingApplication(
+            serviceId: serviceId, slotId: slotId, ageBand: ageBand, substances: substances,
+            receivesOtherSocialSupport: receivesOtherSocialSupport, personIsEnrolledInTreatment: personIsEnrolledInTreatment,
+            interpreterLanguage: interpreterLanguage, companion: companion, message: message)
+    }
+}
+
+struct RescheduleBody: Decodable {
+    var slotId: String?
+}
+
+/// Reads a bounded JSON body and turns decoding failures into sentences naming the field.
+/// (Hummingbird's `request.decode` would answer a bare 400 without saying which field.)
+enum JSONBody {
+    static func decode<T: Decodable>(_ type: T.Type, from request: Request, context: some RequestContext) async throws -> T {
+        if let length = request.headers[.contentLength].flatMap(Int.init), length > GatewayRequestContext.maximumBodyBytes {
+            throw GatewayProblem.bodyTooLarge
+        }
+        let buffer: ByteBuffer
+        do {
+            buffer = try await request.body.collect(upTo: GatewayRequestContext.maximumBodyBytes)
+        } catch {
+            throw GatewayProblem.bodyTooLarge
+        }
+        let data = Data(buffer: buffer)
+        guard !data.isEmpty else {
+            throw GatewayProblem(.badRequest, "malformed-json", title: "Malformed JSON",
+                                 da: "Forespørgslen har ingen JSON-krop.", en: "The request has no JSON body.")
+        }
+        let notAnObject = GatewayProblem(.badRequest, "malformed-json", title: "Malformed JSON",
+                                         da: "Forespørgslen skal være et JSON-objekt.", en: "The request body must be a JSON object.")
+        do {
+            return try JSONDecoder().decode(T.self, from: data)
+        } catch DecodingError.typeMismatch(let expected, let context) {
+            let field = context.codingPath.map(\.stringValue).joined(separator: ".")
+            guard !field.isEmpty else { throw notAnObject }
+            let kind = expected == Bool.self ? "true or false" : expected == String.self ? "text" : expected is [Any].Type ? "a list" : "another type"
+            throw GatewayProblem.invalidField(field, da: "Feltet \(field) har forkert type.", en: "The field \(field) must be \(kind).")
+        } catch DecodingError.valueNotFound(_, let context) {
+            let field = context.codingPath.map(\.stringValue).joined(separator: ".")
+            guard !field.isEmpty else { throw notAnObject }
+            throw GatewayProblem.invalidField(field, da: "Feltet \(field) har forkert type.", en: "The field \(field) has a value of the wrong type.")
+        } catch {
+            throw GatewayProblem.malformedJSON
+        }
+    }
+}

@@ -1,0 +1,279 @@
+import Foundation
+import GatewayCore
+import GatewayServices
+import GatewayStore
+import HTTPTypes
+import Hummingbird
+
+/// The staff JSON API (`/api/v1/staff`). Sign-in is the only route without a session; every other
+/// route sits in a group for one permission (`StaffRole.permissions`). Every answer about another
+/// provider's bookings or cases is exactly "not found"; every read or change of a case is logged.
+struct StaffAPIController {
+    let cases: CaseService
+    let sessions: StaffSessions
+
+    var bookings: BookingService { cases.booking }
+
+    static let routes: [(String, HTTPRequest.Method)] = [
+        ("sessions", .post), ("sessions/current", .delete), ("checkins", .post), ("walkins", .post), ("bookings", .post),
+        ("schedule", .get), ("access-log", .get), ("cases", .get), ("cases/:caseCode", .get), ("cases/:caseCode/bookings", .post),
+        ("cases/:caseCode/follow-up", .post), ("cases/:caseCode/no-show", .post), ("cases/:caseCode/notes", .get),
+        ("cases/:caseCode/notes", .post), ("cases/:caseCode/notes", .delete), ("cases/:caseCode/decision", .post),
+        ("cases/:caseCode/close", .post), ("cases/:caseCode/handover", .post),
+    ]
+
+    func addRoutes(to group: RouterGroup<GatewayRequestContext>) {
+        group.post("sessions", use: signIn)
+        let signedIn = group.group()
+            .add(middleware: StaffSessionMiddleware(sessions: sessions, credential: .bearer))
+            .group(context: StaffRequestContext.self)
+        signedIn.delete("sessions/current", use: signOut)
+        signedIn.group().add(middleware: RequirePermission(permission: .workWithCases))
+            .post("checkins", use: checkIn)
+            .post("walkins", use: walkIn)
+            .get("cases", use: listCases)
+            .get("cases/:caseCode", use: readCase)
+            .post("cases/:caseCode/bookings", use: bookNext)
+            .post("cases/:caseCode/follow-up", use: followUp)
+            .post("cases/:caseCode/no-show", use: noShow)
+            .get("cases/:caseCode/notes", use: notes)
+            .post("cases/:caseCode/notes", use: addNote)
+            .post("cases/:caseCode/decision", use: decide)
+            .post("cases/:caseCode/close", use: close)
+            .post("cases/:caseCode/handover", use: handover)
+        signedIn.group().add(middleware: RequirePermission(permission: .destroyNotes))
+            .delete("cases/:caseCode/notes", use: destroyNotes)
+        signedIn.group().add(middleware: RequirePermission(permission: .bookForCallers))
+            .post("bookings", use: phoneBooking)
+        signedIn.group().add(middleware: RequirePermission(permission: .readSchedule))
+            .get("schedule", use: schedule)
+        signedIn.group().add(middleware: RequirePermission(permission: .readAccessLog))
+            .get("access-log", use: accessLog)
+    }
+
+    /// Runs a service call, turning its domain error into the API's problem.
+    func run<T>(_ body: () async throws(ServiceError) -> T) async throws(GatewayProblem) -> T {
+        do { return try await body() } catch { throw error.problem }
+    }
+
+    func code(_ context: StaffRequestContext) throws(GatewayProblem) -> CaseCode {
+        do { return try cases.caseCode(context.parameters.get("caseCode")) } catch { throw error.problem }
+    }
+
+    // MARK: Sessions
+
+    struct SignInBody: Decodable { var username: String?; var password: String?; var totp: String? }
+
+    @Sendable func signIn(_ request: Request, context: GatewayRequestContext) async throws -> Response {
+        let body = try await JSONBody.decode(SignInBody.self, from: request, context: context)
+        guard let username = body.username, !username.isEmpty else { throw GatewayProblem.missingField("username") }
+        guard let password = body.password, !password.isEmpty else { throw GatewayProblem.missingField("password") }
+        guard username.count <= 100, password.count <= 1000 else { throw ServiceError.signInFailed.problem }
+        let (token, session) = try await run { () async throws(ServiceError) in try await sessions.signIn(username: username, password: password, totp: body.totp) }
+        return try JSONResponse.make(status: .created, API.SessionCreated(sessionToken: token, expiresAt: bookings.calculator.iso8601(session.expiresAt)),
+                                     noStore: true)
+    }
+
+    @Sendable func signOut(_ request: Request, context: StaffRequestContext) async throws -> Response {
+        if let token = request.headers.bearerCredential { await sessions.signOut(token: token) }
+        return Response(status: .noContent)
+    }
+
+    // MARK: Check-in
+
+    struct TokenBody: Decodable { var token: String? }
+    struct WalkInBody: Decodable { var serviceId: String?; var ageBand: String?; var token: String? }
+
+    @Sendable func checkIn(_ request: Request, context: StaffRequestContext) async throws -> Response {
+        let body = try await JSONBody.decode(TokenBody.self, from: request, context: context)
+        let result = try await run { () async throws(ServiceError) in try await cases.checkIn(body.token, by: context.staff) }
+        return try JSONResponse.make(checkInBody(result))
+    }
+
+    @Sendable func walkIn(_ request: Request, context: StaffRequestContext) async throws -> Response {
+        let body = try await JSONBody.decode(WalkInBody.self, from: request, context: context)
+        let result = try await run { () async throws(ServiceError) in
+            try await cases.walkIn(service: body.serviceId, ageBand: body.ageBand, token: body.token, by: context.staff)
+        }
+        return try JSONResponse.make(status: .created, checkInBody(result))
+    }
+
+    func checkInBody(_ result: CheckInResult) -> API.CheckIn {
+        let limit = cases.configuration.service(result.anonymousCase.serviceId)?.sessionLimit ?? .conversations(0)
+        let progress = SessionProgress(used: result.sessionNumber, limit: limit)
+        return API.CheckIn(
+            caseCode: result.anonymousCase.code.value, serviceId: result.anonymousCase.serviceId.rawValue,
+            sessionNumber: result.sessionNumber, sessionLimit: progress.total, remaining: progress.remaining,
+            progress: API.Localized(StaffTexts.progress(session: result.sessionNumber, limit: limit)),
+            warning: progress.isLastSession ? API.Localized(StaffTexts.oneLeft) : nil,
+            next: progress.remaining == 0 ? API.Localized(StaffTexts.guidance(.beyondTheLimit(for: result.anonymousCase.ageBand))) : nil)
+    }
+
+    // MARK: Cases
+
+    /// Open cases of this provider and those referred to it. Listing is not reading: no case details, no log entry.
+    @Sendable func listCases(_ request: Request, context: StaffRequestContext) async throws -> Response {
+        let open = try await run { () async throws(ServiceError) in try await cases.openCases(for: context.staff) }
+        let provider = context.staff.member.providerId
+        return try JSONResponse.make(API.CaseList(cases: open.map { found in
+            API.CaseSummary(
+                caseCode: found.code.value, serviceId: found.serviceId.rawValue, providerId: found.providerId.rawValue,
+                openedOn: found.openedOn.description, sessionsUsed: found.sessionsUsed,
+                referredHere: found.referralProviderId == provider && found.providerId != provider,
+                referralProviderId: found.referralProviderId?.rawValue)
+        }))
+    }
+
+    @Sendable func readCase(_ request: Request, context: StaffRequestContext) async throws -> Response {
+        let code = try code(context)
+        let found = try await run { () async throws(ServiceError) in try await cases.readCase(code, by: context.staff) }
+        return try JSONResponse.make(API.CaseEnvelope(case: caseBody(found)))
+    }
+
+    func caseBody(_ found: AnonymousCase) -> API.Case {
+        let limit = cases.configuration.service(found.serviceId)?.sessionLimit ?? .conversations(0)
+        let progress = SessionProgress(used: found.sessionsUsed, limit: limit)
+        let decision = found.decision.map { outcome in
+            API.Decision(
+                outcome: outcome.rawValue,
+                text: API.Localized(DecisionLetter(for: found, configuration: cases.configuration).map(StaffTexts.letter) ?? LocalizedText(da: "", en: "")),
+                reason: found.decisionReason, referralProviderId: found.referralProviderId?.rawValue)
+        }
+        return API.Case(
+            caseCode: found.code.value, serviceId: found.serviceId.rawValue, providerId: found.providerId.rawValue,
+            ageBand: found.ageBand.rawValue, openedOn: found.openedOn.description, status: found.status.rawValue,
+            sessionsUsed: found.sessionsUsed, sessionLimit: progress.total, remaining: progress.remaining,
+            progress: API.Localized(StaffTexts.progress(session: max(found.sessionsUsed, 1), limit: limit)),
+            hasLiveToken: found.hasLiveToken, notesDestroyed: found.notesDestroyed, notesShared: found.notesShared,
+            warning: progress.isLastSession ? API.Localized(StaffTexts.oneLeft) : nil,
+            next: progress.remaining == 0 && found.status == .open ? API.Localized(StaffTexts.guidance(.beyondTheLimit(for: found.ageBand))) : nil,
+            dischargeReason: found.dischargeReason?.rawValue, decision: decision)
+    }
+
+    struct SlotBody: Decodable { var slotId: String? }
+
+    @Sendable func bookNext(_ request: Request, context: StaffRequestContext) async throws -> Response {
+        let code = try code(context)
+        let body = try await JSONBody.decode(SlotBody.self, from: request, context: context)
+        let (token, booking) = try await run { () async throws(ServiceError) in try await cases.bookNext(code, slot: body.slotId, by: context.staff) }
+        return try JSONResponse.make(status: .created, API.TokenIssued(token: token.formatted, spelling: TokenSpelling.groups(token),
+                                                               booking: API.Booking(booking, bookings)), noStore: true)
+    }
+
+    @Sendable func followUp(_ request: Request, context: StaffRequestContext) async throws -> Response {
+        let code = try code(context)
+        let token = try await run { () async throws(ServiceError) in try await cases.followUp(code, by: context.staff) }
+        return try JSONResponse.make(status: .created, API.TokenIssued(token: token.formatted, spelling: TokenSpelling.groups(token), booking: nil),
+                                     noStore: true)
+    }
+
+    @Sendable func noShow(_ request: Request, context: StaffRequestContext) async throws -> Response {
+        let code = try code(context)
+        let found = try await run { () async throws(ServiceError) in try await cases.markNoShow(code, by: context.staff) }
+        return try JSONResponse.make(API.CaseEnvelope(case: caseBody(found)))
+    }
+
+    struct NoteBody: Decodable { var text: String? }
+
+    @Sendable func addNote(_ request: Request, context: StaffRequestContext) async throws -> Response {
+        let code = try code(context)
+        let body = try await JSONBody.decode(NoteBody.self, from: request, context: context)
+        let id = try await run { () async throws(ServiceError) in try await cases.addNote(code, text: body.text, by: context.staff) }
+        return try JSONResponse.make(status: .created, API.NoteCreated(noteId: id, writtenOn: bookings.today.description))
+    }
+
+    @Sendable func notes(_ request: Request, context: StaffRequestContext) async throws -> Response {
+        let code = try code(context)
+        let notes = try await run { () async throws(ServiceError) in try await cases.notes(code, by: context.staff) }
+        return try JSONResponse.make(API.NoteList(notes: notes.map {
+            API.Note(id: $0.id, writtenOn: $0.writtenOn.description, providerId: $0.providerId.rawValue, text: $0.text)
+        }))
+    }
+
+    @Sendable func destroyNotes(_ request: Request, context: StaffRequestContext) async throws -> Response {
+        let code = try code(context)
+        try await run { () async throws(ServiceError) in try await cases.destroyNotes(code, by: context.staff) }
+        return Response(status: .noContent)
+    }
+
+    struct DecisionBody: Decodable { var outcome: String?; var reason: String?; var referralProviderId: String?; var shareNotes: Bool? }
+
+    @Sendable func decide(_ request: Request, context: StaffRequestContext) async throws -> Response {
+        let code = try code(context)
+        let body = try await JSONBody.decode(DecisionBody.self, from: request, context: context)
+        let decided = try await run { () async throws(ServiceError) in
+            try await cases.decide(code, outcome: body.outcome, reason: body.reason, referral: body.referralProviderId,
+                                   shareNotes: body.shareNotes ?? false, by: context.staff)
+        }
+        return try JSONResponse.make(API.CaseEnvelope(case: caseBody(decided)))
+    }
+
+    struct CloseBody: Decodable { var reason: String? }
+
+    @Sendable func close(_ request: Request, context: StaffRequestContext) async throws -> Response {
+        let code = try code(context)
+        let body = try await JSONBody.decode(CloseBody.self, from: request, context: context)
+        let closed = try await run { () async throws(ServiceError) in try await cases.close(code, reason: body.reason, by: context.staff) }
+        return try JSONResponse.make(API.CaseEnvelope(case: caseBody(closed)))
+    }
+
+    struct HandoverBody: Decodable { var carry: [String: String]?; var parentalConsent: Bool?; var caseworkerApproval: Bool? }
+
+    @Sendable func handover(_ request: Request, context: StaffRequestContext) async throws -> Response {
+        let code = try code(context)
+        let body = try await JSONBody.decode(HandoverBody.self, from: request, context: context)
+        guard let carry = body.carry else { throw GatewayProblem.missingField("carry") }
+        guard carry.count <= 20, carry.allSatisfy({ (1...40).contains($0.key.count) && $0.value.count <= 2000 }) else {
+            throw GatewayProblem.invalid("carry", .carryShape)
+        }
+        let id = try await run { () async throws(ServiceError) in
+            try await cases.handover(code, carry: carry, parentalConsent: body.parentalConsent ?? false,
+                                     caseworkerApproval: body.caseworkerApproval ?? false, by: context.staff)
+        }
+        return try JSONResponse.make(status: .created, API.EnrolmentCreated(enrolmentId: id))
+    }
+
+    // MARK: Phone, schedule, audit
+
+    @Sendable func phoneBooking(_ request: Request, context: StaffRequestContext) async throws -> Response {
+        let body = try await JSONBody.decode(BookingBody.self, from: request, context: context)
+        // Phone staff book their own provider's times only.
+        if let raw = body.slotId, let id = SlotID(raw), id.provider != context.staff.member.providerId { throw GatewayProblem.unknownSlot }
+        let (token, booking) = try await run { () async throws(ServiceError) in try await bookings.book(body.application) }
+        return try JSONResponse.make(status: .created, API.TokenIssued(token: token.formatted, spelling: TokenSpelling.groups(token),
+                                                               booking: API.Booking(booking, bookings)), noStore: true)
+    }
+
+    @Sendable func schedule(_ request: Request, context: StaffRequestContext) async throws -> Response {
+        var day = bookings.today
+        if let raw = request.uri.queryParameters["date"].map(String.init) {
+            guard let parsed = CalendarDay(iso: raw) else { throw GatewayProblem.invalid("date", .isoDate) }
+            day = parsed
+        }
+        let entries = try await run { () async throws(ServiceError) in try await cases.schedule(on: day, for: context.staff) }
+        let calculator = bookings.calculator
+        // The citizen wrote to the people they will talk to; phone staff do not need it.
+        let readsMessages = context.staff.may(.readCitizenMessages)
+        return try JSONResponse.make(API.Schedule(date: day.description, bookings: entries.map { booking, code in
+            API.ScheduleEntry(
+                slotId: booking.slotId.description, start: calculator.iso8601(booking.start), end: calculator.iso8601(booking.end),
+                serviceId: booking.serviceId.rawValue, status: booking.status.rawValue, ageBand: booking.ageBand.rawValue,
+                companion: booking.requests.companion, caseCode: code?.value, interpreterLanguage: booking.requests.interpreterLanguage,
+                message: readsMessages ? booking.requests.message : nil)
+        }))
+    }
+
+    @Sendable func accessLog(_ request: Request, context: StaffRequestContext) async throws -> Response {
+        var code: CaseCode?
+        if let raw = request.uri.queryParameters["caseCode"].map(String.init) {
+            do { code = try cases.caseCode(raw) } catch { throw error.problem }
+        }
+        let entries = try await run { () async throws(ServiceError) in try await cases.accessLog(code: code, for: context.staff) }
+        // Resolve pseudonyms to usernames for the auditor; the anonymous store never holds usernames.
+        let names = try await run { () async throws(ServiceError) in try await sessions.usernamesByPseudonym() }
+        return try JSONResponse.make(API.AccessLog(entries: entries.map {
+            API.AccessLogEntry(at: bookings.calculator.iso8601($0.at), staff: names[$0.staffPseudonym] ?? "unknown (\($0.staffPseudonym))",
+                               action: $0.action, caseCode: $0.caseCode)
+        }))
+    }
+}

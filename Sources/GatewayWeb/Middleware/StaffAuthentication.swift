@@ -1,0 +1,52 @@
+import GatewayCore
+import GatewayServices
+import GatewayStore
+import HTTPTypes
+import Hummingbird
+
+/// Finds the staff session behind a request — the `Authorization: Bearer` header on the API, the
+/// session cookie on the pages — and puts it into the context. Leaves the context empty when there
+/// is none; the `StaffRequestContext` of the routes behind it then refuses the request.
+struct StaffSessionMiddleware: RouterMiddleware {
+    typealias Context = GatewayRequestContext
+    enum Credential: Sendable { case bearer, cookie }
+
+    let sessions: StaffSessions
+    let credential: Credential
+
+    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+        var context = context
+        if let token = Self.token(request, credential) {
+            do { context.staffSession = try await sessions.session(token: token) } catch { throw error.problem }
+        }
+        return try await next(request, context)
+    }
+
+    static func token(_ request: Request, _ credential: Credential) -> String? {
+        switch credential {
+        case .bearer: return request.headers.bearerCredential
+        case .cookie: return request.cookies[StaffPages.cookieName]?.value
+        }
+    }
+}
+
+/// Refuses a route to a role that lacks the permission (`StaffRole.permissions`, the one table).
+struct RequirePermission: RouterMiddleware {
+    typealias Context = StaffRequestContext
+    let permission: StaffPermission
+
+    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+        guard context.staff.may(permission) else { throw GatewayProblem.forbidden }
+        return try await next(request, context)
+    }
+}
+
+extension HTTPFields {
+    /// The credential of an `Authorization: Bearer <credential>` header (scheme case-insensitive).
+    var bearerCredential: String? {
+        guard let header = self[.authorization] else { return nil }
+        let parts = header.split(separator: " ", maxSplits: 1)
+        guard parts.count == 2, parts[0].lowercased() == "bearer" else { return nil }
+        return String(parts[1])
+    }
+}
