@@ -23,7 +23,8 @@ public struct PasswordHasher: Sendable {
         return "scrypt$\(logRounds)$\(blockSize)$\(parallelism)$\(salt.base64EncodedString())$\(derived.base64EncodedString())"
     }
 
-    /// Constant-time comparison; a malformed stored hash never matches.
+    /// Constant-time comparison; a malformed stored hash never matches. A derivation that fails
+    /// (parameters the library refuses) is a mismatch: the answer fails closed, as a refused sign-in.
     public func verify(_ password: String, against stored: String) -> Bool {
         let parts = stored.split(separator: "$").map(String.init)
         guard parts.count == 6, parts[0] == "scrypt", let n = Int(parts[1]), let r = Int(parts[2]), let p = Int(parts[3]),
@@ -34,7 +35,8 @@ public struct PasswordHasher: Sendable {
         return zip(actual, expected).reduce(UInt8(0)) { $0 | ($1.0 ^ $1.1) } == 0
     }
 
-    /// A hash to check against when the user does not exist, so both answers take as long.
+    /// A hash to check against when the user does not exist, so both answers take as long. Should
+    /// hashing ever fail, the fallback never matches anything: unknown users stay refused.
     public func decoy(random: any RandomSource) -> String {
         (try? hash(String(decoding: random.bytes(12), as: UTF8.self), random: random)) ?? "scrypt$15$8$1$AA==$AA=="
     }
