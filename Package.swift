@@ -60,6 +60,14 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
+        // Seeds a benchmark store through GatewayStore (scripts/bench); not part of the gateway.
+        .executableTarget(
+            name: "anongate-seed",
+            dependencies: [
+                "GatewayConfig", "GatewayCore", "GatewayCrypto", "GatewayStore",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
         // Deterministic clock, random source, log capture and the real config, shared by the tests.
         .target(
             name: "GatewayTestSupport",
