@@ -50,7 +50,10 @@ let package = Package(
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Mustache", package: "swift-mustache"),
                 .product(name: "Logging", package: "swift-log"),
-            ]
+            ],
+            // Templates, text catalogs and the stylesheet: a deployed binary needs its
+            // anongate_GatewayWeb.resources folder beside it (README, Deployment).
+            resources: [.copy("Resources/Templates"), .copy("Resources/Text"), .copy("Resources/Static")]
         ),
         .executableTarget(
             name: "anongate",

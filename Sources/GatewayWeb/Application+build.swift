@@ -48,7 +48,7 @@ public func buildRouter(_ dependencies: GatewayDependencies) throws -> Router<Ga
         }
         return context.peerAddress ?? "unknown"
     }
-    let renderer = PageRenderer()
+    let renderer = try PageRenderer()
 
     let routes = RouteTable(
         [("/healthz", .get), ("/static/site.css", .get)]
@@ -69,14 +69,14 @@ public func buildRouter(_ dependencies: GatewayDependencies) throws -> Router<Ga
         var headers = HTTPFields()
         headers[.contentType] = "text/css; charset=utf-8"
         headers[.cacheControl] = "public, max-age=3600"
-        return Response(status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(string: Templates.stylesheet)))
+        return Response(status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(string: renderer.stylesheet)))
     }
     CitizenPages(desk: PageBookings(service: bookings), rateLimiter: limiter, clientAddress: clientAddress, renderer: renderer)
         .addRoutes(to: router)
     try CitizenAPIController(bookings: bookings, rateLimiter: limiter, clientAddress: clientAddress)
         .addRoutes(to: router.group("api/v1"))
     StaffAPIController(cases: cases, sessions: sessions).addRoutes(to: router.group("api/v1/staff"))
-    StaffPages(cases: cases, sessions: sessions, trustForwarded: trustForwarded).addRoutes(to: router)
+    StaffPages(cases: cases, sessions: sessions, renderer: renderer, trustForwarded: trustForwarded).addRoutes(to: router)
     return router
 }
 

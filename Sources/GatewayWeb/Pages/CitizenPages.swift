@@ -13,6 +13,8 @@ struct CitizenPages: Sendable {
     let clientAddress: @Sendable (Request, GatewayRequestContext) -> String
     let renderer: PageRenderer
 
+    var texts: TextCatalog { renderer.texts }
+
     static let answerFields = ["lang", "service", "ageBand", "substances", "otherSupport", "enrolled"]
     static let detailFields = ["interpreterLanguage", "companion", "message"]
     static let daysPerPage = 7
@@ -71,12 +73,12 @@ struct CitizenPages: Sendable {
             "serviceName": service.name.text(language),
             "hidden": form.hidden(["lang", "service"]),
             "ageBands": AgeBand.allCases.map { band -> [String: Any] in
-                ["id": band.rawValue, "label": Texts.text("age.\(band.rawValue)", language), "checked": form["ageBand"] == band.rawValue]
+                ["id": band.rawValue, "label": texts.text(.age(band), language), "checked": form["ageBand"] == band.rawValue]
             },
             "asksSubstances": service.id == .pas,
             "asksEnrolled": service.id == .relatives,
             "substances": Substance.allCases.map { substance -> [String: Any] in
-                ["id": substance.rawValue, "label": Texts.text("substance.\(substance.rawValue)", language),
+                ["id": substance.rawValue, "label": texts.text(.substance(substance), language),
                  "checked": chosenSubstances.contains(substance.rawValue)]
             },
             "supportYes": form["otherSupport"] == "yes", "supportNo": form["otherSupport"] == "no",
@@ -127,16 +129,16 @@ struct CitizenPages: Sendable {
             }
         }
         let dayValues: [[String: Any]] = grouped.map { day, items in
-            var label = Texts.day(day, language)
-            if day == today { label += " (\(Texts.text("today", language)))" }
-            if day == today.adding(days: 1) { label += " (\(Texts.text("tomorrow", language)))" }
+            var label = texts.day(day, language)
+            if day == today { label += " (\(texts.text(.today, language)))" }
+            if day == today.adding(days: 1) { label += " (\(texts.text(.tomorrow, language)))" }
             return [
                 "label": label,
                 "slots": items.map { item -> [String: Any] in
                     let end = desk.calculator.timeOfDay(item.slot.end)
                     return ["id": item.slot.id.description, "time": "\(item.slot.id.time)–\(end)",
                             "place": desk.configuration.provider(item.slot.providerId)?.place.name ?? item.slot.providerId.rawValue,
-                            "remaining": Texts.placesFree(item.remaining, language)]
+                            "remaining": texts.placesFree(item.remaining, language)]
                 },
             ]
         }
@@ -146,12 +148,12 @@ struct CitizenPages: Sendable {
         let carried = token == nil ? Self.answerFields : ["lang", "token"]
         let overrides = token.map { ["token": $0] } ?? [:]
         var values: [String: Any] = [
-            "heading": Texts.text(token == nil ? "timesHeading" : "moveHeading", language),
+            "heading": texts.text(token == nil ? .timesHeading : .moveHeading, language),
             "serviceName": service.name.text(language),
             "conversation": service.firstConversation.text(language),
             "minutes": service.conversationMinutes,
             "action": token == nil ? "/book/details" : "/booking/move/confirm",
-            "submitLabel": Texts.text(token == nil ? "continue" : "moveButton", language),
+            "submitLabel": texts.text(token == nil ? .continue : .moveButton, language),
             "hidden": form.hidden(carried, overriding: overrides),
             "days": dayValues,
             "hasDays": !dayValues.isEmpty,
@@ -295,7 +297,7 @@ struct CitizenPages: Sendable {
         do {
             let token = try desk.parseToken(form["token"])
             let booking = try await desk.liveBooking(token)
-            return renderReceipt(token, booking, language, error: Texts.text("mustConfirmSaved", language), status: .badRequest)
+            return renderReceipt(token, booking, language, error: texts.text(.mustConfirmSaved, language), status: .badRequest)
         } catch {
             return renderer.errorPage(error, language)
         }
@@ -361,7 +363,7 @@ struct CitizenPages: Sendable {
             let token = try desk.parseToken(form["token"])
             guard form["confirm"] == "yes" else {
                 return renderBooking(token, try await desk.liveBooking(token), language,
-                                     error: Texts.text("cancelMustConfirm", language), status: .badRequest)
+                                     error: texts.text(.cancelMustConfirm, language), status: .badRequest)
             }
             try await desk.cancel(token)
             return renderer.page("cancelled", [:], language: language, status: .ok, switch: .none)
@@ -428,7 +430,7 @@ struct CitizenPages: Sendable {
         var values: [String: Any] = [
             "serviceName": service.name.text(language),
             "conversation": service.firstConversation.text(language),
-            "when": Texts.appointment(slot.id.day, slot.id.time, desk.calculator.timeOfDay(slot.end), language),
+            "when": texts.appointment(slot.id.day, slot.id.time, desk.calculator.timeOfDay(slot.end), language),
             "companion": requests.companion,
         ]
         if let provider = desk.configuration.provider(slot.providerId) {

@@ -4,17 +4,42 @@ import HTTPTypes
 import Hummingbird
 import Mustache
 
-/// Renders citizen pages inside the layout, in the chosen language.
+/// Renders pages inside their layout, in the chosen language: the Mustache templates and the
+/// text catalog, both read once from the module's resources (`Resources/Templates`, `Resources/Text`).
 struct PageRenderer: Sendable {
     let library: MustacheLibrary
+    let texts: TextCatalog
+    let stylesheet: String
 
-    init() {
-        var library = MustacheLibrary()
-        for (name, text) in Templates.all {
-            // The templates are compiled into the binary; a parse error is a programming error caught by the tests.
-            try! library.register(text, named: name)
+    enum LoadError: Error, CustomStringConvertible {
+        case missingResource(String)
+        case template(String, String)
+        var description: String {
+            switch self {
+            case .missingResource(let name): "\(name) is missing beside the binary (deploy the anongate_GatewayWeb.resources folder with it)"
+            case .template(let name, let reason): "the template \(name) does not parse: \(reason)"
+            }
         }
+    }
+
+    init() throws {
+        guard let folder = Bundle.module.url(forResource: "Templates", withExtension: nil),
+              let names = try? FileManager.default.contentsOfDirectory(atPath: folder.path) else {
+            throw LoadError.missingResource("Templates")
+        }
+        var library = MustacheLibrary()
+        for file in names.sorted() where file.hasSuffix(".mustache") {
+            let name = String(file.dropLast(".mustache".count))
+            guard let text = try? String(contentsOf: folder.appendingPathComponent(file), encoding: .utf8) else {
+                throw LoadError.missingResource("Templates/\(file)")
+            }
+            do { try library.register(text, named: name) } catch { throw LoadError.template(name, "\(error)") }
+        }
+        guard let css = Bundle.module.url(forResource: "site", withExtension: "css", subdirectory: "Static"),
+              let stylesheet = try? String(contentsOf: css, encoding: .utf8) else { throw LoadError.missingResource("Static/site.css") }
         self.library = library
+        self.stylesheet = stylesheet
+        self.texts = try TextCatalog.load()
     }
 
     enum LanguageSwitch {
@@ -36,11 +61,11 @@ struct PageRenderer: Sendable {
         var context = values
         context["lang"] = language.rawValue
         context["otherLang"] = other.rawValue
-        context["t"] = Texts.dictionary(language)
+        context["t"] = texts.dictionary(language)
         context["langQuery"] = language == .en ? "?lang=en" : ""
         let content = library.render(context, withTemplate: name) ?? ""
         var layout: [String: Any] = [
-            "lang": language.rawValue, "otherLang": other.rawValue, "t": Texts.dictionary(language), "content": content,
+            "lang": language.rawValue, "otherLang": other.rawValue, "t": texts.dictionary(language), "content": content,
         ]
         switch target {
         case .none: break

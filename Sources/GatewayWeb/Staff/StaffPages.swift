@@ -15,18 +15,12 @@ struct StaffPages: Sendable {
 
     let cases: CaseService
     let sessions: StaffSessions
-    let library: MustacheLibrary
+    let renderer: PageRenderer
     let trustForwarded: Bool
 
     var desk: BookingService { cases.booking }
-
-    init(cases: CaseService, sessions: StaffSessions, trustForwarded: Bool) {
-        self.cases = cases; self.sessions = sessions; self.trustForwarded = trustForwarded
-        var library = MustacheLibrary()
-        // The templates are compiled into the binary; a parse error is a programming error caught by the tests.
-        for (name, text) in StaffTemplates.all { try! library.register(text, named: name) }
-        self.library = library
-    }
+    var library: MustacheLibrary { renderer.library }
+    var texts: TextCatalog { renderer.texts }
 
     static let routes: [(String, HTTPRequest.Method)] = [
         ("/staff", .get), ("/staff/sign-in", .post), ("/staff/sign-out", .post), ("/staff/schedule", .get), ("/staff/checkin", .post),
@@ -166,32 +160,34 @@ struct StaffPages: Sendable {
             let entries = try await run { () async throws(ServiceError) in try await cases.schedule(on: current, for: staff) }
             let bookings: [[String: Any]] = entries.map { booking, code in
                 var wishes: [String] = []
-                if let language = booking.requests.interpreterLanguage { wishes.append("tolk: \(language)") }
-                if booking.requests.companion { wishes.append("bisidder") }
-                if staff.may(.readCitizenMessages), let message = booking.requests.message { wishes.append("besked: \(message)") }
+                if let language = booking.requests.interpreterLanguage { wishes.append(texts.text(.staffWishInterpreter, .da, ["language": language])) }
+                if booking.requests.companion { wishes.append(texts.text(.staffWishCompanion, .da)) }
+                if staff.may(.readCitizenMessages), let message = booking.requests.message { wishes.append(texts.text(.staffWishMessage, .da, ["message": message])) }
                 var item: [String: Any] = [
                     "time": "\(booking.slotId.time)–\(calculator.timeOfDay(booking.end))",
                     "service": cases.configuration.service(booking.serviceId)?.name.da ?? booking.serviceId.rawValue,
-                    "status": booking.status == .checkedIn ? "tjekket ind" : "bestilt",
+                    "status": texts.text(booking.status == .checkedIn ? .staffCheckedIn : .staffBooked, .da),
                     "wishes": wishes.joined(separator: "; "),
                 ]
                 if let code { item["caseCode"] = code.value }
                 return item
             }
-            dayValues.append(["label": Texts.day(current, .da) + (current == today ? " (i dag)" : ""), "bookings": bookings, "hasBookings": !bookings.isEmpty])
+            dayValues.append(["label": texts.day(current, .da) + (current == today ? " (\(texts.text(.staffToday, .da)))" : ""), "bookings": bookings, "hasBookings": !bookings.isEmpty])
         }
         let offered = cases.configuration.provider(staff.member.providerId)?.services ?? []
         let open = staff.may(.workWithCases) ? try await run { () async throws(ServiceError) in try await cases.openCases(for: staff) } : []
         var values: [String: Any] = [
             "openCases": open.map { found -> [String: Any] in
-                var label = "\(cases.configuration.service(found.serviceId)?.name.da ?? found.serviceId.rawValue), åbnet \(found.openedOn), \(found.sessionsUsed) sessioner"
-                if found.providerId != staff.member.providerId { label += " – henvist hertil fra \(found.providerId)" }
+                var label = texts.text(.staffOpenCaseLabel, .da, [
+                    "service": cases.configuration.service(found.serviceId)?.name.da ?? found.serviceId.rawValue,
+                    "openedOn": found.openedOn.description, "sessions": String(found.sessionsUsed)])
+                if found.providerId != staff.member.providerId { label += texts.text(.staffReferredFrom, .da, ["provider": found.providerId.rawValue]) }
                 return ["code": found.code.value, "label": label]
             },
             "hasOpenCases": !open.isEmpty,
-            "dayLabel": Texts.day(day, .da), "days": dayValues,
+            "dayLabel": texts.day(day, .da), "days": dayValues,
             "services": offered.compactMap { cases.configuration.service($0) }.map { ["id": $0.id.rawValue, "name": $0.name.da] },
-            "ageBands": AgeBand.allCases.map { ["id": $0.rawValue, "label": Texts.text("age.\($0.rawValue)", .da)] },
+            "ageBands": AgeBand.allCases.map { ["id": $0.rawValue, "label": texts.text(.age($0), .da)] },
         ]
         if let error { values["error"] = error }
         return render("staffSchedule", values, session: session, status: status)
@@ -242,8 +238,8 @@ struct StaffPages: Sendable {
             "code": found.code.value,
             "progress": StaffTexts.progress(session: max(found.sessionsUsed, 1), limit: limit).da.capitalizedFirst,
             "serviceName": cases.configuration.service(found.serviceId)?.name.da ?? found.serviceId.rawValue,
-            "ageBand": Texts.text("age.\(found.ageBand.rawValue)", .da), "openedOn": found.openedOn.description,
-            "statusText": found.status == .open ? "åben" : "afsluttet (\(found.dischargeReason?.rawValue ?? ""))",
+            "ageBand": texts.text(.age(found.ageBand), .da), "openedOn": found.openedOn.description,
+            "statusText": found.status == .open ? texts.text(.staffCaseOpen, .da) : texts.text(.staffCaseClosed, .da, ["reason": found.dischargeReason?.rawValue ?? ""]),
             "open": found.status == .open, "canContinue": progress.canContinue, "isPAS": found.serviceId == .pas,
             "decided": found.decision != nil, "hasLiveBooking": found.hasLiveToken, "minor": !found.ageBand.isAdult, "notesDestroyed": found.notesDestroyed,
             "notes": notes.map { ["writtenOn": $0.writtenOn.description, "providerId": $0.providerId.rawValue, "text": $0.text] },
@@ -259,7 +255,7 @@ struct StaffPages: Sendable {
             let offered = try await run { () async throws(ServiceError) in try await desk.offeredSlots(for: service, from: nil, days: nil) }
             values["slots"] = offered.filter { $0.slot.providerId == staff.member.providerId }.prefix(60).map { item -> [String: Any] in
                 ["id": item.slot.id.description,
-                 "label": Texts.appointment(item.slot.id.day, item.slot.id.time, desk.calculator.timeOfDay(item.slot.end), .da)]
+                 "label": texts.appointment(item.slot.id.day, item.slot.id.time, desk.calculator.timeOfDay(item.slot.end), .da)]
             }
         }
         if let error { values["error"] = error }
@@ -294,8 +290,8 @@ struct StaffPages: Sendable {
         let form = try await form(SlotForm.self, request, context)
         return try await caseAction(context) { code throws(GatewayProblem) in
             let (token, booking) = try await run { () async throws(ServiceError) in try await cases.bookNext(code, slot: form.slotId, by: context.staff) }
-            return tokenPage("Næste gang er booket", token: token, code: code,
-                             when: Texts.appointment(booking.slotId.day, booking.slotId.time, desk.calculator.timeOfDay(booking.end), .da),
+            return tokenPage(texts.text(.staffNextBooked, .da), token: token, code: code,
+                             when: texts.appointment(booking.slotId.day, booking.slotId.time, desk.calculator.timeOfDay(booking.end), .da),
                              session: context.session)
         }
     }
@@ -303,7 +299,7 @@ struct StaffPages: Sendable {
     @Sendable func followUp(_ request: Request, context: StaffRequestContext) async throws -> Response {
         try await caseAction(context) { code throws(GatewayProblem) in
             let token = try await run { () async throws(ServiceError) in try await cases.followUp(code, by: context.staff) }
-            return tokenPage("Reference til at vælge næste tid", token: token, code: code, when: nil, session: context.session)
+            return tokenPage(texts.text(.staffFollowUpToken, .da), token: token, code: code, when: nil, session: context.session)
         }
     }
 
@@ -352,7 +348,7 @@ struct StaffPages: Sendable {
                 try await cases.handover(code, carry: carry, parentalConsent: form.parentalConsent == "yes",
                                          caseworkerApproval: form.caseworkerApproval == "yes", by: context.staff)
             }
-            return render("staffDone", ["heading": "Overdraget", "text": "Forløbet med navn er oprettet (nr. \(id)). Den anonyme sag er afsluttet som overført."],
+            return render("staffDone", ["heading": texts.text(.staffHandedOver, .da), "text": texts.text(.staffHandedOverText, .da, ["id": id])],
                           session: context.session)
         }
     }
@@ -371,13 +367,13 @@ struct StaffPages: Sendable {
             let offered = try await run { () async throws(ServiceError) in try await desk.offeredSlots(for: service, from: nil, days: nil) }
             slots += offered.filter { $0.slot.providerId == session.staff.member.providerId }.prefix(40).map { item in
                 ["id": item.slot.id.description,
-                 "label": "\(service.name.da): " + Texts.appointment(item.slot.id.day, item.slot.id.time, desk.calculator.timeOfDay(item.slot.end), .da)]
+                 "label": "\(service.name.da): " + texts.appointment(item.slot.id.day, item.slot.id.time, desk.calculator.timeOfDay(item.slot.end), .da)]
             }
         }
         var values: [String: Any] = [
             "slots": slots, "offersPAS": provider?.services.contains(.pas) == true,
-            "ageBands": AgeBand.allCases.map { ["id": $0.rawValue, "label": Texts.text("age.\($0.rawValue)", .da)] },
-            "substances": Substance.allCases.map { ["id": $0.rawValue, "label": Texts.text("substance.\($0.rawValue)", .da)] },
+            "ageBands": AgeBand.allCases.map { ["id": $0.rawValue, "label": texts.text(.age($0), .da)] },
+            "substances": Substance.allCases.map { ["id": $0.rawValue, "label": texts.text(.substance($0), .da)] },
         ]
         if let error { values["error"] = error }
         return render("staffPhone", values, session: session, status: status)
@@ -397,8 +393,8 @@ struct StaffPages: Sendable {
                     receivesOtherSocialSupport: form.yesNo("otherSupport"), interpreterLanguage: form["interpreterLanguage"],
                     companion: form["companion"] == "yes"))
             }
-            return tokenPage("Tiden er booket", token: token, code: nil,
-                             when: Texts.appointment(booking.slotId.day, booking.slotId.time, desk.calculator.timeOfDay(booking.end), .da), session: session)
+            return tokenPage(texts.text(.staffPhoneBooked, .da), token: token, code: nil,
+                             when: texts.appointment(booking.slotId.day, booking.slotId.time, desk.calculator.timeOfDay(booking.end), .da), session: session)
         } catch {
             if error.slug == "not-eligible" {
                 let places = error.referrals.compactMap { cases.configuration.referrals[$0] }

@@ -1,0 +1,246 @@
+import Foundation
+import GatewayCore
+
+/// Every key of the page sentences. Code names a sentence only through this enum; the catalog
+/// files (`Resources/Text/<language>.json`) must hold every key — `TextCatalog.load` refuses to
+/// start otherwise, and a test checks that each template names only keys that exist.
+enum TextKey: String, CaseIterable, Sendable {
+    case age1417 = "age.14-17"
+    case age1824 = "age.18-24"
+    case age25Plus = "age.25-plus"
+    case ageUnder14 = "age.under-14"
+    case ageQuestion
+    case appointment
+    case back
+    case book
+    case bookingHeading
+    case brand
+    case bringReference
+    case calendar
+    case calendarNote
+    case cancel
+    case cancelConfirm
+    case cancelMustConfirm
+    case cancelledHeading
+    case cancelledText
+    case chooseAnotherService
+    case chooseService
+    case companion
+    case companionLabel
+    case confirmHeading
+    case `continue`
+    case dayLabel
+    case detailsHeading
+    case detailsIntro
+    case done
+    case doneHeading
+    case doneText
+    case enrolledQuestion
+    case errorHeading
+    case find
+    case footer
+    case hours
+    case howToChange
+    case interpreter
+    case interpreterLabel
+    case laterTimes
+    case manageHeading
+    case manageLink
+    case message
+    case messageHint
+    case messageLabel
+    case minutes
+    case month1 = "month.1"
+    case month10 = "month.10"
+    case month11 = "month.11"
+    case month12 = "month.12"
+    case month2 = "month.2"
+    case month3 = "month.3"
+    case month4 = "month.4"
+    case month5 = "month.5"
+    case month6 = "month.6"
+    case month7 = "month.7"
+    case month8 = "month.8"
+    case month9 = "month.9"
+    case move
+    case moveButton
+    case moveHeading
+    case movedHeading
+    case movedText
+    case mustConfirmSaved
+    case no
+    case noTimes
+    case `none`
+    case otherLanguage
+    case phone
+    case place
+    case placesFreeMany
+    case placesFreeOne
+    case `print`
+    case questionsHeading
+    case questionsIntro
+    case quickExit
+    case receiptHeading
+    case referenceOnce
+    case referralHeading
+    case referralIntro
+    case savedCheckbox
+    case service
+    case siteTitle
+    case skip
+    case startAgain
+    case startHeading
+    case startIntro
+    case substanceAlcohol = "substance.alcohol"
+    case substanceCannabis = "substance.cannabis"
+    case substanceCocaine = "substance.cocaine"
+    case substanceOpioids = "substance.opioids"
+    case substanceOther = "substance.other"
+    case substancePartyDrugs = "substance.party-drugs"
+    case substanceQuestion
+    case supportQuestion
+    case time
+    case timesHeading
+    case timesIntro
+    case today
+    case tokenHint
+    case tokenLabel
+    case tomorrow
+    case weekdayFriday = "weekday.friday"
+    case weekdayMonday = "weekday.monday"
+    case weekdaySaturday = "weekday.saturday"
+    case weekdaySunday = "weekday.sunday"
+    case weekdayThursday = "weekday.thursday"
+    case weekdayTuesday = "weekday.tuesday"
+    case weekdayWednesday = "weekday.wednesday"
+    case yes
+    case yourReference
+    // The staff pages (Danish only today, kept in the catalog like every other sentence)
+    case staffWishInterpreter
+    case staffWishCompanion
+    case staffWishMessage
+    case staffCheckedIn
+    case staffBooked
+    case staffToday
+    case staffCaseOpen
+    case staffCaseClosed
+    case staffOpenCaseLabel
+    case staffReferredFrom
+    case staffNextBooked
+    case staffFollowUpToken
+    case staffPhoneBooked
+    case staffHandedOver
+    case staffHandedOverText
+
+    static func age(_ band: AgeBand) -> TextKey {
+        switch band {
+        case .under14: .ageUnder14
+        case .from14To17: .age1417
+        case .from18To24: .age1824
+        case .from25: .age25Plus
+        }
+    }
+
+    static func substance(_ substance: Substance) -> TextKey {
+        switch substance {
+        case .cannabis: .substanceCannabis
+        case .cocaine: .substanceCocaine
+        case .partyDrugs: .substancePartyDrugs
+        case .opioids: .substanceOpioids
+        case .alcohol: .substanceAlcohol
+        case .other: .substanceOther
+        }
+    }
+
+    static func weekday(_ weekday: Weekday) -> TextKey {
+        switch weekday {
+        case .monday: .weekdayMonday
+        case .tuesday: .weekdayTuesday
+        case .wednesday: .weekdayWednesday
+        case .thursday: .weekdayThursday
+        case .friday: .weekdayFriday
+        case .saturday: .weekdaySaturday
+        case .sunday: .weekdaySunday
+        }
+    }
+
+    static let months: [TextKey] = [.month1, .month2, .month3, .month4, .month5, .month6, .month7, .month8, .month9, .month10, .month11, .month12]
+}
+
+/// The page sentences of every language, loaded once from the module's resources.
+struct TextCatalog: Sendable {
+    enum LoadError: Error, CustomStringConvertible {
+        case missingFile(String)
+        case unreadable(String)
+        case missingKeys(Language, [String])
+        case unknownKeys(Language, [String])
+
+        var description: String {
+            switch self {
+            case .missingFile(let file): "the text catalog \(file) is missing from the resources"
+            case .unreadable(let file): "the text catalog \(file) is not a JSON object of strings"
+            case .missingKeys(let language, let keys): "the \(language.rawValue) text catalog lacks \(keys.joined(separator: ", "))"
+            case .unknownKeys(let language, let keys): "the \(language.rawValue) text catalog has keys no page uses: \(keys.joined(separator: ", "))"
+            }
+        }
+    }
+
+    private let tables: [Language: [String: String]]
+
+    init(tables: [Language: [String: String]]) throws(LoadError) {
+        for language in Language.allCases {
+            let table = tables[language] ?? [:]
+            let missing = TextKey.allCases.map(\.rawValue).filter { table[$0] == nil }
+            guard missing.isEmpty else { throw .missingKeys(language, missing) }
+            let unknown = table.keys.filter { TextKey(rawValue: $0) == nil }.sorted()
+            guard unknown.isEmpty else { throw .unknownKeys(language, unknown) }
+        }
+        self.tables = tables
+    }
+
+    /// Reads `Resources/Text/<language>.json` for every language the pages offer.
+    static func load() throws(LoadError) -> TextCatalog {
+        var tables: [Language: [String: String]] = [:]
+        for language in Language.allCases {
+            let name = "\(language.rawValue).json"
+            guard let url = Bundle.module.url(forResource: language.rawValue, withExtension: "json", subdirectory: "Text") else {
+                throw .missingFile(name)
+            }
+            guard let data = try? Data(contentsOf: url),
+                  let table = (try? JSONSerialization.jsonObject(with: data)) as? [String: String] else { throw .unreadable(name) }
+            tables[language] = table
+        }
+        return try TextCatalog(tables: tables)
+    }
+
+    func text(_ key: TextKey, _ language: Language) -> String {
+        // Present by construction: `init` refuses a catalog that lacks a key.
+        tables[language]![key.rawValue]!
+    }
+
+    /// `{name}` placeholders filled in.
+    func text(_ key: TextKey, _ language: Language, _ values: [String: String]) -> String {
+        var result = text(key, language)
+        for (name, value) in values { result = result.replacingOccurrences(of: "{\(name)}", with: value) }
+        return result
+    }
+
+    /// The whole table, for templates (`{{t.key}}`).
+    func dictionary(_ language: Language) -> [String: String] { tables[language]! }
+
+    /// "1 ledig plads" / "2 ledige pladser".
+    func placesFree(_ count: Int, _ language: Language) -> String {
+        count == 1 ? text(.placesFreeOne, language) : text(.placesFreeMany, language, ["count": String(count)])
+    }
+
+    /// "mandag 23. november" / "Monday 23 November".
+    func day(_ day: CalendarDay, _ language: Language) -> String {
+        text(.dayLabel, language, ["weekday": text(.weekday(day.weekday), language), "day": String(day.day),
+                                   "month": text(TextKey.months[day.month - 1], language)])
+    }
+
+    /// "mandag 23. november kl. 08:00–09:00".
+    func appointment(_ day: CalendarDay, _ start: TimeOfDay, _ end: TimeOfDay, _ language: Language) -> String {
+        text(.appointment, language, ["day": self.day(day, language), "range": "\(start)–\(end)"])
+    }
+}

@@ -1,0 +1,73 @@
+import Foundation
+import GatewayCore
+@testable import GatewayWeb
+import Testing
+
+@Suite("Every sentence in one place per language")
+struct TextCatalogTests {
+    static var resources: URL {
+        URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+            .appendingPathComponent("Sources/GatewayWeb/Resources")
+    }
+
+    @Test func everyLanguageHasEveryKeyAndNoOther() throws {
+        let catalog = try TextCatalog.load()
+        for language in Language.allCases {
+            #expect(Set(catalog.dictionary(language).keys) == Set(TextKey.allCases.map(\.rawValue)))
+            for key in TextKey.allCases {
+                #expect(!catalog.text(key, language).isEmpty, "\(language).\(key)")
+            }
+        }
+    }
+
+    @Test func aCatalogMissingAKeyIsRefused() throws {
+        var tables: [Language: [String: String]] = [:]
+        for language in Language.allCases {
+            tables[language] = Dictionary(uniqueKeysWithValues: TextKey.allCases.map { ($0.rawValue, "x") })
+        }
+        tables[.en]![TextKey.book.rawValue] = nil
+        #expect(throws: TextCatalog.LoadError.self) { try TextCatalog(tables: tables) }
+        tables[.en]![TextKey.book.rawValue] = "x"
+        tables[.da]!["noSuchKey"] = "x"
+        #expect(throws: TextCatalog.LoadError.self) { try TextCatalog(tables: tables) }
+    }
+
+    /// A template that names a key the catalog does not have would render an empty string: refuse it here.
+    @Test func templatesNameOnlyKeysThatExist() throws {
+        let folder = Self.resources.appendingPathComponent("Templates")
+        let files = try FileManager.default.contentsOfDirectory(atPath: folder.path).filter { $0.hasSuffix(".mustache") }
+        #expect(files.count >= 20)
+        let known = Set(TextKey.allCases.map(\.rawValue))
+        var named = 0
+        for file in files {
+            let text = try String(contentsOf: folder.appendingPathComponent(file), encoding: .utf8)
+            var rest = Substring(text)
+            while let range = rest.range(of: "t.") {
+                let before = rest[..<range.lowerBound].last
+                rest = rest[range.upperBound...]
+                guard before == "{" || before == "#" || before == "^" || before == "/" else { continue }
+                let key = String(rest.prefix { $0.isLetter || $0.isNumber })
+                named += 1
+                #expect(known.contains(key), "\(file) names t.\(key), which is not in the catalog")
+            }
+        }
+        #expect(named > 50)
+    }
+
+    @Test func placeholdersAreFilledInEachLanguage() throws {
+        let catalog = try TextCatalog.load()
+        let day = CalendarDay(iso: "2026-11-23")!
+        #expect(catalog.day(day, .da) == "mandag 23. november")
+        #expect(catalog.day(day, .en) == "Monday 23 November")
+        #expect(catalog.placesFree(1, .da) == "1 ledig plads")
+        #expect(catalog.placesFree(3, .en) == "3 places free")
+        for language in Language.allCases {
+            for key in TextKey.allCases {
+                let text = catalog.text(key, language, ["count": "1", "weekday": "w", "day": "d", "month": "m", "range": "r", "language": "l",
+                                                        "message": "m", "reason": "r", "service": "s", "openedOn": "o", "sessions": "1",
+                                                        "provider": "p", "id": "i"])
+                #expect(!text.contains("{"), "\(language).\(key) has an unfilled placeholder")
+            }
+        }
+    }
+}
