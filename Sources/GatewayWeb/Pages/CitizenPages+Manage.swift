@@ -1,0 +1,93 @@
+import Foundation
+import GatewayCore
+import GatewayServices
+import HTTPTypes
+import Hummingbird
+import Mustache
+
+extension CitizenPages {
+    // MARK: Find, move, cancel
+
+    @Sendable func manage(_ request: Request, context: GatewayRequestContext) async throws -> Response {
+        renderer.page("manage", [:], language: PageRenderer.language(query: request), status: .ok, switch: .link("/booking"))
+    }
+
+    func renderManage(_ language: Language, _ problem: GatewayProblem) -> Response {
+        renderer.page("manage", ["error": problem.detail.text(language)], language: language, status: problem.status, switch: .link("/booking"))
+    }
+
+    @Sendable func find(_ request: Request, context: GatewayRequestContext) async throws -> Response {
+        let form = try await FormBody.read(request)
+        let language = PageRenderer.language(form: form)
+        do {
+            let token = try desk.parseToken(form["token"])
+            switch try await desk.holding(token) {
+            case .followUp(let followUp):
+                // A follow-up token from the counsellor: choose the next time.
+                let service = try desk.service(followUp.serviceId.rawValue)
+                return try await renderTimes(form, service, language, error: nil, status: .ok, moving: token.formatted)
+            case .booking(let booking):
+                return renderBooking(token, booking, language, error: nil, status: .ok)
+            }
+        } catch let problem as GatewayProblem {
+            return renderManage(language, problem)
+        }
+    }
+
+    func renderBooking(_ token: OneTimeToken, _ booking: Booking, _ language: Language, error: String?, status: HTTPResponse.Status) -> Response {
+        guard let service = desk.configuration.service(booking.serviceId) else { return renderer.errorPage(GatewayProblem.unknownService, language) }
+        var values = summary(service: service, booking: booking, language)
+        values["token"] = token.formatted
+        if let error { values["error"] = error }
+        return renderer.page("booking", values, language: language, status: status,
+                             switch: .form(action: "/booking", fields: [["name": "token", "value": token.formatted]]))
+    }
+
+    @Sendable func cancel(_ request: Request, context: GatewayRequestContext) async throws -> Response {
+        let form = try await FormBody.read(request)
+        let language = PageRenderer.language(form: form)
+        do {
+            let token = try desk.parseToken(form["token"])
+            guard form["confirm"] == "yes" else {
+                return renderBooking(token, try await desk.liveBooking(token), language,
+                                     error: texts.text(.cancelMustConfirm, language), status: .badRequest)
+            }
+            try await desk.cancel(token)
+            return renderer.page("cancelled", [:], language: language, status: .ok, switch: .none)
+        } catch {
+            return renderManage(language, error)
+        }
+    }
+
+    @Sendable func moveTimes(_ request: Request, context: GatewayRequestContext) async throws -> Response {
+        let form = try await FormBody.read(request)
+        let language = PageRenderer.language(form: form)
+        do {
+            let token = try desk.parseToken(form["token"])
+            let service = try desk.service(try await serviceOfToken(token).rawValue)
+            return try await renderTimes(form, service, language, error: nil, status: .ok, moving: token.formatted)
+        } catch let problem as GatewayProblem {
+            return renderManage(language, problem)
+        }
+    }
+
+    @Sendable func moveConfirm(_ request: Request, context: GatewayRequestContext) async throws -> Response {
+        let form = try await FormBody.read(request)
+        let language = PageRenderer.language(form: form)
+        let token: OneTimeToken, service: ServiceDefinition
+        do {
+            token = try desk.parseToken(form["token"])
+            service = try desk.service(try await serviceOfToken(token).rawValue)
+        } catch {
+            return renderManage(language, error)
+        }
+        do {
+            let booking = try await desk.reschedule(token, to: form["slot"])
+            var values = summary(service: service, booking: booking, language)
+            values["slotId"] = booking.slotId.description
+            return renderer.page("moved", values, language: language, status: .ok, switch: .none)
+        } catch {
+            return try await renderTimes(form, service, language, error: error.detail.text(language), status: error.status, moving: token.formatted)
+        }
+    }
+}

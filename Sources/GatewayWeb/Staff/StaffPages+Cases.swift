@@ -1,0 +1,145 @@
+import Foundation
+import GatewayCore
+import GatewayServices
+import GatewayStore
+import HTTPTypes
+import Hummingbird
+import Mustache
+
+extension StaffPages {
+    // MARK: The case page
+
+    func code(_ context: StaffRequestContext) throws(GatewayProblem) -> CaseCode {
+        do { return try cases.caseCode(context.parameters.get("caseCode")) } catch { throw error.problem }
+    }
+
+    @Sendable func casePage(_ request: Request, context: StaffRequestContext) async throws -> Response {
+        try await renderCase(try code(context), session: context.session, error: nil, status: .ok)
+    }
+
+    func renderCase(_ code: CaseCode, session: StaffSession, error: String?, status: HTTPResponse.Status) async throws(GatewayProblem) -> Response {
+        let staff = session.staff
+        let found = try await run { () async throws(ServiceError) in try await cases.readCase(code, by: staff) }
+        let notes = try await run { () async throws(ServiceError) in try await cases.notes(code, by: staff) }
+        let limit = cases.configuration.service(found.serviceId)?.sessionLimit ?? .conversations(0)
+        let progress = SessionProgress(used: found.sessionsUsed, limit: limit)
+        var values: [String: Any] = [
+            "code": found.code.value,
+            "progress": StaffTexts.progress(session: max(found.sessionsUsed, 1), limit: limit).da.capitalizedFirst,
+            "serviceName": cases.configuration.service(found.serviceId)?.name.da ?? found.serviceId.rawValue,
+            "ageBand": texts.text(.age(found.ageBand), .da), "openedOn": found.openedOn.description,
+            "statusText": found.status == .open ? texts.text(.staffCaseOpen, .da) : texts.text(.staffCaseClosed, .da, ["reason": found.dischargeReason?.rawValue ?? ""]),
+            "open": found.status == .open, "canContinue": progress.canContinue, "isPAS": found.serviceId == .pas,
+            "decided": found.decision != nil, "hasLiveBooking": found.hasLiveToken, "minor": !found.ageBand.isAdult, "notesDestroyed": found.notesDestroyed,
+            "notes": notes.map { ["writtenOn": $0.writtenOn.description, "providerId": $0.providerId.rawValue, "text": $0.text] },
+            "pasProviders": cases.configuration.providers(offering: .pas).map { ["id": $0.id.rawValue, "name": $0.place.name] },
+        ]
+        if progress.isLastSession { values["warning"] = StaffTexts.oneLeft.da }
+        if !progress.canContinue && found.status == .open { values["next"] = StaffTexts.guidance(.beyondTheLimit(for: found.ageBand)).da }
+        if let letter = DecisionLetter(for: found, configuration: cases.configuration) {
+            values["decisionText"] = StaffTexts.letter(letter).da
+            if let reason = found.decisionReason { values["decisionReason"] = reason }
+        }
+        if progress.canContinue, let service = cases.configuration.service(found.serviceId) {
+            let offered = try await run { () async throws(ServiceError) in try await desk.offeredSlots(for: service, from: nil, days: nil) }
+            values["slots"] = offered.filter { $0.slot.providerId == staff.member.providerId }.prefix(60).map { item -> [String: Any] in
+                ["id": item.slot.id.description,
+                 "label": texts.appointment(item.slot.id.day, item.slot.id.time, desk.calculator.timeOfDay(item.slot.end), .da)]
+            }
+        }
+        if let error { values["error"] = error }
+        return render("staffCase", values, session: session, status: status)
+    }
+
+    /// Runs a case action; on a refusal, shows the case page again with the reason in Danish.
+    func caseAction(_ context: StaffRequestContext, _ action: (CaseCode) async throws(GatewayProblem) -> Response) async throws -> Response {
+        let code = try code(context)
+        do {
+            return try await action(code)
+        } catch {
+            return try await renderCase(code, session: context.session, error: error.detail.da, status: error.status)
+        }
+    }
+
+    struct NoteForm: Decodable { var text: String? }
+    struct SlotForm: Decodable { var slotId: String? }
+    struct DecisionForm: Decodable { var outcome: String?; var reason: String?; var referralProviderId: String?; var shareNotes: String? }
+    struct CloseForm: Decodable { var reason: String? }
+    struct HandoverForm: Decodable { var carry: String?; var parentalConsent: String?; var caseworkerApproval: String? }
+
+    @Sendable func addNote(_ request: Request, context: StaffRequestContext) async throws -> Response {
+        let form = try await form(NoteForm.self, request, context)
+        return try await caseAction(context) { code throws(GatewayProblem) in
+            _ = try await run { () async throws(ServiceError) in try await cases.addNote(code, text: form.text, by: context.staff) }
+            return Self.redirect("/staff/cases/\(code.value)")
+        }
+    }
+
+    @Sendable func bookNext(_ request: Request, context: StaffRequestContext) async throws -> Response {
+        let form = try await form(SlotForm.self, request, context)
+        return try await caseAction(context) { code throws(GatewayProblem) in
+            let (token, booking) = try await run { () async throws(ServiceError) in try await cases.bookNext(code, slot: form.slotId, by: context.staff) }
+            return tokenPage(texts.text(.staffNextBooked, .da), token: token, code: code,
+                             when: texts.appointment(booking.slotId.day, booking.slotId.time, desk.calculator.timeOfDay(booking.end), .da),
+                             session: context.session)
+        }
+    }
+
+    @Sendable func followUp(_ request: Request, context: StaffRequestContext) async throws -> Response {
+        try await caseAction(context) { code throws(GatewayProblem) in
+            let token = try await run { () async throws(ServiceError) in try await cases.followUp(code, by: context.staff) }
+            return tokenPage(texts.text(.staffFollowUpToken, .da), token: token, code: code, when: nil, session: context.session)
+        }
+    }
+
+    @Sendable func noShow(_ request: Request, context: StaffRequestContext) async throws -> Response {
+        try await caseAction(context) { code throws(GatewayProblem) in
+            _ = try await run { () async throws(ServiceError) in try await cases.markNoShow(code, by: context.staff) }
+            return Self.redirect("/staff/cases/\(code.value)")
+        }
+    }
+
+    func tokenPage(_ heading: String, token: OneTimeToken, code: CaseCode?, when: String?, session: StaffSession) -> Response {
+        var values: [String: Any] = ["heading": heading, "token": token.formatted, "spelling": TokenSpelling.groups(token)]
+        if let code { values["code"] = code.value }
+        if let when { values["when"] = when }
+        return render("staffToken", values, session: session, status: .ok)
+    }
+
+    @Sendable func decide(_ request: Request, context: StaffRequestContext) async throws -> Response {
+        let form = try await form(DecisionForm.self, request, context)
+        return try await caseAction(context) { code throws(GatewayProblem) in
+            _ = try await run { () async throws(ServiceError) in
+                try await cases.decide(code, outcome: form.outcome.nonEmpty, reason: form.reason, referral: form.referralProviderId,
+                                       shareNotes: form.shareNotes == "yes", by: context.staff)
+            }
+            return Self.redirect("/staff/cases/\(code.value)")
+        }
+    }
+
+    @Sendable func close(_ request: Request, context: StaffRequestContext) async throws -> Response {
+        let form = try await form(CloseForm.self, request, context)
+        return try await caseAction(context) { code throws(GatewayProblem) in
+            _ = try await run { () async throws(ServiceError) in try await cases.close(code, reason: form.reason.nonEmpty, by: context.staff) }
+            return Self.redirect("/staff/cases/\(code.value)")
+        }
+    }
+
+    @Sendable func handover(_ request: Request, context: StaffRequestContext) async throws -> Response {
+        let form = try await form(HandoverForm.self, request, context)
+        return try await caseAction(context) { code throws(GatewayProblem) in
+            var carry: [String: String] = [:]
+            if let text = form.carry?.trimmingCharacters(in: .whitespacesAndNewlines), !text.isEmpty {
+                guard text.count <= 2000 else { throw GatewayProblem.invalidField("carry", da: "Højst 2000 tegn.", en: "At most 2000 characters.") }
+                carry["agreed"] = text
+            }
+            let id = try await run { () async throws(ServiceError) in
+                try await cases.handover(code, carry: carry, parentalConsent: form.parentalConsent == "yes",
+                                         caseworkerApproval: form.caseworkerApproval == "yes", by: context.staff)
+            }
+            return render("staffDone", ["heading": texts.text(.staffHandedOver, .da), "text": texts.text(.staffHandedOverText, .da, ["id": id])],
+                          session: context.session)
+        }
+    }
+
+}
