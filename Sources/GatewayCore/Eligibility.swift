@@ -38,7 +38,9 @@ public enum EnquiryAnswerError: Error, Sendable, Hashable {
     case socialSupportAnswerRequired
 }
 
-/// Who may book each service, and where everyone else is sent (DOMAIN.md rules 5–8).
+/// Who may book each service, and where everyone else is sent: PAS for adults using hash, cocaine or
+/// party drugs without other help under SEL part V (§101a stk. 1, QS 4.4.3); opioids never anonymously
+/// (QS 4.4.3, 9.2); U-turn 14–24 (QS 4.4.2); relatives while the person is not in treatment (QS 4.4.4).
 public enum Eligibility {
     public static func assess(_ answers: EnquiryAnswers, for service: ServiceDefinition) throws(EnquiryAnswerError) -> EligibilityOutcome {
         switch service.id {

@@ -1,6 +1,7 @@
 import Foundation
 
-/// The anonymous services the gateway fronts (DOMAIN.md, "The services the gateway fronts").
+/// The anonymous services the gateway fronts: PAS (§101a, QS 4.4.3), U-turn and U-turn for parents
+/// (QS 4.4.2, 4.4.4), counselling for relatives (QS 4.4.4).
 public enum ServiceID: String, Codable, CaseIterable, Sendable, Hashable {
     case pas
     case uturn

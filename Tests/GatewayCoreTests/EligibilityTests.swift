@@ -2,7 +2,7 @@ import GatewayCore
 import GatewayTestSupport
 import Testing
 
-@Suite("Eligibility per service (DOMAIN rules 5–8)")
+@Suite("Eligibility per service (§101a stk. 1; QS 4.4.2–4.4.4, 9.1, 9.2)")
 struct EligibilityTests {
     let configuration = try! TestFixtures.configuration()
     func service(_ id: ServiceID) -> ServiceDefinition { configuration.service(id)! }

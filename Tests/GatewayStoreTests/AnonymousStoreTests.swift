@@ -216,7 +216,7 @@ extension StorageFailureTests {
     }
 }
 
-@Suite("What the schemas can hold (DOMAIN rule 13)")
+@Suite("What the schemas can hold: no identity, faith or ethnicity (administration's letter of May 2021)")
 struct SchemaTests {
     let random = SeededRandom(seed: 33)
 
