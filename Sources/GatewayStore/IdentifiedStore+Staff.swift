@@ -23,23 +23,21 @@ extension IdentifiedStore {
     public func addStaff(
         id: String, username: String, providerId: ProviderID, role: StaffRole, passwordHash: String, createdOn: CalendarDay
     ) async throws(StaffStoreError) {
-        try await write(StaffStoreError.self) { db in
-            try db.execute(sql: """
-                INSERT INTO staff_account (id, username, providerId, role, passwordHash, createdOn) VALUES (?, ?, ?, ?, ?, ?)
-                """, arguments: [id, username, providerId.rawValue, role.rawValue, passwordHash, createdOn.description])
-        }
+        let record = StaffAccountRecord(id: id, username: username, providerId: providerId.rawValue, role: role.rawValue,
+                                        passwordHash: passwordHash, totpSecretSealed: nil, disabled: false, createdOn: createdOn.description)
+        try await write(StaffStoreError.self) { db in try record.insert(db) }
     }
 
     public func staffMembers() async throws(StaffStoreError) -> [StaffMember] {
         try await read(StaffStoreError.self) { db in
-            try Row.fetchAll(db, sql: "SELECT * FROM staff_account ORDER BY providerId, username").map(Self.member)
+            try StaffAccountRecord.order(StaffAccountRecord.Columns.providerId, StaffAccountRecord.Columns.username).fetchAll(db).map { try $0.member() }
         }
     }
 
     /// The member with this id; nil when there is none (a deleted account's session ends).
     public func member(id: String) async throws(StaffStoreError) -> StaffMember? {
         try await read(StaffStoreError.self) { db in
-            try Row.fetchOne(db, sql: "SELECT * FROM staff_account WHERE id = ?", arguments: [id]).map(Self.member)
+            try StaffAccountRecord.fetchOne(db, key: id).map { try $0.member() }
         }
     }
 
@@ -47,19 +45,18 @@ extension IdentifiedStore {
     /// cannot be opened is a storage failure — never "no second factor".
     public func credentials(username: String) async throws(StaffStoreError) -> StaffCredentials? {
         try await read(StaffStoreError.self) { db -> StaffCredentials? in
-            guard let row = try Row.fetchOne(db, sql: "SELECT * FROM staff_account WHERE username = ?", arguments: [username]) else { return nil }
-            let member = try Self.member(row)
-            let secret = try (row["totpSecretSealed"] as Data?).map {
-                try self.sealer.open($0, table: "staff_account", column: "totpSecret", row: member.id)
+            guard let record = try StaffAccountRecord.filter(StaffAccountRecord.Columns.username == username).fetchOne(db) else { return nil }
+            let secret = try record.totpSecretSealed.map {
+                try self.sealer.open($0, table: "staff_account", column: "totpSecret", row: record.id)
             }
-            return StaffCredentials(member: member, passwordHash: row["passwordHash"], totpSecret: secret.map(Array.init))
+            return StaffCredentials(member: try record.member(), passwordHash: record.passwordHash, totpSecret: secret.map(Array.init))
         }
     }
 
     public func setDisabled(username: String, _ disabled: Bool) async throws(StaffStoreError) {
         let changed = try await write(StaffStoreError.self) { db -> Int in
-            try db.execute(sql: "UPDATE staff_account SET disabled = ? WHERE username = ?", arguments: [disabled, username])
-            return db.changesCount
+            try StaffAccountRecord.filter(StaffAccountRecord.Columns.username == username)
+                .updateAll(db, StaffAccountRecord.Columns.disabled.set(to: disabled))
         }
         guard changed == 1 else { throw .unknownUser }
     }
@@ -67,7 +64,7 @@ extension IdentifiedStore {
     /// Turns the second factor on (a secret) or off (nil). A failure is reported, never half-done.
     public func setTOTPSecret(username: String, _ secret: [UInt8]?) async throws(StaffStoreError) {
         let id = try await read(StaffStoreError.self) { db in
-            try String.fetchOne(db, sql: "SELECT id FROM staff_account WHERE username = ?", arguments: [username])
+            try StaffAccountRecord.filter(StaffAccountRecord.Columns.username == username).fetchOne(db)?.id
         }
         guard let id else { throw .unknownUser }
         let sealed: Data?
@@ -75,13 +72,7 @@ extension IdentifiedStore {
             throw .storageFailure
         }
         try await write(StaffStoreError.self) { db in
-            try db.execute(sql: "UPDATE staff_account SET totpSecretSealed = ? WHERE id = ?", arguments: [sealed, id])
+            _ = try StaffAccountRecord.filter(key: id).updateAll(db, StaffAccountRecord.Columns.totpSecretSealed.set(to: sealed))
         }
-    }
-
-    static func member(_ row: Row) throws -> StaffMember {
-        StaffMember(
-            id: row["id"], username: row["username"], providerId: ProviderID(row["providerId"] as String),
-            role: try row.decoded("role", as: StaffRole.self), disabled: row["disabled"], totpEnabled: row["totpSecretSealed"] != nil)
     }
 }
