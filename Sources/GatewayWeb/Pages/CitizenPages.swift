@@ -12,8 +12,20 @@ struct CitizenPages: Sendable {
     let rateLimiter: BookingRateLimiter
     let clientAddress: @Sendable (Request, GatewayRequestContext) -> String
     let renderer: PageRenderer
+    /// The start page depends only on the language and the configuration: rendered once per language.
+    let startPages: [Language: Response]
 
     var texts: TextCatalog { renderer.texts }
+
+    init(desk: PageBookings, rateLimiter: BookingRateLimiter, clientAddress: @escaping @Sendable (Request, GatewayRequestContext) -> String,
+         renderer: PageRenderer) {
+        self.desk = desk; self.rateLimiter = rateLimiter; self.clientAddress = clientAddress; self.renderer = renderer
+        var pages: [Language: Response] = [:]
+        for language in Language.allCases {
+            pages[language] = Self.renderStart(desk.configuration, renderer, language, error: nil, status: .ok)
+        }
+        startPages = pages
+    }
 
     static let answerFields = ["lang", "service", "ageBand", "substances", "otherSupport", "enrolled"]
     static let detailFields = ["interpreterLanguage", "companion", "message"]
@@ -45,11 +57,16 @@ struct CitizenPages: Sendable {
 
     @Sendable func start(_ request: Request, context: GatewayRequestContext) async throws -> Response {
         let language = PageRenderer.language(query: request)
-        return renderStart(language, error: nil, status: .ok)
+        return startPages[language] ?? renderStart(language, error: nil, status: .ok)
     }
 
     func renderStart(_ language: Language, error: String?, status: HTTPResponse.Status) -> Response {
-        let services: [[String: Any]] = desk.configuration.services.map {
+        Self.renderStart(desk.configuration, renderer, language, error: error, status: status)
+    }
+
+    static func renderStart(_ configuration: GatewayConfiguration, _ renderer: PageRenderer, _ language: Language, error: String?,
+                            status: HTTPResponse.Status) -> Response {
+        let services: [[String: Any]] = configuration.services.map {
             ["id": $0.id.rawValue, "name": $0.name.text(language), "summary": $0.summary.text(language)]
         }
         var values: [String: Any] = ["services": services]
