@@ -81,10 +81,16 @@ let package = Package(
         .testTarget(name: "GatewayCryptoTests", dependencies: ["GatewayCrypto", "GatewayTestSupport"]),
         .testTarget(name: "GatewayStoreTests", dependencies: ["GatewayStore", "GatewayCrypto", "GatewayCore", "GatewayTestSupport"]),
         .testTarget(
+            name: "GatewayServicesTests",
+            dependencies: ["GatewayServices", "GatewayStore", "GatewayCrypto", "GatewayCore", "GatewayTestSupport"]
+        ),
+        .testTarget(
             name: "GatewayWebTests",
             dependencies: [
                 "GatewayWeb", "GatewayTestSupport", "GatewayStore", "GatewayCrypto", "GatewayConfig",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
+                // Reads docs/openapi.yaml to check every API answer the router tests see.
+                .product(name: "Yams", package: "Yams"),
             ]
         ),
     ]

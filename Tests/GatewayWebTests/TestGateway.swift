@@ -8,6 +8,7 @@ import HTTPTypes
 import Hummingbird
 import HummingbirdTesting
 import NIOCore
+import Testing
 
 /// The gateway as the tests see it: real configuration, fixed clock, seeded randomness,
 /// captured logs, in-memory stores unless a data folder is given.
@@ -46,8 +47,9 @@ struct TestGateway {
 
     var app: some ApplicationProtocol { get throws { try buildApplication(dependencies, host: "127.0.0.1", port: 0) } }
 
+    /// Runs the router test; every `/api/` answer it sees is checked against docs/openapi.yaml.
     func test(_ body: @escaping @Sendable (any TestClientProtocol) async throws -> Void) async throws {
-        try await app.test(.router) { client in try await body(client) }
+        try await app.test(.router) { client in try await body(ContractCheckingClient(inner: client)) }
     }
 }
 
@@ -100,4 +102,22 @@ extension TestResponse {
 
 extension HTTPField.Name {
     static let xForwardedFor = HTTPField.Name("X-Forwarded-For")!
+}
+
+/// A test client that checks every JSON API answer against the OpenAPI document: status listed for
+/// the operation, media type, and body schema. A violation fails the test that made the request.
+struct ContractCheckingClient: TestClientProtocol {
+    let inner: any TestClientProtocol
+    var port: Int? { inner.port }
+
+    func executeRequest(uri: String, method: HTTPRequest.Method, headers: HTTPFields, body: ByteBuffer?) async throws -> TestResponse {
+        let response = try await inner.executeRequest(uri: uri, method: method, headers: headers, body: body)
+        if uri.hasPrefix("/api/") {
+            let violations = OpenAPIContract.shared.check(
+                method: method.rawValue, path: uri, status: Int(response.status.code), contentType: response.headers[.contentType],
+                body: Data(buffer: response.body))
+            #expect(violations.isEmpty, "\(method) \(uri) → \(response.status.code) breaks docs/openapi.yaml:\n\(violations.joined(separator: "\n"))")
+        }
+        return response
+    }
 }
