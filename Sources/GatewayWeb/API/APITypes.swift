@@ -264,7 +264,7 @@ enum JSONResponse {
         do {
             return make(status: problem.status, bytes: try encode(body), contentType: "application/problem+json", retryAfter: problem.retryAfterSeconds)
         } catch {
-            return make(status: .serviceUnavailable, bytes: ByteBuffer(string: #"{"type":"urn:anongate:problem:temporarily-unavailable","title":"Temporarily unavailable","status":503}"#),
+            return make(status: .serviceUnavailable, bytes: ByteBuffer(string: #"{"detail":"Something went wrong on our side. Please try again shortly – nothing was saved.","detailDa":"Noget gik galt hos os. Prøv igen om lidt – intet er gemt.","status":503,"title":"Temporarily unavailable","type":"urn:anongate:problem:temporarily-unavailable"}"#),
                         contentType: "application/problem+json", retryAfter: 30)
         }
     }
