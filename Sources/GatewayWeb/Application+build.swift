@@ -60,7 +60,7 @@ public func buildRouter(_ dependencies: GatewayDependencies) throws -> Router<Ga
     let router = Router(context: GatewayRequestContext.self)
     router.add(middleware: PrivacyPreservingLogMiddleware())
     router.add(middleware: SecurityHeadersMiddleware())
-    router.add(middleware: ProblemMiddleware(referrals: dependencies.configuration.referrals, routes: routes) { problem, request in
+    router.add(middleware: ProblemMiddleware(referrals: dependencies.configuration.referrals, routes: routes, texts: renderer.texts) { problem, request in
         renderer.errorPage(problem, PageRenderer.language(query: request))
     })
 
@@ -75,7 +75,7 @@ public func buildRouter(_ dependencies: GatewayDependencies) throws -> Router<Ga
         .addRoutes(to: router)
     try CitizenAPIController(bookings: bookings, rateLimiter: limiter, clientAddress: clientAddress)
         .addRoutes(to: router.group("api/v1"))
-    StaffAPIController(cases: cases, sessions: sessions).addRoutes(to: router.group("api/v1/staff"))
+    StaffAPIController(cases: cases, sessions: sessions, staffTexts: StaffTexts(texts: renderer.texts)).addRoutes(to: router.group("api/v1/staff"))
     StaffPages(cases: cases, sessions: sessions, renderer: renderer, trustForwarded: trustForwarded).addRoutes(to: router)
     return router
 }

@@ -256,9 +256,9 @@ enum JSONResponse {
     }
 
     /// RFC 9457 problem details, with where to go instead when the problem names referrals.
-    static func problem(_ problem: GatewayProblem, referrals known: [ReferralID: GatewayCore.Referral]) -> Response {
+    static func problem(_ problem: GatewayProblem, referrals known: [ReferralID: GatewayCore.Referral], texts: TextCatalog) -> Response {
         let body = API.Problem(
-            type: problem.type, title: problem.title, status: Int(problem.status.code), detail: problem.detail.en, detailDa: problem.detail.da,
+            type: problem.type, title: problem.title, status: Int(problem.status.code), detail: texts.detail(problem, .en), detailDa: texts.detail(problem, .da),
             field: problem.field,
             referrals: problem.referrals.isEmpty ? nil : problem.referrals.compactMap { known[$0].map(API.Referral.init) })
         do {

@@ -166,22 +166,21 @@ enum JSONBody {
         }
         let data = Data(buffer: buffer)
         guard !data.isEmpty else {
-            throw GatewayProblem(.badRequest, "malformed-json", title: "Malformed JSON",
-                                 da: "Forespørgslen har ingen JSON-krop.", en: "The request has no JSON body.")
+            throw GatewayProblem.emptyJSON
         }
-        let notAnObject = GatewayProblem(.badRequest, "malformed-json", title: "Malformed JSON",
-                                         da: "Forespørgslen skal være et JSON-objekt.", en: "The request body must be a JSON object.")
+        let notAnObject = GatewayProblem.notAnObject
         do {
             return try JSONDecoder().decode(T.self, from: data)
         } catch DecodingError.typeMismatch(let expected, let context) {
             let field = context.codingPath.map(\.stringValue).joined(separator: ".")
             guard !field.isEmpty else { throw notAnObject }
-            let kind = expected == Bool.self ? "true or false" : expected == String.self ? "text" : expected is [Any].Type ? "a list" : "another type"
-            throw GatewayProblem.invalidField(field, da: "Feltet \(field) har forkert type.", en: "The field \(field) must be \(kind).")
+            let text: TextKey = expected == Bool.self ? .problemWrongTypeBool : expected == String.self ? .problemWrongTypeText
+                : expected is [Any].Type ? .problemWrongTypeList : .problemWrongTypeOther
+            throw GatewayProblem(.badRequest, "invalid-field", title: "Invalid field", text: text, values: ["name": field], field: field)
         } catch DecodingError.valueNotFound(_, let context) {
             let field = context.codingPath.map(\.stringValue).joined(separator: ".")
             guard !field.isEmpty else { throw notAnObject }
-            throw GatewayProblem.invalidField(field, da: "Feltet \(field) har forkert type.", en: "The field \(field) has a value of the wrong type.")
+            throw GatewayProblem(.badRequest, "invalid-field", title: "Invalid field", text: .problemWrongValue, values: ["name": field], field: field)
         } catch {
             throw GatewayProblem.malformedJSON
         }

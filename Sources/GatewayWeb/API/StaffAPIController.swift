@@ -11,6 +11,7 @@ import Hummingbird
 struct StaffAPIController {
     let cases: CaseService
     let sessions: StaffSessions
+    let staffTexts: StaffTexts
 
     var bookings: BookingService { cases.booking }
 
@@ -104,9 +105,9 @@ struct StaffAPIController {
         return API.CheckIn(
             caseCode: result.anonymousCase.code.value, serviceId: result.anonymousCase.serviceId.rawValue,
             sessionNumber: result.sessionNumber, sessionLimit: progress.total, remaining: progress.remaining,
-            progress: API.Localized(StaffTexts.progress(session: result.sessionNumber, limit: limit)),
-            warning: progress.isLastSession ? API.Localized(StaffTexts.oneLeft) : nil,
-            next: progress.remaining == 0 ? API.Localized(StaffTexts.guidance(.beyondTheLimit(for: result.anonymousCase.ageBand))) : nil)
+            progress: API.Localized(staffTexts.progress(session: result.sessionNumber, limit: limit)),
+            warning: progress.isLastSession ? API.Localized(staffTexts.oneLeft) : nil,
+            next: progress.remaining == 0 ? API.Localized(staffTexts.guidance(.beyondTheLimit(for: result.anonymousCase.ageBand))) : nil)
     }
 
     // MARK: Cases
@@ -136,17 +137,17 @@ struct StaffAPIController {
         let decision = found.decision.map { outcome in
             API.Decision(
                 outcome: outcome.rawValue,
-                text: API.Localized(DecisionLetter(for: found, configuration: cases.configuration).map(StaffTexts.letter) ?? LocalizedText(da: "", en: "")),
+                text: API.Localized(DecisionLetter(for: found, configuration: cases.configuration).map(staffTexts.letter) ?? LocalizedText(da: "", en: "")),
                 reason: found.decisionReason, referralProviderId: found.referralProviderId?.rawValue)
         }
         return API.Case(
             caseCode: found.code.value, serviceId: found.serviceId.rawValue, providerId: found.providerId.rawValue,
             ageBand: found.ageBand.rawValue, openedOn: found.openedOn.description, status: found.status.rawValue,
             sessionsUsed: found.sessionsUsed, sessionLimit: progress.total, remaining: progress.remaining,
-            progress: API.Localized(StaffTexts.progress(session: max(found.sessionsUsed, 1), limit: limit)),
+            progress: API.Localized(staffTexts.progress(session: max(found.sessionsUsed, 1), limit: limit)),
             hasLiveToken: found.hasLiveToken, notesDestroyed: found.notesDestroyed, notesShared: found.notesShared,
-            warning: progress.isLastSession ? API.Localized(StaffTexts.oneLeft) : nil,
-            next: progress.remaining == 0 && found.status == .open ? API.Localized(StaffTexts.guidance(.beyondTheLimit(for: found.ageBand))) : nil,
+            warning: progress.isLastSession ? API.Localized(staffTexts.oneLeft) : nil,
+            next: progress.remaining == 0 && found.status == .open ? API.Localized(staffTexts.guidance(.beyondTheLimit(for: found.ageBand))) : nil,
             dischargeReason: found.dischargeReason?.rawValue, decision: decision)
     }
 

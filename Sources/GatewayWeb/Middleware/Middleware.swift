@@ -37,6 +37,7 @@ struct SecurityHeadersMiddleware<Context: RequestContext>: RouterMiddleware {
 struct ProblemMiddleware<Context: RequestContext>: RouterMiddleware {
     let referrals: [ReferralID: Referral]
     let routes: RouteTable
+    let texts: TextCatalog
     let renderPage: @Sendable (GatewayProblem, Request) -> Response
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
@@ -59,7 +60,7 @@ struct ProblemMiddleware<Context: RequestContext>: RouterMiddleware {
     }
 
     func respond(_ problem: GatewayProblem, _ request: Request) -> Response {
-        var response = request.uri.path.hasPrefix("/api/") ? JSONResponse.problem(problem, referrals: referrals) : renderPage(problem, request)
+        var response = request.uri.path.hasPrefix("/api/") ? JSONResponse.problem(problem, referrals: referrals, texts: texts) : renderPage(problem, request)
         if let retry = problem.retryAfterSeconds { response.headers[.retryAfter] = String(retry) }
         return response
     }
@@ -73,8 +74,7 @@ struct ProblemMiddleware<Context: RequestContext>: RouterMiddleware {
         case .badRequest: return .malformedJSON
         default:
             if status.kind == .clientError {
-                return GatewayProblem(status, "client-error", title: status.reasonPhrase,
-                                      da: "Forespørgslen kunne ikke behandles.", en: "The request could not be processed.")
+                return .clientError(status)
             }
             return .internalFailure
         }

@@ -13,7 +13,7 @@ extension CitizenPages {
     }
 
     func renderManage(_ language: Language, _ problem: GatewayProblem) -> Response {
-        renderer.page("manage", ["error": problem.detail.text(language)], language: language, status: problem.status, switch: .link("/booking"))
+        renderer.page("manage", ["error": texts.detail(problem, language)], language: language, status: problem.status, switch: .link("/booking"))
     }
 
     @Sendable func find(_ request: Request, context: GatewayRequestContext) async throws -> Response {
@@ -87,7 +87,7 @@ extension CitizenPages {
             values["slotId"] = booking.slotId.description
             return renderer.page("moved", values, language: language, status: .ok, switch: .none)
         } catch {
-            return try await renderTimes(form, service, language, error: error.detail.text(language), status: error.status, moving: token.formatted)
+            return try await renderTimes(form, service, language, error: texts.detail(error, language), status: error.status, moving: token.formatted)
         }
     }
 }

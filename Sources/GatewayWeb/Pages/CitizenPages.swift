@@ -79,7 +79,7 @@ struct CitizenPages: Sendable {
         let language = PageRenderer.language(form: form)
         let service: ServiceDefinition
         do { service = try desk.service(form["service"]) } catch {
-            return renderStart(language, error: error.detail.text(language), status: error.status)
+            return renderStart(language, error: texts.detail(error, language), status: error.status)
         }
         return renderQuestions(form, service, language, error: nil, status: .ok)
     }
@@ -111,13 +111,13 @@ struct CitizenPages: Sendable {
         let language = PageRenderer.language(form: form)
         let service: ServiceDefinition
         do { service = try desk.service(form["service"]) } catch {
-            return renderStart(language, error: error.detail.text(language), status: error.status)
+            return renderStart(language, error: texts.detail(error, language), status: error.status)
         }
         do {
             try desk.assess(try desk.answers(application(form)), for: service)
         } catch {
             if error.slug == "not-eligible" { return renderReferral(error, language) }
-            return renderQuestions(form, service, language, error: error.detail.text(language), status: error.status)
+            return renderQuestions(form, service, language, error: texts.detail(error, language), status: error.status)
         }
         return try await renderTimes(form, service, language, error: nil, status: .ok)
     }
@@ -196,7 +196,7 @@ struct CitizenPages: Sendable {
                 "places": referral.places.map(PageRenderer.place),
             ]
         }
-        return renderer.page("referral", ["reason": problem.detail.text(language), "referrals": referrals],
+        return renderer.page("referral", ["reason": texts.detail(problem, language), "referrals": referrals],
                              language: language, status: .ok, switch: .none)
     }
 
@@ -204,18 +204,18 @@ struct CitizenPages: Sendable {
     func validatedSlot(_ form: FormBody, _ language: Language) async throws -> Validated {
         let service: ServiceDefinition
         do { service = try desk.service(form["service"]) } catch {
-            return .failure(renderStart(language, error: error.detail.text(language), status: error.status))
+            return .failure(renderStart(language, error: texts.detail(error, language), status: error.status))
         }
         do {
             try desk.assess(try desk.answers(application(form)), for: service)
         } catch {
             if error.slug == "not-eligible" { return .failure(renderReferral(error, language)) }
-            return .failure(renderQuestions(form, service, language, error: error.detail.text(language), status: error.status))
+            return .failure(renderQuestions(form, service, language, error: texts.detail(error, language), status: error.status))
         }
         do {
             return .success((service, try desk.bookableSlot(form["slot"], for: service)))
         } catch {
-            return .failure(try await renderTimes(form, service, language, error: error.detail.text(language), status: error.status))
+            return .failure(try await renderTimes(form, service, language, error: texts.detail(error, language), status: error.status))
         }
     }
 
@@ -255,7 +255,7 @@ struct CitizenPages: Sendable {
         }
         let requests: BookingRequests
         do { requests = try desk.requests(application(form)) } catch {
-            return renderDetails(form, language, error: error.detail.text(language), status: error.status)
+            return renderDetails(form, language, error: texts.detail(error, language), status: error.status)
         }
         var values = summary(service: service, slot: slot, requests: requests, language)
         values["hidden"] = form.hidden(Self.answerFields + ["slot"] + Self.detailFields)
@@ -287,10 +287,10 @@ struct CitizenPages: Sendable {
             let problem = error
             // The service was validated above; reading it again cannot fail.
             if problem.slug == "slot-full", let service = try? desk.service(form["service"]) {
-                return try await renderTimes(form, service, language, error: problem.detail.text(language), status: problem.status)
+                return try await renderTimes(form, service, language, error: texts.detail(problem, language), status: problem.status)
             }
             if problem.field == "message" || problem.field == "interpreterLanguage" {
-                return renderDetails(form, language, error: problem.detail.text(language), status: problem.status)
+                return renderDetails(form, language, error: texts.detail(problem, language), status: problem.status)
             }
             return renderer.errorPage(problem, language)
         }

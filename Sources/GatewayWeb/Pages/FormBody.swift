@@ -15,8 +15,7 @@ struct FormBody: Sendable {
     init(encoded text: String) throws(GatewayProblem) {
         let pairs = text.split(separator: "&", omittingEmptySubsequences: true)
         guard pairs.count <= Self.maximumFields else {
-            throw GatewayProblem(.badRequest, "too-many-fields", title: "Too many fields",
-                                 da: "Formularen har for mange felter.", en: "The form has too many fields.")
+            throw GatewayProblem.tooManyFields
         }
         for pair in pairs {
             let parts = pair.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
@@ -43,8 +42,7 @@ struct FormBody: Sendable {
             throw GatewayProblem.bodyTooLarge
         }
         guard let text = String(validating: buffer.readableBytesView, as: UTF8.self) else {
-            throw GatewayProblem(.badRequest, "invalid-encoding", title: "Invalid encoding",
-                                 da: "Formularen er ikke gyldig UTF-8.", en: "The form is not valid UTF-8.")
+            throw GatewayProblem.invalidEncoding
         }
         return try FormBody(encoded: text)
     }

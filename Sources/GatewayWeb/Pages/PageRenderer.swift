@@ -81,7 +81,7 @@ struct PageRenderer: Sendable {
 
     func errorPage(_ error: any Error, _ language: Language) -> Response {
         let problem = error as? GatewayProblem ?? .internalFailure
-        var response = page("error", ["detail": problem.detail.text(language)], language: language, status: problem.status, switch: .none)
+        var response = page("error", ["detail": texts.detail(problem, language)], language: language, status: problem.status, switch: .none)
         if let retry = problem.retryAfterSeconds { response.headers[.retryAfter] = String(retry) }
         return response
     }

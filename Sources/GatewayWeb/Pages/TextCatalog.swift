@@ -131,6 +131,106 @@ enum TextKey: String, CaseIterable, Sendable {
     case staffPhoneBooked
     case staffHandedOver
     case staffHandedOverText
+    // Problems: the sentence of every refusal, and how each field is named in a sentence
+    case problemMissingField
+    case problemTokenTypo
+    case problemTokenMissing
+    case problemTokenUnknown
+    case problemBookingCancelled
+    case problemTokenUsed
+    case problemSlotFull
+    case problemUnknownService
+    case problemUnknownSlot
+    case problemSlotServiceMismatch
+    case problemMalformedJSON
+    case problemEmptyJSON
+    case problemNotAnObject
+    case problemWrongTypeBool
+    case problemWrongTypeText
+    case problemWrongTypeList
+    case problemWrongTypeOther
+    case problemWrongValue
+    case problemBodyTooLarge
+    case problemUnsupportedMediaType
+    case problemNotFound
+    case problemMethodNotAllowed
+    case problemTooManyFields
+    case problemInvalidEncoding
+    case problemClientError
+    case problemRateLimited
+    case problemTemporarilyUnavailable
+    case problemNotEligibleTooYoung
+    case problemNotEligibleTooOld
+    case problemNotEligibleOpioids
+    case problemNotEligibleSubstance
+    case problemNotEligibleOtherSupport
+    case problemNotEligibleEnrolled
+    case problemSubstancesRequired
+    case problemOtherSupportRequired
+    case problemSlotOtherProvider
+    case problemCheckInTokenExpired
+    case problemCheckInTokenUsed
+    case problemNotToday
+    case problemSignInFailed
+    case problemSignInDelayed
+    case problemOneOf
+    case problemMaxLength
+    case problemShortLine
+    case problemIsoDate
+    case problemWholeNumber
+    case problemRange
+    case problemWithinHorizon
+    case problemPASProvider
+    case problemDischargeReason
+    case problemCarryShape
+    case problemCaseClosed
+    case guidanceIdentifiedEnrolment
+    case guidanceConsentAndApproval
+    case problemDecisionOnlyForPAS
+    case problemClarifyingNotHeld
+    case problemAlreadyDecided
+    case problemNotesDestroyed
+    case problemNoBookedSession
+    case problemSessionNotStarted
+    case problemConsentRequired
+    case problemCarryLinksBack
+    case problemServiceNotOffered
+    case problemAgeBandNotServed
+    case problemSlotElsewhere
+    case problemUnknownCase
+    case problemSignInRequired
+    case problemForbidden
+    case problemCSRF
+    case problemInvalidForm
+    case problemCarryTooLong
+    case fieldAgeBand = "field.ageBand"
+    case fieldSubstances = "field.substances"
+    case fieldMessage = "field.message"
+    case fieldText = "field.text"
+    case fieldReason = "field.reason"
+    case fieldInterpreterLanguage = "field.interpreterLanguage"
+    case fieldDays = "field.days"
+    case fieldFrom = "field.from"
+    case fieldDate = "field.date"
+    case fieldOutcome = "field.outcome"
+    case fieldReferralProviderId = "field.referralProviderId"
+    case fieldCarry = "field.carry"
+    // Staff: progress, phases, the decision letter
+    case staffOneLeft
+    case staffProgressConversation
+    case staffProgressMeeting
+    case staffProgressCourse
+    case staffPhaseClarifying
+    case staffPhaseGroup
+    case staffPhaseConcluding
+    case staffPhaseCounselling
+    case letterGranted
+    case letterGrantedAt
+    case letterRefused
+    case letterRefusedAt
+    case letterNoAppeal
+    case letterCitizensAdvisor
+    case letterPhone
 
     static func age(_ band: AgeBand) -> TextKey {
         switch band {

@@ -25,7 +25,7 @@ extension StaffPages {
         let progress = SessionProgress(used: found.sessionsUsed, limit: limit)
         var values: [String: Any] = [
             "code": found.code.value,
-            "progress": StaffTexts.progress(session: max(found.sessionsUsed, 1), limit: limit).da.capitalizedFirst,
+            "progress": staffTexts.progress(session: max(found.sessionsUsed, 1), limit: limit).da.capitalizedFirst,
             "serviceName": cases.configuration.service(found.serviceId)?.name.da ?? found.serviceId.rawValue,
             "ageBand": texts.text(.age(found.ageBand), .da), "openedOn": found.openedOn.description,
             "statusText": found.status == .open ? texts.text(.staffCaseOpen, .da) : texts.text(.staffCaseClosed, .da, ["reason": found.dischargeReason?.rawValue ?? ""]),
@@ -34,10 +34,10 @@ extension StaffPages {
             "notes": notes.map { ["writtenOn": $0.writtenOn.description, "providerId": $0.providerId.rawValue, "text": $0.text] },
             "pasProviders": cases.configuration.providers(offering: .pas).map { ["id": $0.id.rawValue, "name": $0.place.name] },
         ]
-        if progress.isLastSession { values["warning"] = StaffTexts.oneLeft.da }
-        if !progress.canContinue && found.status == .open { values["next"] = StaffTexts.guidance(.beyondTheLimit(for: found.ageBand)).da }
+        if progress.isLastSession { values["warning"] = staffTexts.oneLeft.da }
+        if !progress.canContinue && found.status == .open { values["next"] = staffTexts.guidance(.beyondTheLimit(for: found.ageBand)).da }
         if let letter = DecisionLetter(for: found, configuration: cases.configuration) {
-            values["decisionText"] = StaffTexts.letter(letter).da
+            values["decisionText"] = staffTexts.letter(letter).da
             if let reason = found.decisionReason { values["decisionReason"] = reason }
         }
         if progress.canContinue, let service = cases.configuration.service(found.serviceId) {
@@ -57,7 +57,7 @@ extension StaffPages {
         do {
             return try await action(code)
         } catch {
-            return try await renderCase(code, session: context.session, error: error.detail.da, status: error.status)
+            return try await renderCase(code, session: context.session, error: texts.detail(error, .da), status: error.status)
         }
     }
 
@@ -130,7 +130,7 @@ extension StaffPages {
         return try await caseAction(context) { code throws(GatewayProblem) in
             var carry: [String: String] = [:]
             if let text = form.carry?.trimmingCharacters(in: .whitespacesAndNewlines), !text.isEmpty {
-                guard text.count <= 2000 else { throw GatewayProblem.invalidField("carry", da: "Højst 2000 tegn.", en: "At most 2000 characters.") }
+                guard text.count <= 2000 else { throw GatewayProblem.invalidField("carry", .problemCarryTooLong) }
                 carry["agreed"] = text
             }
             let id = try await run { () async throws(ServiceError) in

@@ -67,7 +67,7 @@ extension StaffPages {
             let result = try await run { () async throws(ServiceError) in try await cases.checkIn(form.token, by: context.staff) }
             return Self.redirect("/staff/cases/\(result.anonymousCase.code.value)")
         } catch {
-            return try await renderSchedule(context.session, day: desk.today, error: error.detail.da, status: error.status)
+            return try await renderSchedule(context.session, day: desk.today, error: texts.detail(error, .da), status: error.status)
         }
     }
 
@@ -79,7 +79,7 @@ extension StaffPages {
             }
             return Self.redirect("/staff/cases/\(result.anonymousCase.code.value)")
         } catch {
-            return try await renderSchedule(context.session, day: desk.today, error: error.detail.da, status: error.status)
+            return try await renderSchedule(context.session, day: desk.today, error: texts.detail(error, .da), status: error.status)
         }
     }
 
@@ -114,7 +114,7 @@ extension StaffPages {
         let form = try await FormBody.read(request)
         let session = context.session
         guard let slotId = form["slotId"].flatMap(SlotID.init), slotId.provider == session.staff.member.providerId else {
-            return try await renderPhone(session, error: GatewayProblem.unknownSlot.detail.da, status: .notFound)
+            return try await renderPhone(session, error: texts.detail(GatewayProblem.unknownSlot, .da), status: .notFound)
         }
         do {
             let (token, booking) = try await run { () async throws(ServiceError) in
@@ -129,9 +129,9 @@ extension StaffPages {
             if error.slug == "not-eligible" {
                 let places = error.referrals.compactMap { cases.configuration.referrals[$0] }
                     .map { "\($0.title.da): " + $0.places.map { "\($0.name) \($0.phone ?? "")" }.joined(separator: ", ") }
-                return try await renderPhone(session, error: error.detail.da + " " + places.joined(separator: " · "), status: error.status)
+                return try await renderPhone(session, error: texts.detail(error, .da) + " " + places.joined(separator: " · "), status: error.status)
             }
-            return try await renderPhone(session, error: error.detail.da, status: error.status)
+            return try await renderPhone(session, error: texts.detail(error, .da), status: error.status)
         }
     }
 }

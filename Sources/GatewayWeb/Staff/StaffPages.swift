@@ -21,6 +21,7 @@ struct StaffPages: Sendable {
     var desk: BookingService { cases.booking }
     var library: MustacheLibrary { renderer.library }
     var texts: TextCatalog { renderer.texts }
+    var staffTexts: StaffTexts { StaffTexts(texts: renderer.texts) }
 
     static let routes: [(String, HTTPRequest.Method)] = [
         ("/staff", .get), ("/staff/sign-in", .post), ("/staff/sign-out", .post), ("/staff/schedule", .get), ("/staff/checkin", .post),
@@ -76,7 +77,7 @@ struct StaffPages: Sendable {
     }
 
     func errorPage(_ problem: GatewayProblem, session: StaffSession?, back: String) -> Response {
-        var response = render("staffError", ["detail": problem.detail.da, "back": back], session: session, status: problem.status)
+        var response = render("staffError", ["detail": texts.detail(problem, .da), "back": back], session: session, status: problem.status)
         if let retry = problem.retryAfterSeconds { response.headers[.retryAfter] = String(retry) }
         return response
     }
@@ -119,7 +120,7 @@ struct StaffPages: Sendable {
     @Sendable func signIn(_ request: Request, context: GatewayRequestContext) async throws -> Response {
         let form: SignInForm
         do { form = try await URLEncodedFormDecoder().decode(SignInForm.self, from: request, context: context) } catch {
-            return render("staffSignIn", ["error": GatewayProblem.invalidForm.detail.da], session: nil, status: .badRequest)
+            return render("staffSignIn", ["error": texts.detail(GatewayProblem.invalidForm, .da)], session: nil, status: .badRequest)
         }
         do {
             let (token, _) = try await run { () async throws(ServiceError) in
@@ -129,7 +130,7 @@ struct StaffPages: Sendable {
             response.headers[.setCookie] = cookie(token, request: request, maxAge: Int(StaffSessions.absoluteLifetime))
             return response
         } catch {
-            var response = render("staffSignIn", ["error": error.detail.da], session: nil, status: error.status)
+            var response = render("staffSignIn", ["error": texts.detail(error, .da)], session: nil, status: error.status)
             if let retry = error.retryAfterSeconds { response.headers[.retryAfter] = String(retry) }
             return response
         }

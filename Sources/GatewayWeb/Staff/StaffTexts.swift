@@ -1,65 +1,66 @@
 import GatewayCore
 
-/// The staff side's sentences about progress, limits and decisions, in both languages.
-enum StaffTexts {
-    static let oneLeft = LocalizedText(da: "Én samtale tilbage før grænsen.", en: "One session left before the limit.")
+/// The staff side's sentences about progress, limits and decisions, from the text catalog, in
+/// both languages at once (the API answers with both; the staff pages show the Danish).
+struct StaffTexts: Sendable {
+    let texts: TextCatalog
+
+    private func both(_ key: TextKey, _ values: [String: String] = [:]) -> LocalizedText {
+        LocalizedText(da: texts.text(key, .da, values), en: texts.text(key, .en, values))
+    }
+
+    var oneLeft: LocalizedText { both(.staffOneLeft) }
 
     /// "samtale 3 af 5" / "conversation 3 of 5"; in a PAS course with the session's phase (§101a stk. 8).
-    static func progress(session: Int, limit: SessionLimit) -> LocalizedText {
+    func progress(session: Int, limit: SessionLimit) -> LocalizedText {
+        let values = ["session": String(session), "total": String(limit.totalSessions)]
         switch limit {
-        case .conversations(let total): return LocalizedText(da: "samtale \(session) af \(total)", en: "conversation \(session) of \(total)")
-        case .groupMeetings(let total): return LocalizedText(da: "gang \(session) af \(total)", en: "meeting \(session) of \(total)")
+        case .conversations: return both(.staffProgressConversation, values)
+        case .groupMeetings: return both(.staffProgressMeeting, values)
         case .boundedCourse:
-            let name = phaseName(SessionProgress(used: session, limit: limit).phase(ofSession: session))
-            return LocalizedText(da: "session \(session) af \(limit.totalSessions) (\(name.da))",
-                                 en: "session \(session) of \(limit.totalSessions) (\(name.en))")
+            let phase = phaseName(SessionProgress(used: session, limit: limit).phase(ofSession: session))
+            return LocalizedText(da: texts.text(.staffProgressCourse, .da, values.merging(["phase": phase.da]) { $1 }),
+                                 en: texts.text(.staffProgressCourse, .en, values.merging(["phase": phase.en]) { $1 }))
         }
     }
 
-    static func phaseName(_ phase: SessionProgress.CoursePhase) -> LocalizedText {
+    func phaseName(_ phase: SessionProgress.CoursePhase) -> LocalizedText {
         switch phase {
-        case .clarifying: LocalizedText(da: "afklarende samtale", en: "clarifying conversation")
-        case .group: LocalizedText(da: "gruppesession", en: "group session")
-        case .concluding: LocalizedText(da: "afsluttende individuel samtale", en: "individual concluding conversation")
-        case .counselling: LocalizedText(da: "samtale", en: "session")
+        case .clarifying: both(.staffPhaseClarifying)
+        case .group: both(.staffPhaseGroup)
+        case .concluding: both(.staffPhaseConcluding)
+        case .counselling: both(.staffPhaseCounselling)
         }
     }
 
     /// What to say when the anonymous sessions are used up (QS 4.4.2; Barnets Lov §32 for under-18s).
-    static func guidance(_ guidance: LimitGuidance) -> LocalizedText {
+    func guidance(_ guidance: LimitGuidance) -> LocalizedText {
         switch guidance {
-        case .identifiedEnrolmentWithConsentAndApproval:
-            LocalizedText(
-                da: "Grænsen for anonyme samtaler er nået. Et længere forløb kræver indskrivning med navn – og for unge under 18 samtykke fra forældremyndighedsindehaveren og godkendelse fra myndighedssagsbehandleren.",
-                en: "The limit of anonymous sessions is reached. A longer course requires identified enrolment – and for young people under 18, consent from the holder of parental authority and approval by the municipal caseworker.")
-        case .identifiedEnrolment:
-            LocalizedText(
-                da: "Grænsen for anonyme samtaler er nået. Et længere forløb kræver indskrivning med navn i et identificeret behandlingsforløb.",
-                en: "The limit of anonymous sessions is reached. A longer course requires identified enrolment in a treatment course.")
+        case .identifiedEnrolment: both(.guidanceIdentifiedEnrolment)
+        case .identifiedEnrolmentWithConsentAndApproval: both(.guidanceConsentAndApproval)
         }
     }
 
     /// The decision letter (`DecisionLetter`), worded: §101a stk. 6, QS 6.2 and 6.6.
-    static func letter(_ letter: DecisionLetter) -> LocalizedText {
+    func letter(_ letter: DecisionLetter) -> LocalizedText {
         var da: [String] = [], en: [String] = []
+        func add(_ text: LocalizedText) { da.append(text.da); en.append(text.en) }
         for part in letter.parts {
             switch part {
             case .outcome(let outcome, let place):
-                let granted = outcome == .granted
-                da.append((granted ? "Du er visiteret til anonym behandling" : "Du er ikke visiteret til anonym behandling")
-                          + (place.map { " hos \($0.name)" } ?? "") + ".")
-                en.append((granted ? "You have been granted anonymous treatment" : "You have not been granted anonymous treatment")
-                          + (place.map { " at \($0.name)" } ?? "") + ".")
-            case .noAdministrativeAppeal:
-                da.append("Afgørelsen kan ikke indbringes for anden administrativ myndighed (serviceloven §101a, stk. 6).")
-                en.append("This decision cannot be appealed to another administrative authority (Social Services Act §101a(6)).")
-            case .treatmentComplaints(let text):
-                da.append(text.da)
-                en.append(text.en)
+                switch (outcome, place) {
+                case (.granted, let place?): add(both(.letterGrantedAt, ["place": place.name]))
+                case (.granted, nil): add(both(.letterGranted))
+                case (.refused, let place?): add(both(.letterRefusedAt, ["place": place.name]))
+                case (.refused, nil): add(both(.letterRefused))
+                }
+            case .noAdministrativeAppeal: add(both(.letterNoAppeal))
+            case .treatmentComplaints(let text): add(text)
             case .citizensAdvisor(let advisor):
-                let line = "\(advisor.name), \(advisor.address.joined(separator: ", "))" + (advisor.phone.map { ", tlf. \($0)" } ?? "")
-                da.append("Du kan også henvende dig til \(line).")
-                en.append("You can also contact \(line).")
+                let line = "\(advisor.name), \(advisor.address.joined(separator: ", "))"
+                let phone = advisor.phone.map { both(.letterPhone, ["phone": $0]) }
+                add(LocalizedText(da: texts.text(.letterCitizensAdvisor, .da, ["advisor": line + (phone.map { ", " + $0.da } ?? "")]),
+                                  en: texts.text(.letterCitizensAdvisor, .en, ["advisor": line + (phone.map { ", " + $0.en } ?? "")])))
             }
         }
         return LocalizedText(da: da.joined(separator: " "), en: en.joined(separator: " "))
