@@ -84,9 +84,18 @@ struct Seed: AsyncParsableCommand {
             try (lines.joined(separator: "\n") + "\n").write(toFile: file, atomically: true, encoding: .utf8)
         }
         let own = ProviderID(provider)
-        guard let service = configuration.provider(own)?.services.first else { throw ValidationError("unknown provider \(provider)") }
-        try await seedLive(today, file: todayTokens) { _ in slot(own, service, day, minute: 23 * 60, capacity: max(1, today)) }
-        try await seedLive(live, file: liveTokens) { index in slot(own, service, day.adding(days: 1 + index % 10), minute: 22 * 60, capacity: max(1, live)) }
+        guard let services = configuration.provider(own)?.services, !services.isEmpty else { throw ValidationError("unknown provider \(provider)") }
+        // Spread over the day's minutes and the provider's services, a few seats each: the seat-taking
+        // statement looks at one slot's seats, so one huge slot would make seeding quadratic.
+        let seats = max(8, max(today, live) / (1440 * services.count) + 1)
+        func spread(_ index: Int, _ day: CalendarDay, from firstMinute: Int) -> Slot {
+            let position = index / seats
+            return slot(own, services[position % services.count], day, minute: firstMinute + (position / services.count) % (1440 - firstMinute),
+                        capacity: seats)
+        }
+        // Check-in takes a booking on its own day at any hour, so today's may be spread over the whole day.
+        try await seedLive(today, file: todayTokens) { index in spread(index, day, from: 0) }
+        try await seedLive(live, file: liveTokens) { index in spread(index % (live / 10 + 1), day.adding(days: 1 + index / (live / 10 + 1)), from: 0) }
         print("seeded \(made) past bookings, \(today) for today at \(provider), \(live) live")
     }
 }
