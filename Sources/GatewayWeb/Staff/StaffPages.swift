@@ -61,10 +61,13 @@ struct StaffPages: Sendable {
     // MARK: Rendering
 
     func render(_ name: String, _ values: [String: Any], session: StaffSession?, status: HTTPResponse.Status = .ok) -> Response {
+        // The staff pages are Danish; their sentences come from the catalog like every other page's.
+        let sentences = texts.dictionary(.da)
         var context = values
+        context["t"] = sentences
         if let session { context["csrf"] = session.csrfToken }
         let content = library.render(context, withTemplate: name) ?? ""
-        var layout: [String: Any] = ["content": content]
+        var layout: [String: Any] = ["content": content, "t": sentences]
         if let session {
             let member = session.staff.member
             layout["signedIn"] = true
