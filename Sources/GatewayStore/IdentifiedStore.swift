@@ -35,13 +35,13 @@ public enum IdentifiedStoreError: Error, Equatable, Sendable, StoreFailureConver
 /// `identified.sqlite`: everything that names a person. Its own file, its own key, its own
 /// migrations; nothing in it refers to `anonymous.sqlite`.
 public final class IdentifiedStore: Sendable {
-    private let writer: any DatabaseWriter
+    private let access: StoreAccess
     let sealer: FieldSealer
 
     public static let fieldDomain = "anongate/v1/identified-store/fields"
 
     public init(writer: any DatabaseWriter, storeKey: KeyMaterial) throws {
-        self.writer = writer
+        self.access = StoreAccess(writer)
         self.sealer = FieldSealer(storeKey: storeKey, domain: Self.fieldDomain)
         try IdentifiedMigrations.migrator.migrate(writer)
     }
@@ -55,30 +55,18 @@ public final class IdentifiedStore: Sendable {
     }
 
     /// Read-only access for checks over raw rows (tests that prove what is and is not stored).
-    public var reader: any DatabaseReader { writer }
+    public var reader: any DatabaseReader { access.writer }
 
     /// The writer itself, for tests that inject storage faults. Not for product code.
-    @_spi(Testing) public var testingWriter: any DatabaseWriter { writer }
+    @_spi(Testing) public var testingWriter: any DatabaseWriter { access.writer }
 
     func read<T: Sendable, Failure: StoreFailureConvertible>(
         _ failure: Failure.Type, _ body: @Sendable @escaping (Database) throws -> T
-    ) async throws(Failure) -> T {
-        do { return try await writer.read(body) } catch let error as Failure { throw error } catch { throw Failure.storageFailure }
-    }
+    ) async throws(Failure) -> T { try await access.read(failure, body) }
 
     func write<T: Sendable, Failure: StoreFailureConvertible>(
         _ failure: Failure.Type, _ body: @Sendable @escaping (Database) throws -> T
-    ) async throws(Failure) -> T {
-        do {
-            return try await writer.write(body)
-        } catch let error as Failure {
-            throw error
-        } catch let error as DatabaseError where error.isUniquenessViolation {
-            throw Failure.uniquenessConflict(error)
-        } catch {
-            throw Failure.storageFailure
-        }
-    }
+    ) async throws(Failure) -> T { try await access.write(failure, body) }
 
     // MARK: Enrolments
 

@@ -1,6 +1,7 @@
 import Foundation
 import GatewayCore
 import GRDB
+import Synchronization
 
 /// Opens SQLite the same way for both stores: WAL, foreign keys, secure_delete.
 enum StoreDatabase {
@@ -94,4 +95,52 @@ extension Row {
         guard let raw = self[column] as String? else { throw UndecodableRow() }
         return try StoredTime.date(raw)
     }
+}
+
+/// One store's database: the private writer, reads from its reader pool, one transaction per
+/// change, and the mapping of database errors to the store's own error type.
+final class StoreAccess: Sendable {
+    let writer: any DatabaseWriter
+    private let generation = Atomic<UInt64>(0)
+
+    init(_ writer: any DatabaseWriter) { self.writer = writer }
+
+    /// Counts committed write transactions (and failed ones: counting those costs a cache miss at most).
+    var changeGeneration: UInt64 { generation.load(ordering: .acquiring) }
+
+    /// One read from the reader pool; any database error is a storage failure.
+    func read<T: Sendable, Failure: StoreFailureConvertible>(
+        _ failure: Failure.Type, _ body: @Sendable @escaping (Database) throws -> T
+    ) async throws(Failure) -> T {
+        do {
+            return try await writer.read(body)
+        } catch let error as Failure {
+            throw error
+        } catch {
+            throw Failure.storageFailure
+        }
+    }
+
+    /// One write transaction. A domain error thrown inside rolls it back and is passed on; a UNIQUE
+    /// conflict is the race it guards against (a seat, a token, a name); anything else is a storage failure.
+    func write<T: Sendable, Failure: StoreFailureConvertible>(
+        _ failure: Failure.Type, _ body: @Sendable @escaping (Database) throws -> T
+    ) async throws(Failure) -> T {
+        defer { generation.add(1, ordering: .releasing) }
+        do {
+            return try await writer.write(body)
+        } catch let error as Failure {
+            throw error
+        } catch let error as DatabaseError where error.isUniquenessViolation {
+            throw Failure.uniquenessConflict(error)
+        } catch {
+            throw Failure.storageFailure
+        }
+    }
+}
+
+/// Store errors that can say "the database failed" and "a UNIQUE constraint refused it".
+protocol StoreFailureConvertible: Error {
+    static var storageFailure: Self { get }
+    static func uniquenessConflict(_ error: DatabaseError) -> Self
 }
