@@ -48,7 +48,8 @@ struct TextCatalogTests {
                 guard before == "{" || before == "#" || before == "^" || before == "/" else { continue }
                 let key = String(rest.prefix { $0.isLetter || $0.isNumber })
                 named += 1
-                #expect(known.contains(key), "\(file) names t.\(key), which is not in the catalog")
+                let exists = known.contains(key)
+                #expect(exists, "\(file) names t.\(key), which is not in the catalog")
             }
         }
         #expect(named > 50)
