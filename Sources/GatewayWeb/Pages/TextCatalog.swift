@@ -231,6 +231,78 @@ enum TextKey: String, CaseIterable, Sendable {
     case letterNoAppeal
     case letterCitizensAdvisor
     case letterPhone
+    // Staff templates: the layout, signing in and the day's schedule
+    case staffSiteTitle
+    case staffBrand
+    case staffTodaysProgramme
+    case staffPhoneBooking
+    case staffSignOut
+    case staffSignIn
+    case staffUsername
+    case staffPassword
+    case staffOneTimeCode
+    case staffToTodaysProgramme
+    case staffProgramme
+    case staffCheckIn
+    case staffCitizensReference
+    case staffWalkIn
+    case staffAgeGroup
+    case staffChooseAgeOptional
+    case staffWalkInToken
+    case staffCheckInWalkIn
+    case staffOpenCases
+    case staffNoOpenCases
+    case staffBookingsOn
+    case staffStatus
+    case staffCase
+    case staffWishes
+    case staffNoBookings
+    // Staff templates: a case — notes, the next session, the decision, closing and handing over
+    case staffOpened
+    case staffDecision
+    case staffReason
+    case staffNotes
+    case staffNotesDestroyed
+    case staffNewNote
+    case staffSaveNote
+    case staffNextTime
+    case staffChooseTime
+    case staffBookWithNewReference
+    case staffFollowUpButton
+    case staffNoShow
+    case staffDecisionHeading
+    case staffOutcome
+    case staffGranted
+    case staffRefused
+    case staffReferTo
+    case staffShareNotes
+    case staffMakeDecision
+    case staffCloseCaseHeading
+    case staffDischargeReason
+    case staffDischargeCompleted
+    case staffDischargeOtherOffer
+    case staffDischargeHospital
+    case staffDischargeOther
+    case staffClose
+    case staffHandoverHeading
+    case staffHandoverIntro
+    case staffCarryLabel
+    case staffParentalConsent
+    case staffCaseworkerApproval
+    case staffHandOver
+    // Staff templates: phone booking and the new reference
+    case staffPhoneHeading
+    case staffPhoneIntro
+    case staffChoose
+    case staffSubstancesPAS
+    case staffOtherSupportPAS
+    case staffInterpreterLanguage
+    case staffCompanionComing
+    case staffBookWithReference
+    case staffNewReferenceHeading
+    case staffTokenShownOnce
+    case staffBackToCase
+    case staffNewPhoneBooking
 
     static func age(_ band: AgeBand) -> TextKey {
         switch band {
