@@ -63,7 +63,7 @@ extension AnonymousStore {
         _ db: Database, id: String, tokenHash: Data, slot: Slot, ageBand: AgeBand, bookedOn: CalendarDay, caseCode: String?,
         substancesSealed: Data? = nil, interpreterLanguageSealed: Data? = nil, companion: Bool = false, messageSealed: Data? = nil
     ) throws -> Bool {
-        try db.execute(sql: """
+        try db.cachedStatement(sql: """
             WITH RECURSIVE seats(n) AS (SELECT 0 UNION ALL SELECT n + 1 FROM seats WHERE n + 1 < ?)
             INSERT INTO booking (id, tokenHash, serviceId, providerId, slotId, startsAt, endsAt, seat, status, ageBand,
                                  substancesSealed, interpreterLanguageSealed, companion, messageSealed, bookedOn, caseCode)
@@ -71,8 +71,7 @@ extension AnonymousStore {
             FROM seats
             WHERE n NOT IN (SELECT seat FROM booking WHERE slotId = ? AND seat IS NOT NULL)
             ORDER BY n LIMIT 1
-            """,
-            arguments: [
+            """).execute(arguments: [
                 slot.capacity,
                 id, tokenHash, slot.serviceId.rawValue, slot.providerId.rawValue, slot.id.description,
                 StoredTime.text(slot.start), StoredTime.text(slot.end), ageBand.rawValue,
@@ -87,7 +86,7 @@ extension AnonymousStore {
     /// The booking a token hash belongs to, whatever its status.
     public func booking(tokenHash: Data) async throws(BookingStoreError) -> Booking {
         let booking = try await read(BookingStoreError.self) { db -> Booking? in
-            try Row.fetchOne(db, sql: "SELECT * FROM booking WHERE tokenHash = ?", arguments: [tokenHash]).map(self.decodeBooking)
+            try Row.fetchOne(db.cachedStatement(sql: "SELECT * FROM booking WHERE tokenHash = ?"), arguments: [tokenHash]).map(self.decodeBooking)
         }
         guard let booking else { throw .notFound }
         return booking
@@ -108,7 +107,7 @@ extension AnonymousStore {
                 db, sql: "SELECT caseCode FROM case_live_token WHERE tokenHash = ? AND kind = 'follow-up'", arguments: [tokenHash]) {
                 return (nil, try self.fetchCase(db, code))
             }
-            return (try Row.fetchOne(db, sql: "SELECT * FROM booking WHERE tokenHash = ?", arguments: [tokenHash]).map(self.decodeBooking), nil)
+            return (try Row.fetchOne(db.cachedStatement(sql: "SELECT * FROM booking WHERE tokenHash = ?"), arguments: [tokenHash]).map(self.decodeBooking), nil)
         }
         if let followUp = found.1 { return .followUp(followUp) }
         guard let booking = found.0 else { throw .notFound }
@@ -126,6 +125,7 @@ extension AnonymousStore {
             // Chunked: SQLite limits the number of bound parameters.
             for start in stride(from: 0, to: ids.count, by: 500) {
                 let chunk = Array(ids[start..<min(start + 500, ids.count)])
+                // Not cached: the number of placeholders varies with the listing.
                 let rows = try Row.fetchAll(db, sql: """
                     SELECT slotId, count(*) AS taken FROM booking
                     WHERE slotId IN (\(databaseQuestionMarks(count: chunk.count))) AND seat IS NOT NULL GROUP BY slotId
@@ -148,14 +148,14 @@ extension AnonymousStore {
     public func cancel(tokenHash: Data) async throws(BookingStoreError) {
         _ = try await liveBooking(tokenHash: tokenHash)
         let changed = try await write(BookingStoreError.self) { db -> Int in
-            try db.execute(sql: """
+            try db.cachedStatement(sql: """
                 UPDATE booking SET status = 'cancelled', seat = NULL, substancesSealed = NULL,
                     interpreterLanguageSealed = NULL, messageSealed = NULL, companion = 0
                 WHERE tokenHash = ? AND status = 'booked'
-                """, arguments: [tokenHash])
+                """).execute(arguments: [tokenHash])
             let changed = db.changesCount
             // A cancelled session booking is no longer its case's live token.
-            try db.execute(sql: "DELETE FROM case_live_token WHERE tokenHash = ?", arguments: [tokenHash])
+            try db.cachedStatement(sql: "DELETE FROM case_live_token WHERE tokenHash = ?").execute(arguments: [tokenHash])
             return changed
         }
         guard changed == 1 else { throw .noLongerValid(.cancelled) }
@@ -169,17 +169,16 @@ extension AnonymousStore {
         if current.slotId == slot.id { return current }
         let moved = try await write(BookingStoreError.self) { db -> Bool in
             if slot.providerId != current.providerId,
-               try String.fetchOne(db, sql: "SELECT caseCode FROM booking WHERE tokenHash = ?", arguments: [tokenHash]) != nil {
+               try String.fetchOne(db.cachedStatement(sql: "SELECT caseCode FROM booking WHERE tokenHash = ?"), arguments: [tokenHash]) != nil {
                 throw BookingStoreError.otherProvider
             }
-            try db.execute(sql: """
+            try db.cachedStatement(sql: """
                 WITH RECURSIVE seats(n) AS (SELECT 0 UNION ALL SELECT n + 1 FROM seats WHERE n + 1 < ?),
                 free(n) AS (SELECT n FROM seats WHERE n NOT IN (SELECT seat FROM booking WHERE slotId = ? AND seat IS NOT NULL))
                 UPDATE booking SET slotId = ?, providerId = ?, startsAt = ?, endsAt = ?,
                     seat = (SELECT min(n) FROM free)
                 WHERE id = ? AND status = 'booked' AND EXISTS (SELECT 1 FROM free)
-                """,
-                arguments: [
+                """).execute(arguments: [
                     slot.capacity, slot.id.description, slot.id.description, slot.providerId.rawValue,
                     StoredTime.text(slot.start), StoredTime.text(slot.end), current.id,
                 ])

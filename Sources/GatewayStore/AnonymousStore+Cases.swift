@@ -56,16 +56,16 @@ extension AnonymousStore {
             if day > context.today { throw CaseStoreError.notToday(day) }
             let service = try booking.decoded("serviceId", as: ServiceID.self), band = try booking.decoded("ageBand", as: AgeBand.self)
             guard let limit = limits[service] else { throw CaseStoreError.notFound }
-            try db.execute(sql: "UPDATE booking SET status = 'checked-in' WHERE tokenHash = ? AND status = 'booked'", arguments: [tokenHash])
+            try db.cachedStatement(sql: "UPDATE booking SET status = 'checked-in' WHERE tokenHash = ? AND status = 'booked'").execute(arguments: [tokenHash])
             guard db.changesCount == 1 else { throw CaseStoreError.tokenUsed }
 
             let code: String
             if let existing = booking["caseCode"] as String? {
                 code = existing
-                try db.execute(sql: "DELETE FROM case_live_token WHERE caseCode = ?", arguments: [code])
+                try db.cachedStatement(sql: "DELETE FROM case_live_token WHERE caseCode = ?").execute(arguments: [code])
             } else {
                 code = try self.openCase(db, service: service, provider: context.actor.providerId, ageBand: band, today: context.today, random: random)
-                try db.execute(sql: "UPDATE booking SET caseCode = ? WHERE tokenHash = ?", arguments: [code, tokenHash])
+                try db.cachedStatement(sql: "UPDATE booking SET caseCode = ? WHERE tokenHash = ?").execute(arguments: [code, tokenHash])
             }
             let number = try self.recordSession(db, code: code, kind: "booked", limit: limit, today: context.today)
             try self.logAccess(db, context, action: "check-in", code: code)
@@ -90,7 +90,7 @@ extension AnonymousStore {
         tokenHash: Data, _ context: CaseContext, limits: [ServiceID: SessionLimit], random: any RandomSource
     ) async throws(CaseStoreError) -> CheckInResult {
         try await write(CaseStoreError.self) { db in
-            if let code = try String.fetchOne(db, sql: "SELECT caseCode FROM case_live_token WHERE tokenHash = ?", arguments: [tokenHash]) {
+            if let code = try String.fetchOne(db.cachedStatement(sql: "SELECT caseCode FROM case_live_token WHERE tokenHash = ?"), arguments: [tokenHash]) {
                 guard let existing = try self.fetchCase(db, code), existing.isVisible(to: context.actor.providerId),
                       let limit = limits[existing.serviceId] else { throw CaseStoreError.notFound }
                 try self.releaseLiveToken(db, code: code)
@@ -103,7 +103,7 @@ extension AnonymousStore {
             let service = try booking.decoded("serviceId", as: ServiceID.self), band = try booking.decoded("ageBand", as: AgeBand.self)
             guard let limit = limits[service] else { throw CaseStoreError.notFound }
             let code = try self.openCase(db, service: service, provider: context.actor.providerId, ageBand: band, today: context.today, random: random)
-            try db.execute(sql: "UPDATE booking SET status = 'checked-in', caseCode = ? WHERE tokenHash = ? AND status = 'booked'", arguments: [code, tokenHash])
+            try db.cachedStatement(sql: "UPDATE booking SET status = 'checked-in', caseCode = ? WHERE tokenHash = ? AND status = 'booked'").execute(arguments: [code, tokenHash])
             guard db.changesCount == 1 else { throw CaseStoreError.tokenUsed }
             let number = try self.recordSession(db, code: code, kind: "walk-in", limit: limit, today: context.today)
             try self.logAccess(db, context, action: "walk-in", code: code)
@@ -127,7 +127,7 @@ extension AnonymousStore {
             try self.releaseLiveToken(db, code: code.value)
             guard try Self.insertIntoFreeSeat(db, id: bookingId, tokenHash: tokenHash, slot: slot, ageBand: existing.ageBand,
                                               bookedOn: context.today, caseCode: code.value) else { throw CaseStoreError.slotFull }
-            try db.execute(sql: "INSERT INTO case_live_token (caseCode, tokenHash, kind) VALUES (?, ?, 'booking')", arguments: [code.value, tokenHash])
+            try db.cachedStatement(sql: "INSERT INTO case_live_token (caseCode, tokenHash, kind) VALUES (?, ?, 'booking')").execute(arguments: [code.value, tokenHash])
             try self.logAccess(db, context, action: "book-next", code: code.value)
             let booking = Booking(
                 id: bookingId, slotId: slot.id, start: slot.start, end: slot.end, status: .booked, ageBand: existing.ageBand,
@@ -141,10 +141,10 @@ extension AnonymousStore {
     public func markNoShow(code: CaseCode, _ context: CaseContext, counts: Bool, limit: SessionLimit) async throws(CaseStoreError) -> AnonymousCase {
         try await write(CaseStoreError.self) { db in
             let existing = try self.visibleCase(db, code, context.actor)
-            let start = try String.fetchOne(db, sql: """
+            let start = try String.fetchOne(db.cachedStatement(sql: """
                 SELECT b.startsAt FROM case_live_token t JOIN booking b ON b.tokenHash = t.tokenHash
                 WHERE t.caseCode = ? AND t.kind = 'booking'
-                """, arguments: [code.value]).map { try StoredTime.date($0) }
+                """), arguments: [code.value]).map { try StoredTime.date($0) }
             try Self.policy { () throws(CaseRefusal) in try CasePolicy.checkNoShow(existing, bookedStart: start, now: context.now) }
             try self.releaseLiveToken(db, code: code.value)
             if counts {
@@ -161,7 +161,7 @@ extension AnonymousStore {
             let existing = try self.visibleCase(db, code, context.actor)
             try Self.policy { () throws(CaseRefusal) in try CasePolicy.checkAnotherSession(existing, limit: limit) }
             try self.releaseLiveToken(db, code: code.value)
-            try db.execute(sql: "INSERT INTO case_live_token (caseCode, tokenHash, kind) VALUES (?, ?, 'follow-up')", arguments: [code.value, tokenHash])
+            try db.cachedStatement(sql: "INSERT INTO case_live_token (caseCode, tokenHash, kind) VALUES (?, ?, 'follow-up')").execute(arguments: [code.value, tokenHash])
             try self.logAccess(db, context, action: "follow-up-token", code: code.value)
         }
     }
@@ -169,7 +169,7 @@ extension AnonymousStore {
     /// The citizen redeems a follow-up token by choosing a time: the same token now holds the booking.
     public func redeemFollowUp(tokenHash: Data, slot: Slot, bookingId: String, limit: SessionLimit, today: CalendarDay) async throws(CaseStoreError) -> Booking {
         try await write(CaseStoreError.self) { db in
-            guard let code = try String.fetchOne(db, sql: "SELECT caseCode FROM case_live_token WHERE tokenHash = ? AND kind = 'follow-up'", arguments: [tokenHash]),
+            guard let code = try String.fetchOne(db.cachedStatement(sql: "SELECT caseCode FROM case_live_token WHERE tokenHash = ? AND kind = 'follow-up'"), arguments: [tokenHash]),
                   let existing = try self.fetchCase(db, code) else { throw CaseStoreError.notFound }
             try Self.policy { () throws(CaseRefusal) in
                 guard existing.status == .open else { throw .closed }
@@ -178,7 +178,7 @@ extension AnonymousStore {
             }
             guard try Self.insertIntoFreeSeat(db, id: bookingId, tokenHash: tokenHash, slot: slot, ageBand: existing.ageBand,
                                               bookedOn: today, caseCode: code) else { throw CaseStoreError.slotFull }
-            try db.execute(sql: "UPDATE case_live_token SET kind = 'booking' WHERE caseCode = ?", arguments: [code])
+            try db.cachedStatement(sql: "UPDATE case_live_token SET kind = 'booking' WHERE caseCode = ?").execute(arguments: [code])
             return Booking(
                 id: bookingId, slotId: slot.id, start: slot.start, end: slot.end, status: .booked, ageBand: existing.ageBand,
                 substances: [], requests: BookingRequests(), bookedOn: today)
@@ -199,7 +199,7 @@ extension AnonymousStore {
     /// Open cases a provider may see: its own, and those referred to it (so a receiving provider finds its referrals).
     public func openCases(visibleTo provider: ProviderID) async throws(CaseStoreError) -> [AnonymousCase] {
         try await read(CaseStoreError.self) { db in
-            try Row.fetchAll(db, sql: Self.caseSelect + " WHERE c.status = 'open' AND (c.providerId = ? OR c.referralProviderId = ?) ORDER BY c.openedOn, c.code",
+            try Row.fetchAll(db.cachedStatement(sql: Self.caseSelect + " WHERE c.status = 'open' AND (c.providerId = ? OR c.referralProviderId = ?) ORDER BY c.openedOn, c.code"),
                              arguments: [provider.rawValue, provider.rawValue]).map(self.decodeCase)
         }
     }
@@ -207,10 +207,10 @@ extension AnonymousStore {
     /// A provider's bookings between two instants, for the schedule. Never a token.
     public func schedule(provider: ProviderID, from: Date, to: Date) async throws(CaseStoreError) -> [(Booking, CaseCode?)] {
         let rows = try await read(CaseStoreError.self) { db -> [ScheduleEntry] in
-            try Row.fetchAll(db, sql: """
+            try Row.fetchAll(db.cachedStatement(sql: """
                 SELECT * FROM booking WHERE providerId = ? AND startsAt >= ? AND startsAt < ? AND status != 'cancelled'
                 ORDER BY startsAt, slotId
-                """, arguments: [provider.rawValue, StoredTime.text(from), StoredTime.text(to)]).map { row in
+                """), arguments: [provider.rawValue, StoredTime.text(from), StoredTime.text(to)]).map { row in
                 let code = try (row["caseCode"] as String?).map { text -> CaseCode in
                     guard let code = CaseCode(text) else { throw UndecodableRow() }
                     return code
@@ -233,9 +233,9 @@ extension AnonymousStore {
             let found = try self.visibleCase(db, code, context.actor)
             guard found.providerId == context.actor.providerId else { throw CaseStoreError.notFound }
             try Self.policy { () throws(CaseRefusal) in try CasePolicy.checkDecision(found) }
-            try db.execute(sql: """
+            try db.cachedStatement(sql: """
                 UPDATE anonymous_case SET decision = ?, decisionReasonSealed = ?, referralProviderId = ?, notesShared = ? WHERE code = ?
-                """, arguments: [outcome.rawValue, sealed, referral?.rawValue, shareNotes, code.value])
+                """).execute(arguments: [outcome.rawValue, sealed, referral?.rawValue, shareNotes, code.value])
             try self.logAccess(db, context, action: "decision-\(outcome.rawValue)", code: code.value)
             return try self.existingCase(db, code.value)
         }
@@ -247,7 +247,7 @@ extension AnonymousStore {
             let found = try self.visibleCase(db, code, context.actor)
             try Self.policy { () throws(CaseRefusal) in try CasePolicy.checkClose(found, reason: reason, throughHandover: throughHandover) }
             try self.releaseLiveToken(db, code: code.value)
-            try db.execute(sql: "UPDATE anonymous_case SET status = 'closed', dischargeReason = ? WHERE code = ?", arguments: [reason.rawValue, code.value])
+            try db.cachedStatement(sql: "UPDATE anonymous_case SET status = 'closed', dischargeReason = ? WHERE code = ?").execute(arguments: [reason.rawValue, code.value])
             try self.logAccess(db, context, action: "close-\(reason.rawValue)", code: code.value)
             return try self.existingCase(db, code.value)
         }
@@ -263,12 +263,12 @@ extension AnonymousStore {
     private func openCase(_ db: Database, service: ServiceID, provider: ProviderID, ageBand: AgeBand, today: CalendarDay, random: any RandomSource) throws -> String {
         for _ in 0..<10 {
             let code = CaseCode(generatingWith: random).value
-            guard try Int.fetchOne(db, sql: "SELECT count(*) FROM anonymous_case WHERE code = ?", arguments: [code]) == 0 else { continue }
+            guard try Int.fetchOne(db.cachedStatement(sql: "SELECT count(*) FROM anonymous_case WHERE code = ?"), arguments: [code]) == 0 else { continue }
             let wrapped = try caseKeys.newCaseKey(for: code, random: random).wrapped
-            try db.execute(sql: """
+            try db.cachedStatement(sql: """
                 INSERT INTO anonymous_case (code, serviceId, providerId, ageBand, openedOn, status, caseKeyWrapped)
                 VALUES (?, ?, ?, ?, ?, 'open', ?)
-                """, arguments: [code, service.rawValue, provider.rawValue, ageBand.rawValue, today.description, wrapped])
+                """).execute(arguments: [code, service.rawValue, provider.rawValue, ageBand.rawValue, today.description, wrapped])
             return code
         }
         // Ten collisions of 35 random bits means the random source is broken: stop.
@@ -278,24 +278,23 @@ extension AnonymousStore {
     private func recordSession(_ db: Database, code: String, kind: String, limit: SessionLimit, today: CalendarDay) throws -> Int {
         let existing = try existingCase(db, code)
         try Self.policy { () throws(CaseRefusal) in try CasePolicy.checkAnotherSession(existing, limit: limit) }
-        try db.execute(sql: "INSERT INTO case_session (caseCode, number, heldOn, kind) VALUES (?, ?, ?, ?)",
-                       arguments: [code, existing.sessionsUsed + 1, today.description, kind])
+        try db.cachedStatement(sql: "INSERT INTO case_session (caseCode, number, heldOn, kind) VALUES (?, ?, ?, ?)").execute(arguments: [code, existing.sessionsUsed + 1, today.description, kind])
         return existing.sessionsUsed + 1
     }
 
     /// Revokes the case's live token: cancels its booking (freeing the seat) or drops the follow-up.
     private func releaseLiveToken(_ db: Database, code: String) throws {
-        guard let hash = try Data.fetchOne(db, sql: "SELECT tokenHash FROM case_live_token WHERE caseCode = ?", arguments: [code]) else { return }
-        try db.execute(sql: """
+        guard let hash = try Data.fetchOne(db.cachedStatement(sql: "SELECT tokenHash FROM case_live_token WHERE caseCode = ?"), arguments: [code]) else { return }
+        try db.cachedStatement(sql: """
             UPDATE booking SET status = 'cancelled', seat = NULL, messageSealed = NULL, interpreterLanguageSealed = NULL, substancesSealed = NULL
             WHERE tokenHash = ? AND status = 'booked'
-            """, arguments: [hash])
-        try db.execute(sql: "DELETE FROM case_live_token WHERE caseCode = ?", arguments: [code])
+            """).execute(arguments: [hash])
+        try db.cachedStatement(sql: "DELETE FROM case_live_token WHERE caseCode = ?").execute(arguments: [code])
     }
 
     /// A booking row this provider may check in: another provider's answers exactly like an unknown token.
     private func bookableRow(_ db: Database, tokenHash: Data, actor: StaffActor) throws -> Row {
-        guard let booking = try Row.fetchOne(db, sql: "SELECT * FROM booking WHERE tokenHash = ?", arguments: [tokenHash]),
+        guard let booking = try Row.fetchOne(db.cachedStatement(sql: "SELECT * FROM booking WHERE tokenHash = ?"), arguments: [tokenHash]),
               ProviderID(booking["providerId"] as String) == actor.providerId else { throw CaseStoreError.notFound }
         switch try booking.decoded("status", as: BookingStatus.self) {
         case .cancelled: throw CaseStoreError.tokenGone
@@ -323,7 +322,7 @@ extension AnonymousStore {
         """
 
     func fetchCase(_ db: Database, _ code: String) throws -> AnonymousCase? {
-        try Row.fetchOne(db, sql: Self.caseSelect + " WHERE c.code = ?", arguments: [code]).map(decodeCase)
+        try Row.fetchOne(db.cachedStatement(sql: Self.caseSelect + " WHERE c.code = ?"), arguments: [code]).map(decodeCase)
     }
 
     func decodeCase(_ row: Row) throws -> AnonymousCase {

@@ -10,8 +10,7 @@ extension AnonymousStore {
             _ = try self.visibleCase(db, code, context.actor)
             guard let sealer = try self.noteSealer(db, code) else { throw CaseStoreError.refused(.notesDestroyed) }
             let sealed = try sealer.seal(text, table: "case_note", column: "body", row: noteId)
-            try db.execute(sql: "INSERT INTO case_note (id, caseCode, providerId, writtenOn, bodySealed) VALUES (?, ?, ?, ?, ?)",
-                           arguments: [noteId, code.value, context.actor.providerId.rawValue, context.today.description, sealed])
+            try db.cachedStatement(sql: "INSERT INTO case_note (id, caseCode, providerId, writtenOn, bodySealed) VALUES (?, ?, ?, ?, ?)").execute(arguments: [noteId, code.value, context.actor.providerId.rawValue, context.today.description, sealed])
             try self.logAccess(db, context, action: "write-note", code: code.value)
         }
     }
@@ -24,7 +23,7 @@ extension AnonymousStore {
             try self.logAccess(db, context, action: "read-notes", code: code.value)
             // Absence is the answer here: the key was destroyed on purpose, and the notes with it.
             guard let sealer = try self.noteSealer(db, code) else { return [] }
-            return try Row.fetchAll(db, sql: "SELECT * FROM case_note WHERE caseCode = ? ORDER BY writtenOn, id", arguments: [code.value]).compactMap { row in
+            return try Row.fetchAll(db.cachedStatement(sql: "SELECT * FROM case_note WHERE caseCode = ? ORDER BY writtenOn, id"), arguments: [code.value]).compactMap { row in
                 let author = ProviderID(row["providerId"] as String)
                 guard author == context.actor.providerId || found.notesShared else { return nil }
                 let id: String = row["id"]
@@ -39,15 +38,15 @@ extension AnonymousStore {
         try await write(CaseStoreError.self) { db in
             let found = try self.visibleCase(db, code, context.actor)
             guard found.providerId == context.actor.providerId else { throw CaseStoreError.notFound }
-            try db.execute(sql: "UPDATE anonymous_case SET caseKeyWrapped = NULL WHERE code = ?", arguments: [code.value])
-            try db.execute(sql: "DELETE FROM case_note WHERE caseCode = ?", arguments: [code.value])
+            try db.cachedStatement(sql: "UPDATE anonymous_case SET caseKeyWrapped = NULL WHERE code = ?").execute(arguments: [code.value])
+            try db.cachedStatement(sql: "DELETE FROM case_note WHERE caseCode = ?").execute(arguments: [code.value])
             try self.logAccess(db, context, action: "destroy-notes", code: code.value)
         }
     }
 
     /// The case's note sealer; nil once its key was destroyed. A key that does not unwrap is a failure.
     private func noteSealer(_ db: Database, _ code: CaseCode) throws -> FieldSealer? {
-        guard let wrapped = try Data.fetchOne(db, sql: "SELECT caseKeyWrapped FROM anonymous_case WHERE code = ?", arguments: [code.value]) else {
+        guard let wrapped = try Data.fetchOne(db.cachedStatement(sql: "SELECT caseKeyWrapped FROM anonymous_case WHERE code = ?"), arguments: [code.value]) else {
             return nil
         }
         return FieldSealer(storeKey: try caseKeys.unwrap(wrapped, for: code.value), domain: Self.noteDomain)
