@@ -66,15 +66,23 @@ public struct OneTimeToken: Hashable, Sendable, CustomStringConvertible {
     public var description: String { "OneTimeToken(redacted)" }
 
     static func symbolValue(_ character: Character) -> UInt8? {
-        switch character.uppercased() {
-        case "O": return 0
-        case "I", "L": return 1
-        default:
-            guard let upper = character.uppercased().first,
-                  let index = alphabet.firstIndex(of: upper) else { return nil }
-            return UInt8(index)
-        }
+        // ASCII through a table (every valid symbol is ASCII); the table maps O to 0, I and L to 1, either case.
+        guard let ascii = character.asciiValue else { return nil }
+        let value = asciiSymbols[Int(ascii)]
+        return value == 0xFF ? nil : value
     }
+
+    private static let asciiSymbols: [UInt8] = {
+        var table = [UInt8](repeating: 0xFF, count: 128)
+        for (index, symbol) in alphabet.enumerated() {
+            table[Int(symbol.asciiValue!)] = UInt8(index)
+            table[Int(Character(symbol.lowercased()).asciiValue!)] = UInt8(index)
+        }
+        for (letter, value) in [("O", 0), ("o", 0), ("I", 1), ("i", 1), ("L", 1), ("l", 1)] as [(Character, UInt8)] {
+            table[Int(letter.asciiValue!)] = value
+        }
+        return table
+    }()
 
     private static func fiveBits(_ bytes: [UInt8], at bitOffset: Int) -> UInt8 {
         var value: UInt8 = 0
