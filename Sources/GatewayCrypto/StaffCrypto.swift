@@ -117,7 +117,7 @@ public struct StaffPseudonymizer: Sendable {
     }
 
     public func pseudonym(forStaffId id: String) -> String {
-        HMAC<SHA256>.authenticationCode(for: Data(id.utf8), using: key).prefix(12).map { String(format: "%02x", $0) }.joined()
+        HMAC<SHA256>.authenticationCode(for: Data(id.utf8), using: key).prefix(12).hexString
     }
 }
 

@@ -183,7 +183,7 @@ public struct BookingService: Sendable {
     }
 
     /// 128 random bits as hex: row ids that say nothing.
-    public func newId() -> String { random.bytes(16).map { String($0, radix: 16).leftPadded(2) }.joined() }
+    public func newId() -> String { random.bytes(16).hexString }
 
     func hash(_ token: OneTimeToken) -> Data { tokenHasher.hash(token.canonical) }
 
@@ -235,8 +235,4 @@ public struct BookingService: Sendable {
         case .tokenCollision, .storageFailure: return .storageFailure
         }
     }
-}
-
-extension String {
-    func leftPadded(_ width: Int) -> String { String(repeating: "0", count: Swift.max(0, width - count)) + self }
 }

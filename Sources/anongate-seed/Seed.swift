@@ -32,7 +32,7 @@ struct Seed: AsyncParsableCommand {
         let random = SystemRandomSource()
         let now = Date()
         let day = calculator.day(of: now)
-        func id() -> String { random.bytes(16).map { String(format: "%02x", $0) }.joined() }
+        func id() -> String { random.bytes(16).hexString }
 
         // A synthetic slot: the real id format, with room for as many seats as the seed needs.
         func slot(_ provider: ProviderID, _ service: ServiceID, _ day: CalendarDay, minute: Int, capacity: Int) -> Slot {

@@ -60,7 +60,7 @@ struct Staff: AsyncParsableCommand {
             let hash = try PasswordHasher().hash(password, random: random)
             let today = SlotCalculator(configuration: configuration).day(of: Date())
             do {
-                try await store.addStaff(id: random.bytes(16).map { String(format: "%02x", $0) }.joined(), username: username,
+                try await store.addStaff(id: random.bytes(16).hexString, username: username,
                                    providerId: ProviderID(provider), role: staffRole, passwordHash: hash, createdOn: today)
             } catch .usernameTaken {
                 throw fail("the username \(username) is taken", ExitCode.failure)

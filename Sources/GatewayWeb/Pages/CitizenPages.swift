@@ -327,7 +327,7 @@ struct CitizenPages: Sendable {
               let provider = desk.configuration.provider(id.provider) else {
             throw GatewayProblem.unknownSlot
         }
-        let uid = desk.random.bytes(16).map { String($0, radix: 16).leftPadded(2) }.joined()
+        let uid = desk.random.bytes(16).hexString
         let body = CalendarFile.event(uid: uid, start: slot.start, end: slot.end, stamp: desk.clock.now,
                                       summary: "Samtale", location: provider.place.address.joined(separator: ", "))
         var headers = HTTPFields()

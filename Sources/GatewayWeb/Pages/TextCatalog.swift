@@ -392,9 +392,18 @@ struct TextCatalog: Sendable {
 
     /// `{name}` placeholders filled in.
     func text(_ key: TextKey, _ language: Language, _ values: [String: String]) -> String {
-        var result = text(key, language)
-        for (name, value) in values { result = result.replacingOccurrences(of: "{\(name)}", with: value) }
-        return result
+        let template = text(key, language)
+        guard !values.isEmpty, template.utf8.contains(UInt8(ascii: "{")) else { return template }
+        // One pass over the sentence; an unknown placeholder stays as it is (the tests catch it).
+        var result = ""
+        var rest = template[...]
+        while let open = rest.firstIndex(of: "{"), let close = rest[open...].firstIndex(of: "}") {
+            result += rest[..<open]
+            let name = String(rest[rest.index(after: open)..<close])
+            result += values[name] ?? "{\(name)}"
+            rest = rest[rest.index(after: close)...]
+        }
+        return result + rest
     }
 
     /// The whole table, for templates (`{{t.key}}`).
