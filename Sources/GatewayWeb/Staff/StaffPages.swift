@@ -101,12 +101,10 @@ struct StaffPages: Sendable {
         }
     }
 
-    func cookie(_ value: String, request: Request, maxAge: Int?) -> String {
+    /// The session cookie (Hummingbird's `Cookie`): HttpOnly, SameSite=Strict, limited to /staff, Secure over TLS.
+    func cookie(_ value: String, request: Request, maxAge: Int) -> Cookie {
         let overTLS = request.head.scheme == "https" || (trustForwarded && request.headers[HTTPField.Name("X-Forwarded-Proto")!] == "https")
-        var parts = ["\(Self.cookieName)=\(value)", "Path=/staff", "HttpOnly", "SameSite=Strict"]
-        if let maxAge { parts.append("Max-Age=\(maxAge)") }
-        if overTLS { parts.append("Secure") }
-        return parts.joined(separator: "; ")
+        return Cookie(name: Self.cookieName, value: value, maxAge: maxAge, path: "/staff", secure: overTLS, httpOnly: true, sameSite: .strict)
     }
 
     // MARK: Sign-in
@@ -130,7 +128,7 @@ struct StaffPages: Sendable {
                 try await sessions.signIn(username: form.username ?? "", password: form.password ?? "", totp: form.totp)
             }
             var response = Self.redirect("/staff/schedule")
-            response.headers[.setCookie] = cookie(token, request: request, maxAge: Int(StaffSessions.absoluteLifetime))
+            response.setCookie(cookie(token, request: request, maxAge: Int(StaffSessions.absoluteLifetime)))
             return response
         } catch {
             var response = render("staffSignIn", ["error": texts.detail(error, .da)], session: nil, status: error.status)
@@ -142,7 +140,7 @@ struct StaffPages: Sendable {
     @Sendable func signOut(_ request: Request, context: StaffRequestContext) async throws -> Response {
         if let token = StaffSessionMiddleware.token(request, .cookie) { await sessions.signOut(token: token) }
         var response = Self.redirect("/staff")
-        response.headers[.setCookie] = cookie("", request: request, maxAge: 0)
+        response.setCookie(cookie("", request: request, maxAge: 0))
         return response
     }
 
