@@ -9,11 +9,11 @@ extension CitizenPages {
     // MARK: Find, move, cancel
 
     @Sendable func manage(_ request: Request, context: GatewayRequestContext) async throws -> Response {
-        renderer.page("manage", [:], language: PageRenderer.language(query: request), status: .ok, switch: .link("/booking"))
+        renderer.page("manage", ErrorBox(error: nil), language: PageRenderer.language(query: request), status: .ok, switch: .link("/booking"))
     }
 
     func renderManage(_ language: Language, _ problem: GatewayProblem) -> Response {
-        renderer.page("manage", ["error": texts.detail(problem, language)], language: language, status: problem.status, switch: .link("/booking"))
+        renderer.page("manage", ErrorBox(error: texts.detail(problem, language)), language: language, status: problem.status, switch: .link("/booking"))
     }
 
     @Sendable func find(_ request: Request, context: GatewayRequestContext) async throws -> Response {
@@ -36,11 +36,9 @@ extension CitizenPages {
 
     func renderBooking(_ token: OneTimeToken, _ booking: Booking, _ language: Language, error: String?, status: HTTPResponse.Status) -> Response {
         guard let service = desk.configuration.service(booking.serviceId) else { return renderer.errorPage(GatewayProblem.unknownService, language) }
-        var values = summary(service: service, booking: booking, language)
-        values["token"] = token.formatted
-        if let error { values["error"] = error }
-        return renderer.page("booking", values, language: language, status: status,
-                             switch: .form(action: "/booking", fields: [["name": "token", "value": token.formatted]]))
+        return renderer.page("booking", BookingPage(token: token.formatted, error: error), summary(service: service, booking: booking, language),
+                             language: language, status: status,
+                             switch: .form(action: "/booking", fields: [HiddenField(name: "token", value: token.formatted)]))
     }
 
     @Sendable func cancel(_ request: Request, context: GatewayRequestContext) async throws -> Response {
@@ -53,7 +51,7 @@ extension CitizenPages {
                                      error: texts.text(.cancelMustConfirm, language), status: .badRequest)
             }
             try await desk.cancel(token)
-            return renderer.page("cancelled", [:], language: language, status: .ok, switch: .none)
+            return renderer.page("cancelled", ErrorBox(error: nil), language: language, status: .ok, switch: .none)
         } catch {
             return renderManage(language, error)
         }
@@ -83,9 +81,8 @@ extension CitizenPages {
         }
         do {
             let booking = try await desk.reschedule(token, to: form["slot"])
-            var values = summary(service: service, booking: booking, language)
-            values["slotId"] = booking.slotId.description
-            return renderer.page("moved", values, language: language, status: .ok, switch: .none)
+            return renderer.page("moved", MovedPage(slotId: booking.slotId.description), summary(service: service, booking: booking, language),
+                                 language: language, status: .ok, switch: .none)
         } catch {
             return try await renderTimes(form, service, language, error: texts.detail(error, language), status: error.status, moving: token.formatted)
         }

@@ -66,12 +66,10 @@ struct CitizenPages: Sendable {
 
     static func renderStart(_ configuration: GatewayConfiguration, _ renderer: PageRenderer, _ language: Language, error: String?,
                             status: HTTPResponse.Status) -> Response {
-        let services: [[String: Any]] = configuration.services.map {
-            ["id": $0.id.rawValue, "name": $0.name.text(language), "summary": $0.summary.text(language)]
-        }
-        var values: [String: Any] = ["services": services]
-        if let error { values["error"] = error }
-        return renderer.page("start", values, language: language, status: status, switch: .link("/"))
+        let page = StartPage(
+            services: configuration.services.map { .init(id: $0.id.rawValue, name: $0.name.text(language), summary: $0.summary.text(language)) },
+            error: error)
+        return renderer.page("start", page, language: language, status: status, switch: .link("/"))
     }
 
     @Sendable func questions(_ request: Request, context: GatewayRequestContext) async throws -> Response {
@@ -86,23 +84,19 @@ struct CitizenPages: Sendable {
 
     func renderQuestions(_ form: FormBody, _ service: ServiceDefinition, _ language: Language, error: String?, status: HTTPResponse.Status) -> Response {
         let chosenSubstances = Set(form.all("substances"))
-        var values: [String: Any] = [
-            "serviceName": service.name.text(language),
-            "hidden": form.hidden(["lang", "service"]),
-            "ageBands": AgeBand.allCases.map { band -> [String: Any] in
-                ["id": band.rawValue, "label": texts.text(.age(band), language), "checked": form["ageBand"] == band.rawValue]
+        let page = QuestionsPage(
+            serviceName: service.name.text(language),
+            hidden: form.hidden(["lang", "service"]),
+            ageBands: AgeBand.allCases.map { Choice(id: $0.rawValue, label: texts.text(.age($0), language), checked: form["ageBand"] == $0.rawValue) },
+            asksSubstances: service.id == .pas,
+            asksEnrolled: service.id == .relatives,
+            substances: Substance.allCases.map {
+                Choice(id: $0.rawValue, label: texts.text(.substance($0), language), checked: chosenSubstances.contains($0.rawValue))
             },
-            "asksSubstances": service.id == .pas,
-            "asksEnrolled": service.id == .relatives,
-            "substances": Substance.allCases.map { substance -> [String: Any] in
-                ["id": substance.rawValue, "label": texts.text(.substance(substance), language),
-                 "checked": chosenSubstances.contains(substance.rawValue)]
-            },
-            "supportYes": form["otherSupport"] == "yes", "supportNo": form["otherSupport"] == "no",
-            "enrolledYes": form["enrolled"] == "yes", "enrolledNo": form["enrolled"] == "no",
-        ]
-        if let error { values["error"] = error }
-        return renderer.page("questions", values, language: language, status: status,
+            supportYes: form["otherSupport"] == "yes", supportNo: form["otherSupport"] == "no",
+            enrolledYes: form["enrolled"] == "yes", enrolledNo: form["enrolled"] == "no",
+            error: error)
+        return renderer.page("questions", page, language: language, status: status,
                              switch: .form(action: "/book/questions", fields: form.hidden(Self.answerFields)))
     }
 
@@ -145,58 +139,48 @@ struct CitizenPages: Sendable {
                 grouped.append((item.slot.id.day, [item]))
             }
         }
-        let dayValues: [[String: Any]] = grouped.map { day, items in
+        let dayValues: [TimesPage.Day] = grouped.map { day, items in
             var label = texts.day(day, language)
             if day == today { label += " (\(texts.text(.today, language)))" }
             if day == today.adding(days: 1) { label += " (\(texts.text(.tomorrow, language)))" }
-            return [
-                "label": label,
-                "slots": items.map { item -> [String: Any] in
-                    let end = desk.calculator.timeOfDay(item.slot.end)
-                    return ["id": item.slot.id.description, "time": "\(item.slot.id.time)–\(end)",
-                            "place": desk.configuration.provider(item.slot.providerId)?.place.name ?? item.slot.providerId.rawValue,
-                            "remaining": texts.placesFree(item.remaining, language)]
-                },
-            ]
+            return TimesPage.Day(label: label, slots: items.map { item in
+                TimesPage.Time(
+                    id: item.slot.id.description, time: "\(item.slot.id.time)–\(desk.calculator.timeOfDay(item.slot.end))",
+                    place: desk.configuration.provider(item.slot.providerId)?.place.name ?? item.slot.providerId.rawValue,
+                    remaining: texts.placesFree(item.remaining, language))
+            })
         }
         let pageStart = max(from ?? today, today)
         let next = pageStart.adding(days: days)
         let hasLater = next <= today.adding(days: desk.configuration.booking.horizonDays - 1)
         let carried = token == nil ? Self.answerFields : ["lang", "token"]
         let overrides = token.map { ["token": $0] } ?? [:]
-        var values: [String: Any] = [
-            "heading": texts.text(token == nil ? .timesHeading : .moveHeading, language),
-            "serviceName": service.name.text(language),
-            "conversation": service.firstConversation.text(language),
-            "minutes": service.conversationMinutes,
-            "action": token == nil ? "/book/details" : "/booking/move/confirm",
-            "submitLabel": texts.text(token == nil ? .continue : .moveButton, language),
-            "hidden": form.hidden(carried, overriding: overrides),
-            "days": dayValues,
-            "hasDays": !dayValues.isEmpty,
-        ]
-        if hasLater {
-            values["later"] = true
-            values["laterAction"] = token == nil ? "/book/times" : "/booking/move"
-            values["laterHidden"] = form.hidden(carried, overriding: overrides) + [["name": "from", "value": next.description]]
-        }
-        if let error { values["error"] = error }
+        let page = TimesPage(
+            heading: texts.text(token == nil ? .timesHeading : .moveHeading, language),
+            serviceName: service.name.text(language),
+            conversation: service.firstConversation.text(language),
+            minutes: service.conversationMinutes,
+            action: token == nil ? "/book/details" : "/booking/move/confirm",
+            submitLabel: texts.text(token == nil ? .continue : .moveButton, language),
+            hidden: form.hidden(carried, overriding: overrides),
+            days: dayValues,
+            hasDays: !dayValues.isEmpty,
+            later: hasLater,
+            laterAction: hasLater ? (token == nil ? "/book/times" : "/booking/move") : nil,
+            laterHidden: hasLater ? form.hidden(carried, overriding: overrides) + [HiddenField(name: "from", value: next.description)] : [],
+            error: error)
         let switchTarget: PageRenderer.LanguageSwitch = token == nil
             ? .form(action: "/book/times", fields: form.hidden(Self.answerFields + ["from"]))
-            : .form(action: "/booking/move", fields: form.hidden(["lang", "from"], overriding: overrides) + [["name": "token", "value": token!]])
-        return renderer.page("times", values, language: language, status: status, switch: switchTarget)
+            : .form(action: "/booking/move", fields: form.hidden(["lang", "from"], overriding: overrides) + [HiddenField(name: "token", value: token!)])
+        return renderer.page("times", page, language: language, status: status, switch: switchTarget)
     }
 
     func renderReferral(_ problem: GatewayProblem, _ language: Language) -> Response {
-        let referrals: [[String: Any]] = problem.referrals.compactMap { desk.configuration.referrals[$0] }.map { referral in
-            [
-                "title": referral.title.text(language),
-                "explanation": referral.explanation.text(language),
-                "hours": referral.hours.text(language),
-                "places": referral.places.map(PageRenderer.place),
-            ]
+        let referrals = problem.referrals.compactMap { desk.configuration.referrals[$0] }.map { referral in
+            ReferralPage.Referral(title: referral.title.text(language), explanation: referral.explanation.text(language),
+                                  hours: referral.hours.text(language), places: referral.places.map(PlaceModel.init))
         }
-        return renderer.page("referral", ["reason": texts.detail(problem, language), "referrals": referrals],
+        return renderer.page("referral", ReferralPage(reason: texts.detail(problem, language), referrals: referrals),
                              language: language, status: .ok, switch: .none)
     }
 
@@ -234,14 +218,9 @@ struct CitizenPages: Sendable {
     }
 
     func renderDetails(_ form: FormBody, _ language: Language, error: String?, status: HTTPResponse.Status) -> Response {
-        var values: [String: Any] = [
-            "hidden": form.hidden(Self.answerFields + ["slot"]),
-            "companion": form["companion"] == "yes",
-        ]
-        if let language = form["interpreterLanguage"] { values["interpreterLanguage"] = language }
-        if let message = form["message"] { values["message"] = message }
-        if let error { values["error"] = error }
-        return renderer.page("details", values, language: language, status: status,
+        let page = DetailsPage(hidden: form.hidden(Self.answerFields + ["slot"]), companion: form["companion"] == "yes",
+                               interpreterLanguage: form["interpreterLanguage"], message: form["message"], error: error)
+        return renderer.page("details", page, language: language, status: status,
                              switch: .form(action: "/book/details", fields: form.hidden(Self.answerFields + ["slot"] + Self.detailFields)))
     }
 
@@ -257,9 +236,8 @@ struct CitizenPages: Sendable {
         do { requests = try desk.requests(application(form)) } catch {
             return renderDetails(form, language, error: texts.detail(error, language), status: error.status)
         }
-        var values = summary(service: service, slot: slot, requests: requests, language)
-        values["hidden"] = form.hidden(Self.answerFields + ["slot"] + Self.detailFields)
-        return renderer.page("confirm", values, language: language, status: .ok,
+        let page = ConfirmPage(hidden: form.hidden(Self.answerFields + ["slot"] + Self.detailFields))
+        return renderer.page("confirm", page, summary(service: service, slot: slot, requests: requests, language), language: language, status: .ok,
                              switch: .form(action: "/book/confirm", fields: form.hidden(Self.answerFields + ["slot"] + Self.detailFields)))
     }
 
@@ -298,18 +276,16 @@ struct CitizenPages: Sendable {
 
     func renderReceipt(_ token: OneTimeToken, _ booking: Booking, _ language: Language, error: String?, status: HTTPResponse.Status) -> Response {
         guard let service = desk.configuration.service(booking.serviceId) else { return renderer.errorPage(GatewayProblem.unknownService, language) }
-        var values = summary(service: service, booking: booking, language)
-        values["token"] = token.formatted
-        values["slotId"] = booking.slotId.description
-        if let error { values["error"] = error }
-        return renderer.page("receipt", values, language: language, status: status, switch: .none)
+        let page = ReceiptPage(token: token.formatted, slotId: booking.slotId.description, error: error)
+        return renderer.page("receipt", page, summary(service: service, booking: booking, language), language: language, status: status,
+                             switch: .none)
     }
 
     @Sendable func done(_ request: Request, context: GatewayRequestContext) async throws -> Response {
         let form = try await FormBody.read(request)
         let language = PageRenderer.language(form: form)
         if form["saved"] == "yes" {
-            return renderer.page("done", [:], language: language, status: .ok, switch: .none)
+            return renderer.page("done", ErrorBox(error: nil), language: language, status: .ok, switch: .none)
         }
         do {
             let token = try desk.parseToken(form["token"])
@@ -353,25 +329,17 @@ struct CitizenPages: Sendable {
             interpreterLanguage: form["interpreterLanguage"], companion: form["companion"] == "yes", message: form["message"])
     }
 
-    func summary(service: ServiceDefinition, booking: Booking, _ language: Language) -> [String: Any] {
+    func summary(service: ServiceDefinition, booking: Booking, _ language: Language) -> BookingSummary {
         summary(service: service, slot: Slot(id: booking.slotId, start: booking.start, end: booking.end, capacity: 0),
                 requests: booking.requests, language)
     }
 
-    func summary(service: ServiceDefinition, slot: Slot, requests: BookingRequests, _ language: Language) -> [String: Any] {
-        var values: [String: Any] = [
-            "serviceName": service.name.text(language),
-            "conversation": service.firstConversation.text(language),
-            "when": texts.appointment(slot.id.day, slot.id.time, desk.calculator.timeOfDay(slot.end), language),
-            "companion": requests.companion,
-        ]
-        if let provider = desk.configuration.provider(slot.providerId) {
-            values["placeName"] = provider.place.name
-            values["address"] = provider.place.address
-            if let phone = provider.place.phone { values["phone"] = phone }
-        }
-        if let interpreter = requests.interpreterLanguage { values["interpreterLanguage"] = interpreter }
-        if let message = requests.message { values["message"] = message }
-        return values
+    func summary(service: ServiceDefinition, slot: Slot, requests: BookingRequests, _ language: Language) -> BookingSummary {
+        let place = desk.configuration.provider(slot.providerId)?.place
+        return BookingSummary(
+            serviceName: service.name.text(language), conversation: service.firstConversation.text(language),
+            when: texts.appointment(slot.id.day, slot.id.time, desk.calculator.timeOfDay(slot.end), language),
+            companion: requests.companion, placeName: place?.name, address: place?.address ?? [], phone: place?.phone,
+            interpreterLanguage: requests.interpreterLanguage, message: requests.message)
     }
 }

@@ -68,13 +68,13 @@ struct FormBody: Sendable {
     }
 
     /// The fields to carry to the next step, in a stable order.
-    func hidden(_ names: [String], overriding: [String: String] = [:]) -> [[String: String]] {
-        var fields: [[String: String]] = []
+    func hidden(_ names: [String], overriding: [String: String] = [:]) -> [HiddenField] {
+        var fields: [HiddenField] = []
         for name in names {
             if let value = overriding[name] {
-                fields.append(["name": name, "value": value])
+                fields.append(HiddenField(name: name, value: value))
             } else {
-                for value in all(name) { fields.append(["name": name, "value": value]) }
+                for value in all(name) { fields.append(HiddenField(name: name, value: value)) }
             }
         }
         return fields

@@ -47,7 +47,7 @@ struct PageRenderer: Sendable {
         /// A GET page: a plain link with `?lang=`.
         case link(String)
         /// A POST step: re-post the same answers with the other language.
-        case form(action: String, fields: [[String: String]])
+        case form(action: String, fields: [HiddenField])
     }
 
     static func language(query request: Request) -> Language {
@@ -56,24 +56,22 @@ struct PageRenderer: Sendable {
 
     static func language(form: FormBody) -> Language { form["lang"] == "en" ? .en : .da }
 
-    func page(_ name: String, _ values: [String: Any], language: Language, status: HTTPResponse.Status, switch target: LanguageSwitch) -> Response {
+    /// Renders a page from its typed model parts (looked up in order), inside the layout.
+    func page(_ name: String, _ parts: Any..., language: Language, status: HTTPResponse.Status, switch target: LanguageSwitch) -> Response {
         let other: Language = language == .en ? .da : .en
-        var context = values
-        context["lang"] = language.rawValue
-        context["otherLang"] = other.rawValue
-        context["t"] = texts.dictionary(language)
-        context["langQuery"] = language == .en ? "?lang=en" : ""
-        let content = library.render(context, withTemplate: name) ?? ""
-        var layout: [String: Any] = [
-            "lang": language.rawValue, "otherLang": other.rawValue, "t": texts.dictionary(language), "content": content,
-        ]
+        let common = PageCommon(lang: language.rawValue, otherLang: other.rawValue, t: texts.dictionary(language),
+                                langQuery: language == .en ? "?lang=en" : "")
+        let content = library.render(TemplateContext(parts: parts + [common]), withTemplate: name) ?? ""
+        var switchLink: String?, switchForm: LayoutModel.SwitchForm?
         switch target {
         case .none: break
-        case .link(let path): layout["switchLink"] = other == .en ? "\(path)?lang=en" : path
+        case .link(let path): switchLink = other == .en ? "\(path)?lang=en" : path
         case .form(let action, let fields):
-            layout["switchForm"] = ["action": action, "fields": fields.filter { $0["name"] != "lang" } + [["name": "lang", "value": other.rawValue]]]
+            switchForm = .init(action: action, fields: fields.filter { $0.name != "lang" } + [HiddenField(name: "lang", value: other.rawValue)])
         }
-        let html = library.render(layout, withTemplate: "layout") ?? ""
+        let layout = LayoutModel(lang: language.rawValue, otherLang: other.rawValue, t: common.t, content: content,
+                                 switchLink: switchLink, switchForm: switchForm)
+        let html = library.render(TemplateContext(parts: [layout]), withTemplate: "layout") ?? ""
         var headers = HTTPFields()
         headers[.contentType] = "text/html; charset=utf-8"
         return Response(status: status, headers: headers, body: .init(byteBuffer: ByteBuffer(string: html)))
@@ -81,19 +79,11 @@ struct PageRenderer: Sendable {
 
     func errorPage(_ error: any Error, _ language: Language) -> Response {
         let problem = error as? GatewayProblem ?? .internalFailure
-        var response = page("error", ["detail": texts.detail(problem, language)], language: language, status: problem.status, switch: .none)
+        var response = page("error", ErrorPage(detail: texts.detail(problem, language)), language: language, status: problem.status, switch: .none)
         if let retry = problem.retryAfterSeconds { response.headers[.retryAfter] = String(retry) }
         return response
     }
 
-    static func place(_ place: ContactPlace) -> [String: Any] {
-        var values: [String: Any] = ["name": place.name, "address": place.address]
-        if let phone = place.phone {
-            values["phone"] = phone
-            values["tel"] = "+45" + phone.filter(\.isNumber)
-        }
-        return values
-    }
 }
 
 /// iCalendar (RFC 5545) for one appointment.

@@ -1,0 +1,219 @@
+import GatewayCore
+import Mustache
+
+/// What a template sees: the page's typed model parts, looked up in order, so a page can add its
+/// own fields to a shared part (the booking summary) and to what every page has (language, texts).
+struct TemplateContext: MustacheParent {
+    let parts: [Any]
+
+    func child(named name: String) -> Any? {
+        for part in parts {
+            if let parent = part as? MustacheParent {
+                if let value = parent.child(named: name) { return value }
+                continue
+            }
+            guard let value = Mirror(reflecting: part).children.first(where: { $0.label == name })?.value else { continue }
+            // An absent optional is no value: the section is skipped, as for a missing key.
+            let mirror = Mirror(reflecting: value)
+            if mirror.displayStyle == .optional {
+                guard let wrapped = mirror.children.first?.value else { return nil }
+                return wrapped
+            }
+            return value
+        }
+        return nil
+    }
+}
+
+/// A hidden form field carried to the next step.
+struct HiddenField: Sendable, Equatable {
+    let name: String
+    let value: String
+}
+
+/// What every citizen page has besides its own model.
+struct PageCommon {
+    let lang: String
+    let otherLang: String
+    let t: [String: String]
+    let langQuery: String
+}
+
+struct LayoutModel {
+    struct SwitchForm { let action: String; let fields: [HiddenField] }
+    let lang: String
+    let otherLang: String
+    let t: [String: String]
+    let content: String
+    let switchLink: String?
+    let switchForm: SwitchForm?
+}
+
+/// A choice in a list of radio buttons or checkboxes.
+struct Choice {
+    let id: String
+    let label: String
+    var checked = false
+}
+
+struct ErrorBox { let error: String? }
+
+struct StartPage {
+    struct Service { let id: String; let name: String; let summary: String }
+    let services: [Service]
+    let error: String?
+}
+
+struct QuestionsPage {
+    let serviceName: String
+    let hidden: [HiddenField]
+    let ageBands: [Choice]
+    let asksSubstances: Bool
+    let asksEnrolled: Bool
+    let substances: [Choice]
+    let supportYes: Bool, supportNo: Bool, enrolledYes: Bool, enrolledNo: Bool
+    let error: String?
+}
+
+struct TimesPage {
+    struct Day { let label: String; let slots: [Time] }
+    struct Time { let id: String; let time: String; let place: String; let remaining: String }
+    let heading: String
+    let serviceName: String
+    let conversation: String
+    let minutes: Int
+    let action: String
+    let submitLabel: String
+    let hidden: [HiddenField]
+    let days: [Day]
+    let hasDays: Bool
+    let later: Bool
+    let laterAction: String?
+    let laterHidden: [HiddenField]
+    let error: String?
+}
+
+struct PlaceModel {
+    let name: String
+    let address: [String]
+    let phone: String?
+    let tel: String?
+
+    init(_ place: ContactPlace) {
+        name = place.name; address = place.address; phone = place.phone
+        tel = place.phone.map { "+45" + $0.filter(\.isNumber) }
+    }
+}
+
+struct ReferralPage {
+    struct Referral { let title: String; let explanation: String; let hours: String; let places: [PlaceModel] }
+    let reason: String
+    let referrals: [Referral]
+}
+
+struct DetailsPage {
+    let hidden: [HiddenField]
+    let companion: Bool
+    let interpreterLanguage: String?
+    let message: String?
+    let error: String?
+}
+
+/// The booking summary (`summary.mustache`), shared by the confirm, receipt, booking and moved pages.
+struct BookingSummary {
+    let serviceName: String
+    let conversation: String
+    let when: String
+    let companion: Bool
+    let placeName: String?
+    let address: [String]
+    let phone: String?
+    let interpreterLanguage: String?
+    let message: String?
+}
+
+struct ConfirmPage { let hidden: [HiddenField] }
+struct ReceiptPage { let token: String; let slotId: String; let error: String? }
+struct BookingPage { let token: String; let error: String? }
+struct MovedPage { let slotId: String }
+struct ErrorPage { let detail: String }
+
+// MARK: Staff pages
+
+struct StaffLayoutModel {
+    let content: String
+    let t: [String: String]
+    let signedIn: Bool
+    let csrf: String?
+    let who: String?
+}
+
+/// What every staff page has besides its own model.
+struct StaffCommon {
+    let t: [String: String]
+    let csrf: String?
+}
+
+struct StaffMessage { let error: String? }
+
+struct StaffErrorPage { let detail: String; let back: String }
+
+struct StaffDonePage { let heading: String; let text: String }
+
+struct StaffTokenPage {
+    let heading: String
+    let token: String
+    let spelling: [String]
+    let code: String?
+    let when: String?
+}
+
+struct SchedulePage {
+    struct Booking { let time: String; let service: String; let status: String; let wishes: String; let caseCode: String? }
+    struct Day { let label: String; let bookings: [Booking]; let hasBookings: Bool }
+    struct OpenCase { let code: String; let label: String }
+    struct Service { let id: String; let name: String }
+    let openCases: [OpenCase]
+    let hasOpenCases: Bool
+    let dayLabel: String
+    let days: [Day]
+    let services: [Service]
+    let ageBands: [Choice]
+    let error: String?
+}
+
+struct CasePage {
+    struct Note { let writtenOn: String; let providerId: String; let text: String }
+    struct Provider { let id: String; let name: String }
+    struct Time { let id: String; let label: String }
+    let code: String
+    let progress: String
+    let serviceName: String
+    let ageBand: String
+    let openedOn: String
+    let statusText: String
+    let open: Bool
+    let canContinue: Bool
+    let isPAS: Bool
+    let decided: Bool
+    let hasLiveBooking: Bool
+    let minor: Bool
+    let notesDestroyed: Bool
+    let notes: [Note]
+    let pasProviders: [Provider]
+    let warning: String?
+    let next: String?
+    let decisionText: String?
+    let decisionReason: String?
+    let slots: [Time]?
+    let error: String?
+}
+
+struct PhonePage {
+    struct Time { let id: String; let label: String }
+    let slots: [Time]
+    let offersPAS: Bool
+    let ageBands: [Choice]
+    let substances: [Choice]
+    let error: String?
+}
