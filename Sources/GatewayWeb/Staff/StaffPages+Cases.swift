@@ -23,32 +23,32 @@ extension StaffPages {
         let notes = try await run { () async throws(ServiceError) in try await cases.notes(code, by: staff) }
         let limit = cases.configuration.service(found.serviceId)?.sessionLimit ?? .conversations(0)
         let progress = SessionProgress(used: found.sessionsUsed, limit: limit)
-        var values: [String: Any] = [
-            "code": found.code.value,
-            "progress": staffTexts.progress(session: max(found.sessionsUsed, 1), limit: limit).da.capitalizedFirst,
-            "serviceName": cases.configuration.service(found.serviceId)?.name.da ?? found.serviceId.rawValue,
-            "ageBand": texts.text(.age(found.ageBand), .da), "openedOn": found.openedOn.description,
-            "statusText": found.status == .open ? texts.text(.staffCaseOpen, .da) : texts.text(.staffCaseClosed, .da, ["reason": found.dischargeReason?.rawValue ?? ""]),
-            "open": found.status == .open, "canContinue": progress.canContinue, "isPAS": found.serviceId == .pas,
-            "decided": found.decision != nil, "hasLiveBooking": found.hasLiveToken, "minor": !found.ageBand.isAdult, "notesDestroyed": found.notesDestroyed,
-            "notes": notes.map { ["writtenOn": $0.writtenOn.description, "providerId": $0.providerId.rawValue, "text": $0.text] },
-            "pasProviders": cases.configuration.providers(offering: .pas).map { ["id": $0.id.rawValue, "name": $0.place.name] },
-        ]
-        if progress.isLastSession { values["warning"] = staffTexts.oneLeft.da }
-        if !progress.canContinue && found.status == .open { values["next"] = staffTexts.guidance(.beyondTheLimit(for: found.ageBand)).da }
-        if let letter = DecisionLetter(for: found, configuration: cases.configuration) {
-            values["decisionText"] = staffTexts.letter(letter).da
-            if let reason = found.decisionReason { values["decisionReason"] = reason }
-        }
+        var slots: [CasePage.Time]?
         if progress.canContinue, let service = cases.configuration.service(found.serviceId) {
             let offered = try await run { () async throws(ServiceError) in try await desk.offeredSlots(for: service, from: nil, days: nil) }
-            values["slots"] = offered.filter { $0.slot.providerId == staff.member.providerId }.prefix(60).map { item -> [String: Any] in
-                ["id": item.slot.id.description,
-                 "label": texts.appointment(item.slot.id.day, item.slot.id.time, desk.calculator.timeOfDay(item.slot.end), .da)]
+            slots = offered.filter { $0.slot.providerId == staff.member.providerId }.prefix(60).map { item in
+                CasePage.Time(id: item.slot.id.description,
+                              label: texts.appointment(item.slot.id.day, item.slot.id.time, desk.calculator.timeOfDay(item.slot.end), .da))
             }
         }
-        if let error { values["error"] = error }
-        return render("staffCase", values, session: session, status: status)
+        let letter = DecisionLetter(for: found, configuration: cases.configuration)
+        let page = CasePage(
+            code: found.code.value,
+            progress: staffTexts.progress(session: max(found.sessionsUsed, 1), limit: limit).da.capitalizedFirst,
+            serviceName: cases.configuration.service(found.serviceId)?.name.da ?? found.serviceId.rawValue,
+            ageBand: texts.text(.age(found.ageBand), .da), openedOn: found.openedOn.description,
+            statusText: found.status == .open ? texts.text(.staffCaseOpen, .da)
+                : texts.text(.staffCaseClosed, .da, ["reason": found.dischargeReason?.rawValue ?? ""]),
+            open: found.status == .open, canContinue: progress.canContinue, isPAS: found.serviceId == .pas,
+            decided: found.decision != nil, hasLiveBooking: found.hasLiveToken, minor: !found.ageBand.isAdult, notesDestroyed: found.notesDestroyed,
+            notes: notes.map { CasePage.Note(writtenOn: $0.writtenOn.description, providerId: $0.providerId.rawValue, text: $0.text) },
+            pasProviders: cases.configuration.providers(offering: .pas).map { CasePage.Provider(id: $0.id.rawValue, name: $0.place.name) },
+            warning: progress.isLastSession ? staffTexts.oneLeft.da : nil,
+            next: !progress.canContinue && found.status == .open ? staffTexts.guidance(.beyondTheLimit(for: found.ageBand)).da : nil,
+            decisionText: letter.map { staffTexts.letter($0).da },
+            decisionReason: letter == nil ? nil : found.decisionReason,
+            slots: slots, error: error)
+        return render("staffCase", page, session: session, status: status)
     }
 
     /// Runs a case action; on a refusal, shows the case page again with the reason in Danish.
@@ -100,10 +100,8 @@ extension StaffPages {
     }
 
     func tokenPage(_ heading: String, token: OneTimeToken, code: CaseCode?, when: String?, session: StaffSession) -> Response {
-        var values: [String: Any] = ["heading": heading, "token": token.formatted, "spelling": TokenSpelling.groups(token)]
-        if let code { values["code"] = code.value }
-        if let when { values["when"] = when }
-        return render("staffToken", values, session: session, status: .ok)
+        render("staffToken", StaffTokenPage(heading: heading, token: token.formatted, spelling: TokenSpelling.groups(token), code: code?.value, when: when),
+               session: session, status: .ok)
     }
 
     @Sendable func decide(_ request: Request, context: StaffRequestContext) async throws -> Response {
@@ -137,7 +135,7 @@ extension StaffPages {
                 try await cases.handover(code, carry: carry, parentalConsent: form.parentalConsent == "yes",
                                          caseworkerApproval: form.caseworkerApproval == "yes", by: context.staff)
             }
-            return render("staffDone", ["heading": texts.text(.staffHandedOver, .da), "text": texts.text(.staffHandedOverText, .da, ["id": id])],
+            return render("staffDone", StaffDonePage(heading: texts.text(.staffHandedOver, .da), text: texts.text(.staffHandedOverText, .da, ["id": id])),
                           session: context.session)
         }
     }

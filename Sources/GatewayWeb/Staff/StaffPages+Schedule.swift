@@ -20,42 +20,39 @@ extension StaffPages {
         let calculator = desk.calculator
         let today = desk.today
         // Today and the rest of the working week.
-        var dayValues: [[String: Any]] = []
+        var dayValues: [SchedulePage.Day] = []
         for current in (0..<7).map({ day.adding(days: $0) }).filter({ !$0.weekday.isWeekend }).prefix(5) {
             let entries = try await run { () async throws(ServiceError) in try await cases.schedule(on: current, for: staff) }
-            let bookings: [[String: Any]] = entries.map { booking, code in
+            let bookings: [SchedulePage.Booking] = entries.map { booking, code in
                 var wishes: [String] = []
                 if let language = booking.requests.interpreterLanguage { wishes.append(texts.text(.staffWishInterpreter, .da, ["language": language])) }
                 if booking.requests.companion { wishes.append(texts.text(.staffWishCompanion, .da)) }
                 if staff.may(.readCitizenMessages), let message = booking.requests.message { wishes.append(texts.text(.staffWishMessage, .da, ["message": message])) }
-                var item: [String: Any] = [
-                    "time": "\(booking.slotId.time)–\(calculator.timeOfDay(booking.end))",
-                    "service": cases.configuration.service(booking.serviceId)?.name.da ?? booking.serviceId.rawValue,
-                    "status": texts.text(booking.status == .checkedIn ? .staffCheckedIn : .staffBooked, .da),
-                    "wishes": wishes.joined(separator: "; "),
-                ]
-                if let code { item["caseCode"] = code.value }
-                return item
+                return SchedulePage.Booking(
+                    time: "\(booking.slotId.time)–\(calculator.timeOfDay(booking.end))",
+                    service: cases.configuration.service(booking.serviceId)?.name.da ?? booking.serviceId.rawValue,
+                    status: texts.text(booking.status == .checkedIn ? .staffCheckedIn : .staffBooked, .da),
+                    wishes: wishes.joined(separator: "; "), caseCode: code?.value)
             }
-            dayValues.append(["label": texts.day(current, .da) + (current == today ? " (\(texts.text(.staffToday, .da)))" : ""), "bookings": bookings, "hasBookings": !bookings.isEmpty])
+            dayValues.append(SchedulePage.Day(label: texts.day(current, .da) + (current == today ? " (\(texts.text(.staffToday, .da)))" : ""),
+                                              bookings: bookings, hasBookings: !bookings.isEmpty))
         }
         let offered = cases.configuration.provider(staff.member.providerId)?.services ?? []
         let open = staff.may(.workWithCases) ? try await run { () async throws(ServiceError) in try await cases.openCases(for: staff) } : []
-        var values: [String: Any] = [
-            "openCases": open.map { found -> [String: Any] in
+        let page = SchedulePage(
+            openCases: open.map { found in
                 var label = texts.text(.staffOpenCaseLabel, .da, [
                     "service": cases.configuration.service(found.serviceId)?.name.da ?? found.serviceId.rawValue,
                     "openedOn": found.openedOn.description, "sessions": String(found.sessionsUsed)])
                 if found.providerId != staff.member.providerId { label += texts.text(.staffReferredFrom, .da, ["provider": found.providerId.rawValue]) }
-                return ["code": found.code.value, "label": label]
+                return SchedulePage.OpenCase(code: found.code.value, label: label)
             },
-            "hasOpenCases": !open.isEmpty,
-            "dayLabel": texts.day(day, .da), "days": dayValues,
-            "services": offered.compactMap { cases.configuration.service($0) }.map { ["id": $0.id.rawValue, "name": $0.name.da] },
-            "ageBands": AgeBand.allCases.map { ["id": $0.rawValue, "label": texts.text(.age($0), .da)] },
-        ]
-        if let error { values["error"] = error }
-        return render("staffSchedule", values, session: session, status: status)
+            hasOpenCases: !open.isEmpty,
+            dayLabel: texts.day(day, .da), days: dayValues,
+            services: offered.compactMap { cases.configuration.service($0) }.map { SchedulePage.Service(id: $0.id.rawValue, name: $0.name.da) },
+            ageBands: AgeBand.allCases.map { Choice(id: $0.rawValue, label: texts.text(.age($0), .da)) },
+            error: error)
+        return render("staffSchedule", page, session: session, status: status)
     }
 
     struct TokenForm: Decodable { var token: String? }
@@ -91,22 +88,21 @@ extension StaffPages {
 
     func renderPhone(_ session: StaffSession, error: String?, status: HTTPResponse.Status) async throws(GatewayProblem) -> Response {
         let provider = cases.configuration.provider(session.staff.member.providerId)
-        var slots: [[String: Any]] = []
+        var slots: [PhonePage.Time] = []
         for serviceId in provider?.services ?? [] {
             guard let service = cases.configuration.service(serviceId) else { continue }
             let offered = try await run { () async throws(ServiceError) in try await desk.offeredSlots(for: service, from: nil, days: nil) }
             slots += offered.filter { $0.slot.providerId == session.staff.member.providerId }.prefix(40).map { item in
-                ["id": item.slot.id.description,
-                 "label": "\(service.name.da): " + texts.appointment(item.slot.id.day, item.slot.id.time, desk.calculator.timeOfDay(item.slot.end), .da)]
+                PhonePage.Time(id: item.slot.id.description,
+                               label: "\(service.name.da): " + texts.appointment(item.slot.id.day, item.slot.id.time, desk.calculator.timeOfDay(item.slot.end), .da))
             }
         }
-        var values: [String: Any] = [
-            "slots": slots, "offersPAS": provider?.services.contains(.pas) == true,
-            "ageBands": AgeBand.allCases.map { ["id": $0.rawValue, "label": texts.text(.age($0), .da)] },
-            "substances": Substance.allCases.map { ["id": $0.rawValue, "label": texts.text(.substance($0), .da)] },
-        ]
-        if let error { values["error"] = error }
-        return render("staffPhone", values, session: session, status: status)
+        let page = PhonePage(
+            slots: slots, offersPAS: provider?.services.contains(.pas) == true,
+            ageBands: AgeBand.allCases.map { Choice(id: $0.rawValue, label: texts.text(.age($0), .da)) },
+            substances: Substance.allCases.map { Choice(id: $0.rawValue, label: texts.text(.substance($0), .da)) },
+            error: error)
+        return render("staffPhone", page, session: session, status: status)
     }
 
     @Sendable func phoneBook(_ request: Request, context: StaffRequestContext) async throws -> Response {

@@ -60,27 +60,23 @@ struct StaffPages: Sendable {
 
     // MARK: Rendering
 
-    func render(_ name: String, _ values: [String: Any], session: StaffSession?, status: HTTPResponse.Status = .ok) -> Response {
-        // The staff pages are Danish; their sentences come from the catalog like every other page's.
+    /// Renders a staff page from its typed model inside the staff layout. The staff pages are Danish;
+    /// their sentences come from the catalog like every other page's.
+    func render(_ name: String, _ model: Any, session: StaffSession?, status: HTTPResponse.Status = .ok) -> Response {
         let sentences = texts.dictionary(.da)
-        var context = values
-        context["t"] = sentences
-        if let session { context["csrf"] = session.csrfToken }
-        let content = library.render(context, withTemplate: name) ?? ""
-        var layout: [String: Any] = ["content": content, "t": sentences]
-        if let session {
-            let member = session.staff.member
-            layout["signedIn"] = true
-            layout["csrf"] = session.csrfToken
-            layout["who"] = "\(member.username) (\(member.role.rawValue), \(member.providerId))"
-        }
+        let content = library.render(TemplateContext(parts: [model, StaffCommon(t: sentences, csrf: session?.csrfToken)]), withTemplate: name) ?? ""
+        let member = session?.staff.member
+        let layout = StaffLayoutModel(
+            content: content, t: sentences, signedIn: session != nil, csrf: session?.csrfToken,
+            who: member.map { "\($0.username) (\($0.role.rawValue), \($0.providerId))" })
         var headers = HTTPFields()
         headers[.contentType] = "text/html; charset=utf-8"
-        return Response(status: status, headers: headers, body: .init(byteBuffer: ByteBuffer(string: library.render(layout, withTemplate: "staffLayout") ?? "")))
+        let html = library.render(TemplateContext(parts: [layout]), withTemplate: "staffLayout") ?? ""
+        return Response(status: status, headers: headers, body: .init(byteBuffer: ByteBuffer(string: html)))
     }
 
     func errorPage(_ problem: GatewayProblem, session: StaffSession?, back: String) -> Response {
-        var response = render("staffError", ["detail": texts.detail(problem, .da), "back": back], session: session, status: problem.status)
+        var response = render("staffError", StaffErrorPage(detail: texts.detail(problem, .da), back: back), session: session, status: problem.status)
         if let retry = problem.retryAfterSeconds { response.headers[.retryAfter] = String(retry) }
         return response
     }
@@ -115,13 +111,13 @@ struct StaffPages: Sendable {
         if let token = StaffSessionMiddleware.token(request, .cookie), try await run({ () async throws(ServiceError) in try await sessions.session(token: token) }) != nil {
             return Self.redirect("/staff/schedule")
         }
-        return render("staffSignIn", [:], session: nil)
+        return render("staffSignIn", StaffMessage(error: nil), session: nil)
     }
 
     @Sendable func signIn(_ request: Request, context: GatewayRequestContext) async throws -> Response {
         let form: SignInForm
         do { form = try await URLEncodedFormDecoder().decode(SignInForm.self, from: request, context: context) } catch {
-            return render("staffSignIn", ["error": texts.detail(GatewayProblem.invalidForm, .da)], session: nil, status: .badRequest)
+            return render("staffSignIn", StaffMessage(error: texts.detail(GatewayProblem.invalidForm, .da)), session: nil, status: .badRequest)
         }
         do {
             let (token, _) = try await run { () async throws(ServiceError) in
@@ -131,7 +127,7 @@ struct StaffPages: Sendable {
             response.setCookie(cookie(token, request: request, maxAge: Int(StaffSessions.absoluteLifetime)))
             return response
         } catch {
-            var response = render("staffSignIn", ["error": texts.detail(error, .da)], session: nil, status: error.status)
+            var response = render("staffSignIn", StaffMessage(error: texts.detail(error, .da)), session: nil, status: error.status)
             if let retry = error.retryAfterSeconds { response.headers[.retryAfter] = String(retry) }
             return response
         }
