@@ -13,32 +13,38 @@ struct PageRenderer: Sendable {
 
     enum LoadError: Error, CustomStringConvertible {
         case missingResource(String)
+        case unreadable(String, String)
         case template(String, String)
         var description: String {
             switch self {
             case .missingResource(let name): "\(name) is missing beside the binary (deploy the anongate_GatewayWeb.resources folder with it)"
+            case .unreadable(let name, let reason): "\(name) cannot be read: \(reason)"
             case .template(let name, let reason): "the template \(name) does not parse: \(reason)"
             }
         }
     }
 
     init() throws {
-        guard let folder = Bundle.module.url(forResource: "Templates", withExtension: nil),
-              let names = try? FileManager.default.contentsOfDirectory(atPath: folder.path) else {
-            throw LoadError.missingResource("Templates")
+        // Every resource failure stops start-up with the resource and the reason: a page must never be served half-loaded.
+        func read(_ url: URL, _ label: String) throws(LoadError) -> String {
+            do { return try String(contentsOf: url, encoding: .utf8) } catch { throw .unreadable(label, "\(error)") }
+        }
+        guard let folder = Bundle.module.url(forResource: "Templates", withExtension: nil) else { throw LoadError.missingResource("Templates") }
+        let names: [String]
+        do { names = try FileManager.default.contentsOfDirectory(atPath: folder.path) } catch {
+            throw LoadError.unreadable("Templates", "\(error)")
         }
         var library = MustacheLibrary()
         for file in names.sorted() where file.hasSuffix(".mustache") {
             let name = String(file.dropLast(".mustache".count))
-            guard let text = try? String(contentsOf: folder.appendingPathComponent(file), encoding: .utf8) else {
-                throw LoadError.missingResource("Templates/\(file)")
-            }
+            let text = try read(folder.appendingPathComponent(file), "Templates/\(file)")
             do { try library.register(text, named: name) } catch { throw LoadError.template(name, "\(error)") }
         }
-        guard let css = Bundle.module.url(forResource: "site", withExtension: "css", subdirectory: "Static"),
-              let stylesheet = try? String(contentsOf: css, encoding: .utf8) else { throw LoadError.missingResource("Static/site.css") }
+        guard let css = Bundle.module.url(forResource: "site", withExtension: "css", subdirectory: "Static") else {
+            throw LoadError.missingResource("Static/site.css")
+        }
         self.library = library
-        self.stylesheet = stylesheet
+        self.stylesheet = try read(css, "Static/site.css")
         self.texts = try TextCatalog.load()
     }
 

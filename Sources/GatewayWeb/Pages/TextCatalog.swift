@@ -12,7 +12,7 @@ struct TextCatalog: Sendable {
         var description: String {
             switch self {
             case .missingFile(let file): "the text catalog \(file) is missing from the resources"
-            case .unreadable(let file): "the text catalog \(file) is not a JSON object of strings"
+            case .unreadable(let file): "the text catalog \(file) cannot be read, or is not a JSON object of strings"
             case .missingKeys(let language, let keys): "the \(language.rawValue) text catalog lacks \(keys.joined(separator: ", "))"
             case .unknownKeys(let language, let keys): "the \(language.rawValue) text catalog has keys no page uses: \(keys.joined(separator: ", "))"
             }
@@ -40,8 +40,9 @@ struct TextCatalog: Sendable {
             guard let url = Bundle.module.url(forResource: language.rawValue, withExtension: "json", subdirectory: "Text") else {
                 throw .missingFile(name)
             }
-            guard let data = try? Data(contentsOf: url),
-                  let table = (try? JSONSerialization.jsonObject(with: data)) as? [String: String] else { throw .unreadable(name) }
+            let object: Any
+            do { object = try JSONSerialization.jsonObject(with: try Data(contentsOf: url)) } catch { throw .unreadable(name) }
+            guard let table = object as? [String: String] else { throw .unreadable(name) }
             tables[language] = table
         }
         return try TextCatalog(tables: tables)
