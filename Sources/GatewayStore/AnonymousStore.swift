@@ -6,8 +6,8 @@ import GRDB
 /// `anonymous.sqlite`: bookings, anonymous cases, their notes and the access log. Owns its
 /// writer and its migrator (GRDB's AppDatabase pattern); every change is one intent-named
 /// transaction. Nothing in it names a person; free text is sealed.
-public final class AnonymousStore: Sendable {
-    private let access: StoreAccess
+public final class AnonymousStore: Sendable, StoreAccessing {
+    let access: StoreAccess
     let sealer: FieldSealer
     let caseKeys: CaseKeyWrapper
 
@@ -39,11 +39,4 @@ public final class AnonymousStore: Sendable {
     /// The writer itself, for tests that inject storage faults. Not for product code.
     @_spi(Testing) public var testingWriter: any DatabaseWriter { access.writer }
 
-    func read<T: Sendable, Failure: StoreFailureConvertible>(
-        _ failure: Failure.Type, _ body: @Sendable @escaping (Database) throws -> T
-    ) async throws(Failure) -> T { try await access.read(failure, body) }
-
-    func write<T: Sendable, Failure: StoreFailureConvertible>(
-        _ failure: Failure.Type, _ body: @Sendable @escaping (Database) throws -> T
-    ) async throws(Failure) -> T { try await access.write(failure, body) }
 }

@@ -34,8 +34,8 @@ public enum IdentifiedStoreError: Error, Equatable, Sendable, StoreFailureConver
 
 /// `identified.sqlite`: everything that names a person. Its own file, its own key, its own
 /// migrations; nothing in it refers to `anonymous.sqlite`.
-public final class IdentifiedStore: Sendable {
-    private let access: StoreAccess
+public final class IdentifiedStore: Sendable, StoreAccessing {
+    let access: StoreAccess
     let sealer: FieldSealer
 
     public static let fieldDomain = "anongate/v1/identified-store/fields"
@@ -60,13 +60,6 @@ public final class IdentifiedStore: Sendable {
     /// The writer itself, for tests that inject storage faults. Not for product code.
     @_spi(Testing) public var testingWriter: any DatabaseWriter { access.writer }
 
-    func read<T: Sendable, Failure: StoreFailureConvertible>(
-        _ failure: Failure.Type, _ body: @Sendable @escaping (Database) throws -> T
-    ) async throws(Failure) -> T { try await access.read(failure, body) }
-
-    func write<T: Sendable, Failure: StoreFailureConvertible>(
-        _ failure: Failure.Type, _ body: @Sendable @escaping (Database) throws -> T
-    ) async throws(Failure) -> T { try await access.write(failure, body) }
 
     // MARK: Enrolments
 

@@ -144,3 +144,18 @@ protocol StoreFailureConvertible: Error {
     static var storageFailure: Self { get }
     static func uniquenessConflict(_ error: DatabaseError) -> Self
 }
+
+/// A store that reads and writes through its `StoreAccess`.
+protocol StoreAccessing {
+    var access: StoreAccess { get }
+}
+
+extension StoreAccessing {
+    func read<T: Sendable, Failure: StoreFailureConvertible>(
+        _ failure: Failure.Type, _ body: @Sendable @escaping (Database) throws -> T
+    ) async throws(Failure) -> T { try await access.read(failure, body) }
+
+    func write<T: Sendable, Failure: StoreFailureConvertible>(
+        _ failure: Failure.Type, _ body: @Sendable @escaping (Database) throws -> T
+    ) async throws(Failure) -> T { try await access.write(failure, body) }
+}
