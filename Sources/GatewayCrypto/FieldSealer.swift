@@ -80,3 +80,22 @@ public struct EphemeralKeyedHasher: Sendable {
         Data(HMAC<SHA256>.authenticationCode(for: Data(value.utf8), using: key))
     }
 }
+
+/// A key check: a MAC of a fixed label under one key. A store records it when it is created and
+/// compares it whenever it is opened, so a database is never opened — and never written to — with
+/// a key that did not seal it. The MAC reveals nothing about the key.
+public enum KeyCheck {
+    public static func mac(_ key: KeyMaterial, role: String, version: Int) -> Data {
+        let derived = HKDF<SHA256>.deriveKey(
+            inputKeyMaterial: key.key, salt: Data("anongate-hkdf-salt-v1".utf8),
+            info: Data("anongate/v1/key-check".utf8), outputByteCount: 32)
+        return Data(HMAC<SHA256>.authenticationCode(for: Data("anongate key check|\(role)|v\(version)".utf8), using: derived))
+    }
+
+    /// Constant-time comparison.
+    public static func matches(_ stored: Data, _ key: KeyMaterial, role: String, version: Int) -> Bool {
+        let expected = mac(key, role: role, version: version)
+        guard stored.count == expected.count else { return false }
+        return zip(stored, expected).reduce(UInt8(0)) { $0 | ($1.0 ^ $1.1) } == 0
+    }
+}

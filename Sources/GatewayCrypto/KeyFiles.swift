@@ -27,7 +27,7 @@ public enum KeyFileError: Error, CustomStringConvertible, Equatable {
     public var description: String {
         switch self {
         case .missing(let path):
-            return "\(path) is missing. Restore it from your key backup; without it existing data cannot be read. (`anongate keys init` creates only keys that do not exist yet.)"
+            return "\(path) is missing. If its database exists, restore the key from your key backup; on a new install `anongate keys init --data DIR` creates it."
         case .malformed(let path, let reason):
             return "\(path) is malformed: \(reason). A key file holds 32 random bytes in base64 on one line."
         case .tooOpen(let path, let mode):
@@ -79,13 +79,20 @@ public struct KeyDirectory: Sendable {
     /// Creates every missing key file (mode 0600); never overwrites one. Returns the files it created.
     @discardableResult
     public func createMissing(random: any RandomSource) throws(KeyFileError) -> [String] {
+        try create(KeyRole.allCases, random: random)
+    }
+
+    /// Creates the given key files that do not exist yet (mode 0600); never overwrites one.
+    @discardableResult
+    public func create(_ roles: [KeyRole], random: any RandomSource) throws(KeyFileError) -> [String] {
+        guard !roles.isEmpty else { return [] }
         do {
             try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
         } catch {
             throw .cannotCreate(path: path, reason: error.localizedDescription)
         }
         var created: [String] = []
-        for role in KeyRole.allCases {
+        for role in roles {
             let file = filePath(role)
             // O_EXCL: if the file appeared meanwhile, it is kept, never replaced.
             let descriptor = open(file, O_WRONLY | O_CREAT | O_EXCL, 0o600)

@@ -83,6 +83,7 @@ enum AnonymousMigrations {
                 CREATE TRIGGER access_log_no_delete BEFORE DELETE ON access_log BEGIN SELECT RAISE(ABORT, 'the access log is append-only'); END;
                 """)
         }
+        migrator.registerMigration("v3-key-check") { db in try StoreKeyCheck.createTable(db) }
         return migrator
     }
 }

@@ -14,19 +14,37 @@ public final class AnonymousStore: Sendable, StoreAccessing {
     public static let fieldDomain = "anongate/v1/anonymous-store/fields"
     static let noteDomain = "anongate/v1/case-notes"
 
-    public init(writer: any DatabaseWriter, storeKey: KeyMaterial) throws {
+    /// Migrates, then compares the key checks of the store key and (when given) the token pepper:
+    /// a key that did not seal this database throws `WrongStoreKey` before anything is read or written.
+    public init(writer: any DatabaseWriter, storeKey: KeyMaterial, tokenPepper: KeyMaterial? = nil) throws {
         self.access = StoreAccess(writer)
-        self.sealer = FieldSealer(storeKey: storeKey, domain: Self.fieldDomain)
-        self.caseKeys = CaseKeyWrapper(storeKey: storeKey)
+        let sealer = FieldSealer(storeKey: storeKey, domain: Self.fieldDomain)
+        let caseKeys = CaseKeyWrapper(storeKey: storeKey)
+        self.sealer = sealer
+        self.caseKeys = caseKeys
+        var keys: [(role: String, key: KeyMaterial)] = [(KeyRole.anonymousStore.rawValue, storeKey)]
+        if let tokenPepper { keys.append((KeyRole.tokenPepper.rawValue, tokenPepper)) }
+        try StoreKeyCheck.verifyRecorded(writer, keys: keys)
         try AnonymousMigrations.migrator.migrate(writer)
+        try StoreKeyCheck.verifyOrRecord(writer, keys: keys) { db in
+            // A store from before key checks: one wrapped case key, or one sealed booking answer, must open.
+            // `try?` here means "did not open", which answers false and stops the open (fail closed).
+            if let row = try Row.fetchOne(db, sql: "SELECT code, caseKeyWrapped FROM anonymous_case WHERE caseKeyWrapped IS NOT NULL LIMIT 1") {
+                return (try? caseKeys.unwrap(row["caseKeyWrapped"], for: row["code"])) != nil
+            }
+            if let row = try Row.fetchOne(db, sql: "SELECT id, messageSealed FROM booking WHERE messageSealed IS NOT NULL LIMIT 1") {
+                return (try? sealer.open(row["messageSealed"], table: "booking", column: "message", row: row["id"])) != nil
+            }
+            return true
+        }
     }
 
-    public static func open(path: String, storeKey: KeyMaterial) throws -> AnonymousStore {
-        try AnonymousStore(writer: StoreDatabase.openFile(at: path, label: "anonymous"), storeKey: storeKey)
+    public static func open(path: String, storeKey: KeyMaterial, tokenPepper: KeyMaterial? = nil) throws -> AnonymousStore {
+        try AnonymousStore(writer: StoreDatabase.openFile(at: path, label: "anonymous"), storeKey: storeKey, tokenPepper: tokenPepper)
     }
 
-    public static func inMemory(storeKey: KeyMaterial) throws -> AnonymousStore {
-        try AnonymousStore(writer: StoreDatabase.inMemory(label: "anonymous"), storeKey: storeKey)
+    public static func inMemory(storeKey: KeyMaterial, tokenPepper: KeyMaterial? = nil) throws -> AnonymousStore {
+        try AnonymousStore(writer: StoreDatabase.inMemory(label: "anonymous"), storeKey: storeKey, tokenPepper: tokenPepper)
     }
 
     /// Counts committed write transactions. Anything cached from this store (the slot listing) is

@@ -40,10 +40,23 @@ public final class IdentifiedStore: Sendable, StoreAccessing {
 
     public static let fieldDomain = "anongate/v1/identified-store/fields"
 
+    /// Migrates, then compares the store key's key check: a key that did not seal this database
+    /// throws `WrongStoreKey` before anything is read or written.
     public init(writer: any DatabaseWriter, storeKey: KeyMaterial) throws {
         self.access = StoreAccess(writer)
-        self.sealer = FieldSealer(storeKey: storeKey, domain: Self.fieldDomain)
+        let sealer = FieldSealer(storeKey: storeKey, domain: Self.fieldDomain)
+        self.sealer = sealer
+        let keys: [(role: String, key: KeyMaterial)] = [(KeyRole.identifiedStore.rawValue, storeKey)]
+        try StoreKeyCheck.verifyRecorded(writer, keys: keys)
         try IdentifiedMigrations.migrator.migrate(writer)
+        try StoreKeyCheck.verifyOrRecord(writer, keys: keys) { db in
+            // A store from before key checks: one sealed TOTP secret must open under this key.
+            // `try?` here means "did not open", which answers false and stops the open (fail closed).
+            if let row = try Row.fetchOne(db, sql: "SELECT id, totpSecretSealed FROM staff_account WHERE totpSecretSealed IS NOT NULL LIMIT 1") {
+                return (try? sealer.open(row["totpSecretSealed"], table: "staff_account", column: "totpSecret", row: row["id"])) != nil
+            }
+            return true
+        }
     }
 
     public static func open(path: String, storeKey: KeyMaterial) throws -> IdentifiedStore {
@@ -131,6 +144,7 @@ enum IdentifiedMigrations {
                 ) WITHOUT ROWID;
                 """)
         }
+        migrator.registerMigration("v3-key-check") { db in try StoreKeyCheck.createTable(db) }
         return migrator
     }
 }

@@ -24,10 +24,9 @@ struct Seed: AsyncParsableCommand {
 
     func run() async throws {
         let configuration = try ConfigurationLoader.load(file: config)
-        let directory = KeyDirectory(path: keys)
-        let store = try AnonymousStore.open(path: (data as NSString).appendingPathComponent("anonymous.sqlite"),
-                                            storeKey: try directory.load(.anonymousStore))
-        let hasher = TokenHasher(pepper: try directory.load(.tokenPepper))
+        let files = StoreFiles(data: data, keys: keys)
+        let store = try files.openAnonymous()
+        let hasher = TokenHasher(pepper: try files.load(.tokenPepper))
         let calculator = SlotCalculator(configuration: configuration)
         let random = SystemRandomSource()
         let now = Date()

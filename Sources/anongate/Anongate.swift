@@ -23,6 +23,12 @@ enum Exit {
     static let storage = ExitCode(74)         // EX_IOERR
 }
 
+/// Says which keys a command created because their database did not exist yet.
+func announce(_ created: [String]) {
+    guard !created.isEmpty else { return }
+    FileHandle.standardError.write(Data("anongate: new install — created keys (mode 0600) for databases that do not exist yet: \(created.joined(separator: ", ")). Back them up now, never beside the data; see Keys/README.md.\n".utf8))
+}
+
 func fail(_ message: String, _ code: ExitCode) -> ExitCode {
     FileHandle.standardError.write(Data("anongate: \(message)\n".utf8))
     return code
@@ -50,37 +56,16 @@ struct Serve: AsyncParsableCommand {
             throw fail(error.description, Exit.configuration)
         }
 
-        let directory = KeyDirectory(path: keys)
-        let anonymousPath = (data as NSString).appendingPathComponent("anonymous.sqlite")
-        let identifiedPath = (data as NSString).appendingPathComponent("identified.sqlite")
-        if directory.existingRoles().isEmpty {
-            // A fresh install gets keys; existing data without keys must never be "fixed" with new ones.
-            let existingData = [anonymousPath, identifiedPath].filter { FileManager.default.fileExists(atPath: $0) }
-            guard existingData.isEmpty else {
-                throw fail("\(keys) holds no keys, but \(existingData.joined(separator: " and ")) exist. Restore the keys from your backup; new keys could not read that data.", Exit.keys)
-            }
-            do {
-                let created = try directory.createMissing(random: SystemRandomSource())
-                FileHandle.standardError.write(Data("anongate: first run — created keys (mode 0600): \(created.joined(separator: ", ")). Back them up now; see Keys/README.md.\n".utf8))
-            } catch {
-                throw fail(error.description, Exit.keys)
-            }
-        }
-        let anonymousKey: KeyMaterial, identifiedKey: KeyMaterial, pepper: KeyMaterial
+        let files = StoreFiles(data: data, keys: keys)
+        let anonymousStore: AnonymousStore, identifiedStore: IdentifiedStore, anonymousKey: KeyMaterial, pepper: KeyMaterial
         do {
-            anonymousKey = try directory.load(.anonymousStore)
-            identifiedKey = try directory.load(.identifiedStore)
-            pepper = try directory.load(.tokenPepper)
+            try announce(files.prepareKeys(for: StoreFiles.Store.allCases, random: SystemRandomSource()))
+            anonymousStore = try files.openAnonymous()
+            identifiedStore = try files.openIdentified()
+            anonymousKey = try files.load(.anonymousStore)
+            pepper = try files.load(.tokenPepper)
         } catch {
-            throw fail(error.description, Exit.keys)
-        }
-
-        let anonymousStore: AnonymousStore, identifiedStore: IdentifiedStore
-        do {
-            anonymousStore = try AnonymousStore.open(path: anonymousPath, storeKey: anonymousKey)
-            identifiedStore = try IdentifiedStore.open(path: identifiedPath, storeKey: identifiedKey)
-        } catch {
-            throw fail("cannot open the databases in \(data): \(error)", Exit.storage)
+            throw fail(error.description, error.isKeyProblem ? Exit.keys : Exit.storage)
         }
 
         let dependencies = GatewayDependencies(
@@ -97,18 +82,20 @@ struct Keys: AsyncParsableCommand {
     static let configuration = CommandConfiguration(abstract: "Manage key files.", subcommands: [Init.self])
 
     struct Init: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Create every missing key file (mode 0600). Never overwrites one.")
+        static let configuration = CommandConfiguration(
+            abstract: "Create the missing key files (mode 0600) of databases that do not exist yet. Never overwrites a key; refuses (exit 77) to make a key for an existing database.")
 
         @Option(help: "Folder holding the key files.") var keys = "./Keys"
+        @Option(help: "Folder for the databases: a store whose database exists never gets a new key.") var data = "./data"
 
         func run() async throws {
-            let directory = KeyDirectory(path: keys)
-            let existing = directory.existingRoles()
+            let files = StoreFiles(data: data, keys: keys)
+            let existing = files.keys.existingRoles()
             let created: [String]
-            do { created = try directory.createMissing(random: SystemRandomSource()) } catch {
+            do { created = try files.prepareKeys(for: StoreFiles.Store.allCases, random: SystemRandomSource()) } catch {
                 throw fail(error.description, Exit.keys)
             }
-            for role in existing { print("kept    \(directory.filePath(role)) (exists; never overwritten)") }
+            for role in existing { print("kept    \(files.keys.filePath(role)) (exists; never overwritten)") }
             for file in created { print("created \(file)") }
             if !created.isEmpty { print("Back up the new keys now (Keys/README.md): losing one makes its data unreadable.") }
         }

@@ -26,12 +26,12 @@ struct Staff: AsyncParsableCommand {
         func openStore() throws -> (GatewayConfiguration, IdentifiedStore) {
             let configuration: GatewayConfiguration
             do { configuration = try ConfigurationLoader.load(file: config) } catch { throw fail(error.description, Exit.configuration) }
-            let key: KeyMaterial
-            do { key = try KeyDirectory(path: keys).load(.identifiedStore) } catch { throw fail(error.description, Exit.keys) }
+            let files = StoreFiles(data: data, keys: keys)
             do {
-                return (configuration, try IdentifiedStore.open(path: (data as NSString).appendingPathComponent("identified.sqlite"), storeKey: key))
+                announce(try files.prepareKeys(for: [.identified], random: SystemRandomSource()))
+                return (configuration, try files.openIdentified())
             } catch {
-                throw fail("cannot open the identified store in \(data): \(error)", Exit.storage)
+                throw fail(error.description, error.isKeyProblem ? Exit.keys : Exit.storage)
             }
         }
     }

@@ -122,7 +122,11 @@ struct AnonymousStoreTests {
             let store = try AnonymousStore.open(path: path, storeKey: .random(random))
             _ = try await book(store, slot("kk-pas.pas.20261123T0900"), hash: hash, message: "hemmelig")
         }
-        // Fail closed: a value that does not open under this key stops the read; it is never "no answer".
+        // Another key does not even open the store (its key check differs) …
+        #expect(throws: WrongStoreKey.self) { try AnonymousStore.open(path: path, storeKey: .random(random)) }
+        // … and with the check removed, a value that does not open still stops the read: never "no answer".
+        try await DatabasePool(path: path).write { db in try db.execute(sql: "DELETE FROM key_check") }
+        try await DatabasePool(path: path).write { db in try db.execute(sql: "UPDATE booking SET messageSealed = NULL") }
         let thief = try AnonymousStore.open(path: path, storeKey: .random(random))
         await #expect(throws: BookingStoreError.storageFailure) { try await thief.booking(tokenHash: hash) }
         await #expect(throws: BookingStoreError.storageFailure) { try await thief.holding(tokenHash: hash) }
@@ -236,8 +240,8 @@ struct SchemaTests {
                          "ipaddress", "useragent", "faith", "religion", "ethnicity", "nationality", "birthdate", "createdat", "timestamp"]
         let anonymous = try Self.columns(AnonymousStore.inMemory(storeKey: .random(random)).reader)
         let identified = try Self.columns(IdentifiedStore.inMemory(storeKey: .random(random)).reader)
-        #expect(Set(anonymous.keys) == ["booking", "anonymous_case", "case_session", "case_live_token", "case_note", "access_log"])
-        #expect(Set(identified.keys) == ["enrolment", "staff_account"])
+        #expect(Set(anonymous.keys) == ["booking", "anonymous_case", "case_session", "case_live_token", "case_note", "access_log", "key_check"])
+        #expect(Set(identified.keys) == ["enrolment", "staff_account", "key_check"])
         for (table, names) in anonymous.merging(identified, uniquingKeysWith: { $0 + $1 }) {
             for name in names {
                 #expect(!forbidden.contains(name.lowercased()), "\(table).\(name)")

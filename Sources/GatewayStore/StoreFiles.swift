@@ -1,0 +1,112 @@
+import Foundation
+import GatewayCore
+import GatewayCrypto
+
+/// The two database files in a data folder, the keys each needs, and the one way every command
+/// opens them: create the keys of a store whose database does not exist yet (and say so), refuse
+/// a store whose database exists without its key, and refuse a key that did not seal its database.
+public struct StoreFiles: Sendable {
+    public enum Store: String, CaseIterable, Sendable {
+        case anonymous, identified
+
+        public var fileName: String { "\(rawValue).sqlite" }
+
+        /// The token pepper belongs to the anonymous store: the token hashes live there.
+        public var keyRoles: [KeyRole] {
+            switch self {
+            case .anonymous: [.anonymousStore, .tokenPepper]
+            case .identified: [.identifiedStore]
+            }
+        }
+    }
+
+    public let data: String
+    public let keys: KeyDirectory
+
+    public init(data: String, keys: String) {
+        self.data = data
+        self.keys = KeyDirectory(path: keys)
+    }
+
+    public func databasePath(_ store: Store) -> String { (data as NSString).appendingPathComponent(store.fileName) }
+
+    public func databaseExists(_ store: Store) -> Bool { FileManager.default.fileExists(atPath: databasePath(store)) }
+
+    /// Creates the missing keys of the given stores whose databases do not exist yet, and returns
+    /// the files created. A missing key of an existing database is refused, and nothing is created:
+    /// a new key could never read that data, and would seal new data beside it.
+    public func prepareKeys(for stores: [Store], random: any RandomSource) throws(StoreOpenError) -> [String] {
+        let existingKeys = Set(keys.existingRoles())
+        var refused: [(key: String, database: String)] = []
+        var toCreate: [KeyRole] = []
+        for store in stores {
+            for role in store.keyRoles where !existingKeys.contains(role) {
+                if databaseExists(store) {
+                    refused.append((keys.filePath(role), databasePath(store)))
+                } else {
+                    toCreate.append(role)
+                }
+            }
+        }
+        if let first = refused.first { throw .keyMissingForExistingDatabase(key: first.key, database: first.database) }
+        do {
+            return try keys.create(toCreate, random: random)
+        } catch {
+            throw .keyFile(error)
+        }
+    }
+
+    public func openAnonymous() throws(StoreOpenError) -> AnonymousStore {
+        let storeKey = try load(.anonymousStore)
+        let pepper = try load(.tokenPepper)
+        let path = databasePath(.anonymous)
+        return try open(path, .anonymous) { try AnonymousStore.open(path: path, storeKey: storeKey, tokenPepper: pepper) }
+    }
+
+    public func openIdentified() throws(StoreOpenError) -> IdentifiedStore {
+        let storeKey = try load(.identifiedStore)
+        let path = databasePath(.identified)
+        return try open(path, .identified) { try IdentifiedStore.open(path: path, storeKey: storeKey) }
+    }
+
+    public func load(_ role: KeyRole) throws(StoreOpenError) -> KeyMaterial {
+        do { return try keys.load(role) } catch { throw .keyFile(error) }
+    }
+
+    private func open<T>(_ path: String, _ store: Store, _ body: () throws -> T) throws(StoreOpenError) -> T {
+        do {
+            return try body()
+        } catch let error as WrongStoreKey {
+            let role = KeyRole(rawValue: error.role) ?? store.keyRoles[0]
+            throw .wrongKey(key: keys.filePath(role), database: path)
+        } catch {
+            throw .database(path: path, reason: "\(error)")
+        }
+    }
+}
+
+/// Why a store could not be opened. `isKeyProblem` decides the exit code (77 for keys, 74 for storage).
+public enum StoreOpenError: Error, CustomStringConvertible, Sendable {
+    case keyMissingForExistingDatabase(key: String, database: String)
+    case wrongKey(key: String, database: String)
+    case keyFile(KeyFileError)
+    case database(path: String, reason: String)
+
+    public var isKeyProblem: Bool {
+        if case .database = self { return false }
+        return true
+    }
+
+    public var description: String {
+        switch self {
+        case .keyMissingForExistingDatabase(let key, let database):
+            "\(key) is missing, but \(database) exists. Restore the key from your key backup: a new key could not read that database, so none is created."
+        case .wrongKey(let key, let database):
+            "\(key) did not seal \(database): this key did not seal this database; restore the key from your backup. Nothing was read or written."
+        case .keyFile(let error):
+            error.description
+        case .database(let path, let reason):
+            "cannot open \(path): \(reason)"
+        }
+    }
+}

@@ -1,0 +1,66 @@
+import Foundation
+import GatewayCrypto
+import GRDB
+
+/// A store was asked to open with a key that did not seal it. Nothing was read or written.
+public struct WrongStoreKey: Error, Equatable, Sendable {
+    /// The key role (`anonymous-store`, `token-pepper`, `identified-store`) whose check failed.
+    public let role: String
+    public init(role: String) { self.role = role }
+}
+
+/// Each store keeps, per key role and key version, a MAC of a fixed label under that key
+/// (`KeyCheck`). It is recorded when the store is created and compared on every open, before
+/// any request can read or write: a restored database with a freshly made key stops here instead
+/// of turning unopenable values into "absent" and sealing new data under the wrong key.
+enum StoreKeyCheck {
+    static let currentVersion = 1
+
+    static func createTable(_ db: Database) throws {
+        try db.execute(sql: """
+            CREATE TABLE key_check (
+                keyRole TEXT NOT NULL,
+                keyVersion INTEGER NOT NULL,
+                mac BLOB NOT NULL,
+                PRIMARY KEY (keyRole, keyVersion)
+            ) WITHOUT ROWID
+            """)
+    }
+
+    /// Before migrating: compares the checks already recorded, so a wrong key changes nothing,
+    /// not even the schema.
+    static func verifyRecorded(_ writer: any DatabaseWriter, keys: [(role: String, key: KeyMaterial)]) throws {
+        try writer.read { db in
+            guard try db.tableExists("key_check") else { return }
+            for (role, key) in keys {
+                if let stored = try Data.fetchOne(
+                    db, sql: "SELECT mac FROM key_check WHERE keyRole = ? AND keyVersion = ?", arguments: [role, currentVersion]),
+                   !KeyCheck.matches(stored, key, role: role, version: currentVersion) {
+                    throw WrongStoreKey(role: role)
+                }
+            }
+        }
+    }
+
+    /// After migrating: compares the recorded check for each key; records the ones not there yet. A store made
+    /// before key checks existed has no row: then `probe` must first open one of its sealed
+    /// values with the key (when it has any), so an old store is not "adopted" by a wrong key.
+    static func verifyOrRecord(
+        _ writer: any DatabaseWriter, keys: [(role: String, key: KeyMaterial)], probe: @escaping @Sendable (Database) throws -> Bool
+    ) throws {
+        try writer.write { db in
+            for (role, key) in keys {
+                let stored = try Data.fetchOne(
+                    db, sql: "SELECT mac FROM key_check WHERE keyRole = ? AND keyVersion = ?", arguments: [role, currentVersion])
+                if let stored {
+                    guard KeyCheck.matches(stored, key, role: role, version: currentVersion) else { throw WrongStoreKey(role: role) }
+                } else {
+                    guard try probe(db) else { throw WrongStoreKey(role: role) }
+                    try db.execute(
+                        sql: "INSERT INTO key_check (keyRole, keyVersion, mac) VALUES (?, ?, ?)",
+                        arguments: [role, currentVersion, KeyCheck.mac(key, role: role, version: currentVersion)])
+                }
+            }
+        }
+    }
+}

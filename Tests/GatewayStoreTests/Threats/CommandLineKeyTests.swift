@@ -1,0 +1,65 @@
+import Foundation
+import Testing
+
+/// The `anongate` executable, built beside this test bundle by README's test command.
+enum Anongate {
+    static var executable: String {
+        let bundleFolder = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
+        for candidate in [bundleFolder, bundleFolder.deletingLastPathComponent(), bundleFolder.deletingLastPathComponent().deletingLastPathComponent()] {
+            let path = candidate.appendingPathComponent("anongate").path
+            if FileManager.default.isExecutableFile(atPath: path) { return path }
+        }
+        return bundleFolder.appendingPathComponent("anongate").path
+    }
+
+    /// Runs `anongate` with arguments and standard input; answers the exit status and both outputs.
+    static func run(_ arguments: [String], input: String = "", in folder: String) throws -> (status: Int32, out: String, err: String) {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: executable)
+        process.arguments = arguments
+        process.currentDirectoryURL = URL(fileURLWithPath: folder)
+        let stdin = Pipe(), stdout = Pipe(), stderr = Pipe()
+        process.standardInput = stdin; process.standardOutput = stdout; process.standardError = stderr
+        try process.run()
+        stdin.fileHandleForWriting.write(Data(input.utf8))
+        try stdin.fileHandleForWriting.close()
+        let out = stdout.fileHandleForReading.readDataToEndOfFile(), err = stderr.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        return (process.terminationStatus, String(decoding: out, as: UTF8.self), String(decoding: err, as: UTF8.self))
+    }
+}
+
+@Suite("Threat: a wrong key, from the command line")
+struct CommandLineKeyTests {
+    let repository = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+        .deletingLastPathComponent().deletingLastPathComponent().path
+
+    @Test func keysInitAndStaffCommandsRefuseAKeyThatDidNotSealTheDatabaseWithExit77() throws {
+        let work = NSTemporaryDirectory() + "anongate-cli-\(UUID().uuidString)"
+        try FileManager.default.createDirectory(atPath: work, withIntermediateDirectories: true)
+        let location = ["--config", repository + "/Config/gateway.yaml", "--data", work + "/data", "--keys", work + "/Keys"]
+
+        // A brand-new install: `staff add` makes the identified store's key and says so — not "restore it".
+        let added = try Anongate.run(["staff", "add", "--username", "anna", "--provider", "uturn", "--role", "counsellor"] + location,
+                                     input: "a long enough password\n", in: work)
+        #expect(added.status == 0, "\(added.err)")
+        #expect(added.err.contains("created keys") && added.err.contains("identified-store.key"))
+        #expect(!added.err.contains("restore"))
+        #expect(try Anongate.run(["staff", "totp", "anna"] + location, in: work).status == 0)
+
+        // The key is lost; `keys init --data` refuses to make a new one beside identified.sqlite.
+        try FileManager.default.removeItem(atPath: work + "/Keys/identified-store.key")
+        let initialised = try Anongate.run(["keys", "init", "--keys", work + "/Keys", "--data", work + "/data"], in: work)
+        #expect(initialised.status == 77)
+        #expect(initialised.err.contains("identified.sqlite exists"))
+        #expect(!FileManager.default.fileExists(atPath: work + "/Keys/identified-store.key"))
+
+        // A new key made another way: every command stops with 77, naming the file, saying what happened.
+        #expect(try Anongate.run(["keys", "init", "--keys", work + "/Keys", "--data", work + "/elsewhere"], in: work).status == 0)
+        let listed = try Anongate.run(["staff", "list"] + location, in: work)
+        #expect(listed.status == 77)
+        #expect(listed.err.contains("identified.sqlite"))
+        #expect(listed.err.contains("this key did not seal this database; restore the key from your backup"))
+        #expect(!listed.out.contains("anna"))
+    }
+}
