@@ -37,7 +37,7 @@ public enum ConfigurationLoader {
 }
 
 enum GatewayConfigurationBuilder {
-    static let topKeys: Set<String> = ["timeZone", "booking", "rateLimit", "closures", "services", "providers", "referrals", "complaints"]
+    static let topKeys: Set<String> = ["timeZone", "booking", "rateLimit", "storage", "closures", "services", "providers", "referrals", "complaints"]
 
     static func build(_ root: YAMLReader) throws(ConfigurationError) -> GatewayConfiguration {
         let top = try root.mapping(allowed: topKeys, required: topKeys)
@@ -53,14 +53,26 @@ enum GatewayConfigurationBuilder {
             minimumNoticeMinutes: try booking["minimumNoticeMinutes"]!.int(in: 0...(7 * 24 * 60)),
             maximumDaysPerListing: try booking["maximumDaysPerListing"]!.int(in: 1...horizon))
 
-        let rateKeys: Set<String> = ["bookingsPerClientPerHour", "bookingsPerClientPerDay", "trustForwardedFor"]
+        let rateKeys: Set<String> = ["bookingsPerClientPerHour", "bookingsPerClientPerDay", "liveBookingsPerClientPerService", "trustedProxies"]
+        if let old = try top["rateLimit"]!.entries().first(where: { $0.0 == "trustForwardedFor" })?.1 {
+            throw old.fail("was replaced by rateLimit.trustedProxies: [CIDR …] — the addresses of the reverse proxies you run (empty: X-Forwarded-For is ignored)")
+        }
         let rate = try top["rateLimit"]!.mapping(allowed: rateKeys, required: rateKeys)
         let perHour = try rate["bookingsPerClientPerHour"]!.int(in: 1...10_000)
         let perDay = try rate["bookingsPerClientPerDay"]!.int(in: 1...100_000)
         guard perDay >= perHour else { throw rate["bookingsPerClientPerDay"]!.fail("must be at least bookingsPerClientPerHour (\(perHour))") }
+        var proxies: [IPNetwork] = []
+        for entry in try rate["trustedProxies"]!.list() {
+            let text = try entry.string()
+            guard let network = IPNetwork(text) else { throw entry.fail("not an address or CIDR block: \(text)") }
+            proxies.append(network)
+        }
         let rateLimit = RateLimitPolicy(
             bookingsPerClientPerHour: perHour, bookingsPerClientPerDay: perDay,
-            trustForwardedFor: try rate["trustForwardedFor"]!.bool())
+            liveBookingsPerClientPerService: try rate["liveBookingsPerClientPerService"]!.int(in: 1...10_000), trustedProxies: proxies)
+
+        let storage = try top["storage"]!.mapping(allowed: ["walCheckpointSeconds"], required: ["walCheckpointSeconds"])
+        let storagePolicy = StoragePolicy(walCheckpointSeconds: try storage["walCheckpointSeconds"]!.int(in: 5...3600))
 
         let closures = try buildClosures(top["closures"]!)
         let services = try buildServices(top["services"]!)
@@ -69,7 +81,7 @@ enum GatewayConfigurationBuilder {
         let complaints = try buildComplaints(top["complaints"]!)
 
         return GatewayConfiguration(
-            timeZone: timeZone, booking: policy, rateLimit: rateLimit, closures: closures,
+            timeZone: timeZone, booking: policy, rateLimit: rateLimit, storage: storagePolicy, closures: closures,
             services: services, providers: providers, referrals: referrals, complaints: complaints)
     }
 

@@ -100,3 +100,34 @@ extension String {
         self = String(repeating: "0", count: Swift.max(0, 4 - s.count)) + s
     }
 }
+
+/// A calendar month, `YYYY-MM`: the finest date the identified store keeps about an enrolment.
+public struct CalendarMonth: Hashable, Comparable, Sendable, CustomStringConvertible, Codable {
+    public let year: Int
+    public let month: Int
+
+    public init(_ day: CalendarDay) { year = day.year; month = day.month }
+
+    /// Parses `YYYY-MM` strictly.
+    public init?(iso string: String) {
+        guard let day = CalendarDay(iso: string + "-01"), string.count == 7 else { return nil }
+        self.init(day)
+    }
+
+    public init(from decoder: any Decoder) throws {
+        let string = try decoder.singleValueContainer().decode(String.self)
+        guard let month = CalendarMonth(iso: string) else {
+            throw DecodingError.dataCorrupted(.init(codingPath: decoder.codingPath, debugDescription: "not a month in the form YYYY-MM"))
+        }
+        self = month
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.singleValueContainer()
+        try container.encode(description)
+    }
+
+    public var description: String { String(CalendarDay(year: year, month: month, day: 1)!.description.prefix(7)) }
+
+    public static func < (lhs: CalendarMonth, rhs: CalendarMonth) -> Bool { (lhs.year, lhs.month) < (rhs.year, rhs.month) }
+}

@@ -44,14 +44,14 @@ public struct CaseNote: Sendable, Hashable {
     }
 }
 
-/// One line of the access log: which staff pseudonym did what to which case, when.
+/// One line of the access log: which staff pseudonym did what to which case, on which day (never finer).
 public struct AccessLogEntry: Sendable, Hashable {
-    public var at: Date
+    public var day: CalendarDay
     public var staffPseudonym: String
     public var providerId: ProviderID
     public var action: String
     public var caseCode: String
-    public init(at: Date, staffPseudonym: String, providerId: ProviderID, action: String, caseCode: String) {
-        self.at = at; self.staffPseudonym = staffPseudonym; self.providerId = providerId; self.action = action; self.caseCode = caseCode
+    public init(day: CalendarDay, staffPseudonym: String, providerId: ProviderID, action: String, caseCode: String) {
+        self.day = day; self.staffPseudonym = staffPseudonym; self.providerId = providerId; self.action = action; self.caseCode = caseCode
     }
 }

@@ -6,6 +6,7 @@ public struct GatewayConfiguration: Sendable {
     public var timeZone: TimeZone
     public var booking: BookingPolicy
     public var rateLimit: RateLimitPolicy
+    public var storage: StoragePolicy
     public var closures: Closures
     public var services: [ServiceDefinition]
     public var providers: [ProviderDefinition]
@@ -13,11 +14,11 @@ public struct GatewayConfiguration: Sendable {
     public var complaints: ComplaintsInformation
 
     public init(
-        timeZone: TimeZone, booking: BookingPolicy, rateLimit: RateLimitPolicy, closures: Closures,
+        timeZone: TimeZone, booking: BookingPolicy, rateLimit: RateLimitPolicy, storage: StoragePolicy, closures: Closures,
         services: [ServiceDefinition], providers: [ProviderDefinition], referrals: [ReferralID: Referral],
         complaints: ComplaintsInformation
     ) {
-        self.timeZone = timeZone; self.booking = booking; self.rateLimit = rateLimit; self.closures = closures
+        self.timeZone = timeZone; self.booking = booking; self.rateLimit = rateLimit; self.storage = storage; self.closures = closures
         self.services = services; self.providers = providers; self.referrals = referrals; self.complaints = complaints
     }
 
@@ -43,14 +44,26 @@ public struct BookingPolicy: Sendable, Hashable {
 
 public struct RateLimitPolicy: Sendable, Hashable {
     public var bookingsPerClientPerHour: Int
+    /// Per Copenhagen day (the counters and their key are replaced at local midnight).
     public var bookingsPerClientPerDay: Int
-    /// Use the first `X-Forwarded-For` address; only behind a reverse proxy you run.
-    public var trustForwardedFor: Bool
-    public init(bookingsPerClientPerHour: Int, bookingsPerClientPerDay: Int, trustForwardedFor: Bool) {
+    /// Live (future) bookings one client may hold per service, so nobody hoards a week of places.
+    public var liveBookingsPerClientPerService: Int
+    /// Reverse proxies whose `X-Forwarded-For` is believed. Empty: the header is ignored.
+    public var trustedProxies: [IPNetwork]
+    public init(bookingsPerClientPerHour: Int, bookingsPerClientPerDay: Int, liveBookingsPerClientPerService: Int, trustedProxies: [IPNetwork]) {
         self.bookingsPerClientPerHour = bookingsPerClientPerHour
         self.bookingsPerClientPerDay = bookingsPerClientPerDay
-        self.trustForwardedFor = trustForwardedFor
+        self.liveBookingsPerClientPerService = liveBookingsPerClientPerService
+        self.trustedProxies = trustedProxies
     }
+}
+
+/// How the databases are kept.
+public struct StoragePolicy: Sendable, Hashable {
+    /// Every this many seconds both WAL files are checkpointed and truncated: the longest time the
+    /// WAL keeps old page images (write order, ciphertext of cancelled values).
+    public var walCheckpointSeconds: Int
+    public init(walCheckpointSeconds: Int) { self.walCheckpointSeconds = walCheckpointSeconds }
 }
 
 /// Days on which nothing is open.

@@ -42,6 +42,8 @@ public struct BookingService: Sendable {
     let store: AnonymousStore
     let tokenHasher: TokenHasher
     let listings: SlotListingCache
+    /// Limits citizens' bookings per client; phone staff book without it.
+    public let rateLimiter: BookingRateLimiter
 
     public init(configuration: GatewayConfiguration, clock: any GatewayClock, random: any RandomSource,
                 store: AnonymousStore, tokenHasher: TokenHasher) {
@@ -49,6 +51,7 @@ public struct BookingService: Sendable {
         self.calculator = SlotCalculator(configuration: configuration)
         self.clock = clock; self.random = random; self.store = store; self.tokenHasher = tokenHasher
         self.listings = SlotListingCache(capacity: 512)
+        self.rateLimiter = BookingRateLimiter(policy: configuration.rateLimit, timeZone: configuration.timeZone, clock: clock, random: random)
     }
 
     public var today: CalendarDay { calculator.day(of: clock.now) }
@@ -158,12 +161,31 @@ public struct BookingService: Sendable {
 
     // MARK: Bookings
 
-    public func book(_ application: BookingApplication) async throws(ServiceError) -> (OneTimeToken, Booking) {
+    /// Books for a citizen. `client` is the rate-limit bucket of a citizen's request
+    /// (`ClientAddress.bucket`); nil for phone staff booking on a caller's behalf.
+    public func book(_ application: BookingApplication, client: String?) async throws(ServiceError) -> (OneTimeToken, Booking) {
         let service = try service(application.serviceId)
         let answers = try answers(application)
         try assess(answers, for: service)
         let requests = try requests(application)
         let slot = try bookableSlot(application.slotId, for: service)
+        var reservation: BookingRateLimiter.Reservation?
+        if let client {
+            switch await rateLimiter.reserve(client: client, service: service.id, starts: slot.start) {
+            case .limited(let seconds): throw .rateLimited(retryAfterSeconds: seconds)
+            case .admitted(let granted): reservation = granted
+            }
+        }
+        do {
+            return try await store(slot, answers: answers, requests: requests, for: service)
+        } catch {
+            if let reservation { await rateLimiter.release(reservation) }
+            throw error
+        }
+    }
+
+    private func store(_ slot: Slot, answers: EnquiryAnswers, requests: BookingRequests, for service: ServiceDefinition)
+        async throws(ServiceError) -> (OneTimeToken, Booking) {
         // Substances are kept only where they are asked (PAS): nothing more than the service needs.
         let substances = service.id == .pas ? answers.substances : []
         for _ in 0..<3 {

@@ -196,7 +196,7 @@ public struct CaseService: Sendable {
             throw .refused(error)
         }
         let enrolment = Enrolment(
-            id: booking.newId(), serviceId: current.serviceId, providerId: staff.member.providerId, startedOn: today,
+            id: booking.newId(), providerId: staff.member.providerId, startedIn: CalendarMonth(today),
             carried: carry, parentalConsent: parentalConsent, caseworkerApproval: caseworkerApproval)
         do { try await identified.insert(enrolment) } catch { throw .storageFailure }
         do {

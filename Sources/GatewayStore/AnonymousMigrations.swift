@@ -84,6 +84,29 @@ enum AnonymousMigrations {
                 """)
         }
         migrator.registerMigration("v3-key-check") { db in try StoreKeyCheck.createTable(db) }
+        // The access log keeps days, not minutes: a handover's minute singled the person out.
+        // Existing entries keep their (UTC) day and their order.
+        migrator.registerMigration("v4-access-log-day") { db in
+            try db.execute(sql: """
+                DROP TRIGGER access_log_no_update;
+                DROP TRIGGER access_log_no_delete;
+                CREATE TABLE access_log_by_day (
+                    id INTEGER PRIMARY KEY AUTOINCREMENT,
+                    day TEXT NOT NULL CHECK (length(day) = 10),
+                    staffPseudonym TEXT NOT NULL,
+                    providerId TEXT NOT NULL,
+                    action TEXT NOT NULL,
+                    caseCode TEXT NOT NULL
+                );
+                INSERT INTO access_log_by_day (id, day, staffPseudonym, providerId, action, caseCode)
+                    SELECT id, substr(at, 1, 10), staffPseudonym, providerId, action, caseCode FROM access_log ORDER BY id;
+                DROP TABLE access_log;
+                ALTER TABLE access_log_by_day RENAME TO access_log;
+                CREATE INDEX access_log_provider_case ON access_log (providerId, caseCode);
+                CREATE TRIGGER access_log_no_update BEFORE UPDATE ON access_log BEGIN SELECT RAISE(ABORT, 'the access log is append-only'); END;
+                CREATE TRIGGER access_log_no_delete BEFORE DELETE ON access_log BEGIN SELECT RAISE(ABORT, 'the access log is append-only'); END;
+                """)
+        }
         return migrator
     }
 }

@@ -12,10 +12,10 @@ extension AnonymousStore {
         }
     }
 
-    /// Appends to the access log (append-only by trigger), to the minute: enough to audit, too coarse to join with other logs.
+    /// Appends to the access log (append-only by trigger), to Copenhagen's day: enough to audit, too
+    /// coarse to join a rare event (a handover) with a time kept anywhere else. Entries keep their order.
     func logAccess(_ db: Database, _ context: CaseContext, action: String, code: String) throws {
-        let minute = Date(timeIntervalSince1970: (context.now.timeIntervalSince1970 / 60).rounded(.down) * 60)
-        try AccessLogRecord(id: nil, at: StoredTime.text(minute), staffPseudonym: context.actor.pseudonym,
+        try AccessLogRecord(id: nil, day: context.today.description, staffPseudonym: context.actor.pseudonym,
                             providerId: context.actor.providerId.rawValue, action: action, caseCode: code).insert(db)
     }
 }

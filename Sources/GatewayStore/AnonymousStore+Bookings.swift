@@ -45,9 +45,10 @@ extension AnonymousStore {
         } catch {
             throw .storageFailure
         }
+        let draw = seatDraw()
         let inserted = try await write(BookingStoreError.self) { db in
             try Self.insertIntoFreeSeat(
-                db, id: id, tokenHash: tokenHash, slot: slot, ageBand: ageBand, bookedOn: bookedOn, caseCode: nil,
+                db, draw: draw, id: id, tokenHash: tokenHash, slot: slot, ageBand: ageBand, bookedOn: bookedOn, caseCode: nil,
                 substancesSealed: sealedSubstances, interpreterLanguageSealed: sealedLanguage,
                 companion: requests.companion, messageSealed: sealedMessage)
         }
@@ -57,26 +58,28 @@ extension AnonymousStore {
             substances: substances, requests: requests, bookedOn: bookedOn)
     }
 
-    /// Takes the lowest free seat of `slot` in one statement, so two bookers can never hold the same
-    /// seat or exceed the capacity (the UNIQUE (slotId, seat) constraint backs this up). False when full.
+    /// Takes a free seat of `slot` in one statement, so two bookers can never hold the same seat or
+    /// exceed the capacity (the UNIQUE (slotId, seat) constraint backs this up). False when full.
+    /// The seat is the `draw`-th free one (modulo their number), not the lowest: seat numbers then
+    /// say nothing about the order in which a slot's bookings were made.
     static func insertIntoFreeSeat(
-        _ db: Database, id: String, tokenHash: Data, slot: Slot, ageBand: AgeBand, bookedOn: CalendarDay, caseCode: String?,
+        _ db: Database, draw: Int64, id: String, tokenHash: Data, slot: Slot, ageBand: AgeBand, bookedOn: CalendarDay, caseCode: String?,
         substancesSealed: Data? = nil, interpreterLanguageSealed: Data? = nil, companion: Bool = false, messageSealed: Data? = nil
     ) throws -> Bool {
         try db.cachedStatement(sql: """
-            WITH RECURSIVE seats(n) AS (SELECT 0 UNION ALL SELECT n + 1 FROM seats WHERE n + 1 < ?)
+            WITH RECURSIVE seats(n) AS (SELECT 0 UNION ALL SELECT n + 1 FROM seats WHERE n + 1 < ?),
+            free(n) AS (SELECT n FROM seats WHERE n NOT IN (SELECT seat FROM booking WHERE slotId = ? AND seat IS NOT NULL))
             INSERT INTO booking (id, tokenHash, serviceId, providerId, slotId, startsAt, endsAt, seat, status, ageBand,
                                  substancesSealed, interpreterLanguageSealed, companion, messageSealed, bookedOn, caseCode)
             SELECT ?, ?, ?, ?, ?, ?, ?, n, 'booked', ?, ?, ?, ?, ?, ?, ?
-            FROM seats
-            WHERE n NOT IN (SELECT seat FROM booking WHERE slotId = ? AND seat IS NOT NULL)
-            ORDER BY n LIMIT 1
+            FROM free
+            ORDER BY n LIMIT 1 OFFSET (? % max(1, (SELECT count(*) FROM free)))
             """).execute(arguments: [
-                slot.capacity,
+                slot.capacity, slot.id.description,
                 id, tokenHash, slot.serviceId.rawValue, slot.providerId.rawValue, slot.id.description,
                 StoredTime.text(slot.start), StoredTime.text(slot.end), ageBand.rawValue,
                 substancesSealed, interpreterLanguageSealed, companion, messageSealed, bookedOn.description, caseCode,
-                slot.id.description,
+                draw,
             ])
         return db.changesCount == 1
     }
@@ -167,6 +170,7 @@ extension AnonymousStore {
         let current = try await liveBooking(tokenHash: tokenHash)
         guard current.serviceId == slot.serviceId else { throw .differentService }
         if current.slotId == slot.id { return current }
+        let draw = seatDraw()
         let moved = try await write(BookingStoreError.self) { db -> Bool in
             if slot.providerId != current.providerId,
                try String.fetchOne(db.cachedStatement(sql: "SELECT caseCode FROM booking WHERE tokenHash = ?"), arguments: [tokenHash]) != nil {
@@ -176,11 +180,11 @@ extension AnonymousStore {
                 WITH RECURSIVE seats(n) AS (SELECT 0 UNION ALL SELECT n + 1 FROM seats WHERE n + 1 < ?),
                 free(n) AS (SELECT n FROM seats WHERE n NOT IN (SELECT seat FROM booking WHERE slotId = ? AND seat IS NOT NULL))
                 UPDATE booking SET slotId = ?, providerId = ?, startsAt = ?, endsAt = ?,
-                    seat = (SELECT min(n) FROM free)
+                    seat = (SELECT n FROM free ORDER BY n LIMIT 1 OFFSET (? % max(1, (SELECT count(*) FROM free))))
                 WHERE id = ? AND status = 'booked' AND EXISTS (SELECT 1 FROM free)
                 """).execute(arguments: [
                     slot.capacity, slot.id.description, slot.id.description, slot.providerId.rawValue,
-                    StoredTime.text(slot.start), StoredTime.text(slot.end), current.id,
+                    StoredTime.text(slot.start), StoredTime.text(slot.end), draw, current.id,
                 ])
             return db.changesCount == 1
         }

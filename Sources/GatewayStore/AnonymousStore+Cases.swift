@@ -125,7 +125,7 @@ extension AnonymousStore {
                 try CasePolicy.checkAnotherSession(existing, limit: limit)
             }
             try self.releaseLiveToken(db, code: code.value)
-            guard try Self.insertIntoFreeSeat(db, id: bookingId, tokenHash: tokenHash, slot: slot, ageBand: existing.ageBand,
+            guard try Self.insertIntoFreeSeat(db, draw: self.seatDraw(), id: bookingId, tokenHash: tokenHash, slot: slot, ageBand: existing.ageBand,
                                               bookedOn: context.today, caseCode: code.value) else { throw CaseStoreError.slotFull }
             try db.cachedStatement(sql: "INSERT INTO case_live_token (caseCode, tokenHash, kind) VALUES (?, ?, 'booking')").execute(arguments: [code.value, tokenHash])
             try self.logAccess(db, context, action: "book-next", code: code.value)
@@ -176,7 +176,7 @@ extension AnonymousStore {
                 try CasePolicy.checkSlot(slot.id, for: existing, bookedBy: nil)
                 try CasePolicy.checkAnotherSession(existing, limit: limit)
             }
-            guard try Self.insertIntoFreeSeat(db, id: bookingId, tokenHash: tokenHash, slot: slot, ageBand: existing.ageBand,
+            guard try Self.insertIntoFreeSeat(db, draw: self.seatDraw(), id: bookingId, tokenHash: tokenHash, slot: slot, ageBand: existing.ageBand,
                                               bookedOn: today, caseCode: code) else { throw CaseStoreError.slotFull }
             try db.cachedStatement(sql: "UPDATE case_live_token SET kind = 'booking' WHERE caseCode = ?").execute(arguments: [code])
             return Booking(

@@ -31,7 +31,7 @@ extension AnonymousStore {
         let rows = Array(zip(bookings, sealed))
         try await write(BookingStoreError.self) { db in
             for (booking, message) in rows {
-                guard try Self.insertIntoFreeSeat(db, id: booking.id, tokenHash: booking.tokenHash, slot: booking.slot, ageBand: booking.ageBand,
+                guard try Self.insertIntoFreeSeat(db, draw: self.seatDraw(), id: booking.id, tokenHash: booking.tokenHash, slot: booking.slot, ageBand: booking.ageBand,
                                                   bookedOn: booking.bookedOn, caseCode: nil, messageSealed: message) else {
                     throw BookingStoreError.slotFull
                 }

@@ -10,14 +10,19 @@ public final class AnonymousStore: Sendable, StoreAccessing {
     let access: StoreAccess
     let sealer: FieldSealer
     let caseKeys: CaseKeyWrapper
+    /// Chooses a booking's seat among the free ones (the lowest would reveal booking order).
+    let random: any RandomSource
 
     public static let fieldDomain = "anongate/v1/anonymous-store/fields"
     static let noteDomain = "anongate/v1/case-notes"
 
     /// Migrates, then compares the key checks of the store key and (when given) the token pepper:
     /// a key that did not seal this database throws `WrongStoreKey` before anything is read or written.
-    public init(writer: any DatabaseWriter, storeKey: KeyMaterial, tokenPepper: KeyMaterial? = nil) throws {
+    public init(
+        writer: any DatabaseWriter, storeKey: KeyMaterial, tokenPepper: KeyMaterial? = nil, random: any RandomSource = SystemRandomSource()
+    ) throws {
         self.access = StoreAccess(writer)
+        self.random = random
         let sealer = FieldSealer(storeKey: storeKey, domain: Self.fieldDomain)
         let caseKeys = CaseKeyWrapper(storeKey: storeKey)
         self.sealer = sealer
@@ -39,12 +44,21 @@ public final class AnonymousStore: Sendable, StoreAccessing {
         }
     }
 
-    public static func open(path: String, storeKey: KeyMaterial, tokenPepper: KeyMaterial? = nil) throws -> AnonymousStore {
-        try AnonymousStore(writer: StoreDatabase.openFile(at: path, label: "anonymous"), storeKey: storeKey, tokenPepper: tokenPepper)
+    public static func open(
+        path: String, storeKey: KeyMaterial, tokenPepper: KeyMaterial? = nil, random: any RandomSource = SystemRandomSource()
+    ) throws -> AnonymousStore {
+        try AnonymousStore(writer: StoreDatabase.openFile(at: path, label: "anonymous"), storeKey: storeKey, tokenPepper: tokenPepper, random: random)
     }
 
-    public static func inMemory(storeKey: KeyMaterial, tokenPepper: KeyMaterial? = nil) throws -> AnonymousStore {
-        try AnonymousStore(writer: StoreDatabase.inMemory(label: "anonymous"), storeKey: storeKey, tokenPepper: tokenPepper)
+    public static func inMemory(
+        storeKey: KeyMaterial, tokenPepper: KeyMaterial? = nil, random: any RandomSource = SystemRandomSource()
+    ) throws -> AnonymousStore {
+        try AnonymousStore(writer: StoreDatabase.inMemory(label: "anonymous"), storeKey: storeKey, tokenPepper: tokenPepper, random: random)
+    }
+
+    /// A random number for choosing a seat among the free ones.
+    func seatDraw() -> Int64 {
+        Int64(random.bytes(4).reduce(UInt32(0)) { $0 << 8 | UInt32($1) })
     }
 
     /// Counts committed write transactions. Anything cached from this store (the slot listing) is
@@ -56,5 +70,13 @@ public final class AnonymousStore: Sendable, StoreAccessing {
 
     /// The writer itself, for tests that inject storage faults. Not for product code.
     @_spi(Testing) public var testingWriter: any DatabaseWriter { access.writer }
+
+    /// Truncating WAL checkpoint (`StoreAccess.truncateWAL`); a storage failure when it cannot finish.
+    public func truncateWAL() async throws(BookingStoreError) {
+        do { try await access.truncateWAL() } catch { throw .storageFailure }
+    }
+
+    /// The migration list, for tests that build a store as an older version left it.
+    @_spi(Testing) public static var migrator: DatabaseMigrator { AnonymousMigrations.migrator }
 
 }

@@ -4,23 +4,36 @@ import GatewayCrypto
 import GRDB
 
 /// An enrolment in identified care, created when a citizen chooses to leave anonymity.
-/// It carries only what the citizen agreed to carry, and nothing that points back to an anonymous case.
-public struct Enrolment: Sendable, Hashable {
+///
+/// It keeps what identified care needs and nothing the anonymous store could be joined on: which
+/// unit received the person, the month (never the day), the two consent flags, and what the citizen
+/// agreed to carry. All of it is sealed; in the clear the row is a random id and ciphertext only
+/// (SECURITY.md, "The crossing").
+public struct Enrolment: Sendable, Hashable, Codable {
     public var id: String
-    public var serviceId: ServiceID
+    /// The unit of identified care the person was handed to.
     public var providerId: ProviderID
-    public var startedOn: CalendarDay
+    public var startedIn: CalendarMonth
     /// What the citizen explicitly agreed to carry over, field by field.
     public var carried: [String: String]
     public var parentalConsent: Bool
     public var caseworkerApproval: Bool
 
     public init(
-        id: String, serviceId: ServiceID, providerId: ProviderID, startedOn: CalendarDay, carried: [String: String],
+        id: String, providerId: ProviderID, startedIn: CalendarMonth, carried: [String: String],
         parentalConsent: Bool, caseworkerApproval: Bool
     ) {
-        self.id = id; self.serviceId = serviceId; self.providerId = providerId; self.startedOn = startedOn
+        self.id = id; self.providerId = providerId; self.startedIn = startedIn
         self.carried = carried; self.parentalConsent = parentalConsent; self.caseworkerApproval = caseworkerApproval
+    }
+
+    /// The sealed part: everything but the id.
+    struct Sealed: Codable {
+        var providerId: String
+        var startedIn: CalendarMonth
+        var carried: [String: String]
+        var parentalConsent: Bool
+        var caseworkerApproval: Bool
     }
 }
 
@@ -48,7 +61,7 @@ public final class IdentifiedStore: Sendable, StoreAccessing {
         self.sealer = sealer
         let keys: [(role: String, key: KeyMaterial)] = [(KeyRole.identifiedStore.rawValue, storeKey)]
         try StoreKeyCheck.verifyRecorded(writer, keys: keys)
-        try IdentifiedMigrations.migrator.migrate(writer)
+        try IdentifiedMigrations.migrator(sealer: sealer).migrate(writer)
         try StoreKeyCheck.verifyOrRecord(writer, keys: keys) { db in
             // A store from before key checks: one sealed TOTP secret must open under this key.
             // `try?` here means "did not open", which answers false and stops the open (fail closed).
@@ -73,25 +86,26 @@ public final class IdentifiedStore: Sendable, StoreAccessing {
     /// The writer itself, for tests that inject storage faults. Not for product code.
     @_spi(Testing) public var testingWriter: any DatabaseWriter { access.writer }
 
+    /// Truncating WAL checkpoint (`StoreAccess.truncateWAL`); a storage failure when it cannot finish.
+    public func truncateWAL() async throws(IdentifiedStoreError) {
+        do { try await access.truncateWAL() } catch { throw .storageFailure }
+    }
+
+    /// The migration list, for tests that build a store as an older version left it.
+    @_spi(Testing) public static func migrator(sealer: FieldSealer) -> DatabaseMigrator { IdentifiedMigrations.migrator(sealer: sealer) }
+
 
     // MARK: Enrolments
 
     public func insert(_ enrolment: Enrolment) async throws(IdentifiedStoreError) {
         let sealed: Data
         do {
-            let json = try JSONEncoder().encode(enrolment.carried)
-            sealed = try sealer.seal(json, table: "enrolment", column: "carried", row: enrolment.id)
+            sealed = try Self.seal(enrolment, sealer)
         } catch {
             throw .storageFailure
         }
         try await write(IdentifiedStoreError.self) { db in
-            try db.execute(sql: """
-                INSERT INTO enrolment (id, serviceId, providerId, startedOn, carriedSealed, parentalConsent, caseworkerApproval)
-                VALUES (?, ?, ?, ?, ?, ?, ?)
-                """, arguments: [
-                    enrolment.id, enrolment.serviceId.rawValue, enrolment.providerId.rawValue, enrolment.startedOn.description,
-                    sealed, enrolment.parentalConsent, enrolment.caseworkerApproval,
-                ])
+            try db.execute(sql: "INSERT INTO enrolment (id, recordSealed) VALUES (?, ?)", arguments: [enrolment.id, sealed])
         }
     }
 
@@ -103,19 +117,26 @@ public final class IdentifiedStore: Sendable, StoreAccessing {
     /// An enrolment by id; nil when there is none. A row that does not decode or open is a failure.
     public func enrolment(id: String) async throws(IdentifiedStoreError) -> Enrolment? {
         try await read(IdentifiedStoreError.self) { db -> Enrolment? in
-            guard let row = try Row.fetchOne(db, sql: "SELECT * FROM enrolment WHERE id = ?", arguments: [id]) else { return nil }
-            let opened = try self.sealer.open(row["carriedSealed"], table: "enrolment", column: "carried", row: id)
-            return Enrolment(
-                id: id, serviceId: try row.decoded("serviceId", as: ServiceID.self), providerId: ProviderID(row["providerId"] as String),
-                startedOn: try row.day("startedOn"), carried: try JSONDecoder().decode([String: String].self, from: opened),
-                parentalConsent: row["parentalConsent"], caseworkerApproval: row["caseworkerApproval"])
+            guard let sealed = try Data.fetchOne(db, sql: "SELECT recordSealed FROM enrolment WHERE id = ?", arguments: [id]) else { return nil }
+            let record = try JSONDecoder().decode(
+                Enrolment.Sealed.self, from: try self.sealer.open(sealed, table: "enrolment", column: "record", row: id))
+            return Enrolment(id: id, providerId: ProviderID(record.providerId), startedIn: record.startedIn, carried: record.carried,
+                             parentalConsent: record.parentalConsent, caseworkerApproval: record.caseworkerApproval)
         }
+    }
+
+    static func seal(_ enrolment: Enrolment, _ sealer: FieldSealer) throws -> Data {
+        let record = Enrolment.Sealed(
+            providerId: enrolment.providerId.rawValue, startedIn: enrolment.startedIn, carried: enrolment.carried,
+            parentalConsent: enrolment.parentalConsent, caseworkerApproval: enrolment.caseworkerApproval)
+        return try sealer.seal(try JSONEncoder().encode(record), table: "enrolment", column: "record", row: enrolment.id)
     }
 }
 
 /// The identified store's one migration list. Shipped migrations are never edited; add new ones at the end.
 enum IdentifiedMigrations {
-    static var migrator: DatabaseMigrator {
+    /// `sealer` is the store's field sealer: a migration that moves values into sealed form needs it.
+    static func migrator(sealer: FieldSealer) -> DatabaseMigrator {
         var migrator = DatabaseMigrator()
         migrator.registerMigration("v1-enrolments") { db in
             try db.execute(sql: """
@@ -145,6 +166,24 @@ enum IdentifiedMigrations {
                 """)
         }
         migrator.registerMigration("v3-key-check") { db in try StoreKeyCheck.createTable(db) }
+        // An enrolment kept service, provider and day in the clear: with both files, a rare handover
+        // matched its anonymous case. Now the row is an id and one sealed record (provider, month,
+        // consent, carried); the anonymous service is dropped (identified care does not need it).
+        migrator.registerMigration("v4-enrolment-sealed") { db in
+            try db.execute(sql: "CREATE TABLE enrolment_sealed (id TEXT PRIMARY KEY NOT NULL, recordSealed BLOB NOT NULL) WITHOUT ROWID")
+            for row in try Row.fetchAll(db, sql: "SELECT * FROM enrolment") {
+                let id: String = row["id"]
+                guard let started = CalendarDay(iso: row["startedOn"]) else { throw UndecodableRow() }
+                // A carried value that does not open stops the migration (and the store): fail closed.
+                let carried = try JSONDecoder().decode(
+                    [String: String].self, from: try sealer.open(row["carriedSealed"], table: "enrolment", column: "carried", row: id))
+                let enrolment = Enrolment(id: id, providerId: ProviderID(row["providerId"] as String), startedIn: CalendarMonth(started),
+                                          carried: carried, parentalConsent: row["parentalConsent"], caseworkerApproval: row["caseworkerApproval"])
+                try db.execute(sql: "INSERT INTO enrolment_sealed (id, recordSealed) VALUES (?, ?)",
+                               arguments: [id, try IdentifiedStore.seal(enrolment, sealer)])
+            }
+            try db.execute(sql: "DROP TABLE enrolment; ALTER TABLE enrolment_sealed RENAME TO enrolment")
+        }
         return migrator
     }
 }

@@ -2,11 +2,11 @@ import Foundation
 import GatewayCore
 import GRDB
 
-/// A row of `access_log`: who (pseudonym) did what to which case, to the minute. Append-only by trigger.
+/// A row of `access_log`: who (pseudonym) did what to which case, on which day. Append-only by trigger.
 struct AccessLogRecord: Codable, FetchableRecord, PersistableRecord, Sendable {
     static let databaseTableName = "access_log"
     var id: Int64?
-    var at: String
+    var day: String
     var staffPseudonym: String
     var providerId: String
     var action: String
@@ -19,7 +19,8 @@ struct AccessLogRecord: Codable, FetchableRecord, PersistableRecord, Sendable {
     }
 
     func entry() throws -> AccessLogEntry {
-        AccessLogEntry(at: try StoredTime.date(at), staffPseudonym: staffPseudonym, providerId: ProviderID(providerId),
+        guard let day = CalendarDay(iso: day) else { throw UndecodableRow() }
+        return AccessLogEntry(day: day, staffPseudonym: staffPseudonym, providerId: ProviderID(providerId),
                        action: action, caseCode: caseCode)
     }
 }

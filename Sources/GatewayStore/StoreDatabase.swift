@@ -15,6 +15,9 @@ enum StoreDatabase {
         configuration.prepareDatabase { db in
             // Deleted rows are overwritten with zeros, not left in free pages.
             try db.execute(sql: "PRAGMA secure_delete = ON")
+            // After a checkpoint the WAL is cut back to at most 1 MiB instead of keeping old frames
+            // (old page images: write order, cancelled ciphertext) in a file that only grows.
+            try db.execute(sql: "PRAGMA journal_size_limit = 1048576")
         }
         return configuration
     }
@@ -118,6 +121,16 @@ final class StoreAccess: Sendable {
             throw error
         } catch {
             throw Failure.storageFailure
+        }
+    }
+
+    /// Copies every WAL frame into the database and truncates the WAL to zero bytes, so the old
+    /// page images it held (write order, ciphertext of cancelled or deleted values) are gone.
+    /// Waits for readers (busy timeout); a checkpoint that cannot finish throws and is retried later.
+    func truncateWAL() async throws {
+        try await writer.writeWithoutTransaction { db in
+            let result = try db.checkpoint(.truncate)
+            guard result.walFrameCount == result.checkpointedFrameCount else { throw DatabaseError(resultCode: .SQLITE_BUSY) }
         }
     }
 

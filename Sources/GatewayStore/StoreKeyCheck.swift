@@ -29,8 +29,9 @@ enum StoreKeyCheck {
 
     /// Before migrating: compares the checks already recorded, so a wrong key changes nothing,
     /// not even the schema.
+    /// Runs on the writer connection: a reader opened before migrating would keep the old schema cached.
     static func verifyRecorded(_ writer: any DatabaseWriter, keys: [(role: String, key: KeyMaterial)]) throws {
-        try writer.read { db in
+        try writer.writeWithoutTransaction { db in
             guard try db.tableExists("key_check") else { return }
             for (role, key) in keys {
                 if let stored = try Data.fetchOne(

@@ -40,14 +40,7 @@ public func buildRouter(_ dependencies: GatewayDependencies) throws -> Router<Ga
     let sessions = StaffSessions(
         store: dependencies.identifiedStore, passwords: dependencies.passwordHasher, clock: dependencies.clock,
         random: dependencies.random, pseudonymizer: dependencies.staffPseudonymizer)
-    let limiter = BookingRateLimiter(policy: dependencies.configuration.rateLimit, clock: dependencies.clock, random: dependencies.random)
-    let trustForwarded = dependencies.configuration.rateLimit.trustForwardedFor
-    let clientAddress: @Sendable (Request, GatewayRequestContext) -> String = { request, context in
-        if trustForwarded, let forwarded = request.headers[.init("X-Forwarded-For")!]?.split(separator: ",").first {
-            return forwarded.trimmingCharacters(in: .whitespaces)
-        }
-        return context.peerAddress ?? "unknown"
-    }
+    let network = ClientNetwork(trustedProxies: dependencies.configuration.rateLimit.trustedProxies, logger: dependencies.logger)
     let renderer = try PageRenderer()
 
     let routes = RouteTable(
@@ -71,18 +64,28 @@ public func buildRouter(_ dependencies: GatewayDependencies) throws -> Router<Ga
         headers[.cacheControl] = "public, max-age=3600"
         return Response(status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(string: renderer.stylesheet)))
     }
-    CitizenPages(desk: PageBookings(service: bookings), rateLimiter: limiter, clientAddress: clientAddress, renderer: renderer)
+    CitizenPages(desk: PageBookings(service: bookings), network: network, renderer: renderer)
         .addRoutes(to: router)
-    try CitizenAPIController(bookings: bookings, rateLimiter: limiter, clientAddress: clientAddress)
+    try CitizenAPIController(bookings: bookings, network: network)
         .addRoutes(to: router.group("api/v1"))
     StaffAPIController(cases: cases, sessions: sessions, staffTexts: StaffTexts(texts: renderer.texts)).addRoutes(to: router.group("api/v1/staff"))
-    StaffPages(cases: cases, sessions: sessions, renderer: renderer, trustForwarded: trustForwarded).addRoutes(to: router)
+    StaffPages(cases: cases, sessions: sessions, renderer: renderer, network: network).addRoutes(to: router)
     return router
 }
 
 public func buildApplication(_ dependencies: GatewayDependencies, host: String, port: Int) throws -> some ApplicationProtocol {
-    Application(
+    let configuration = dependencies.configuration
+    if configuration.rateLimit.trustedProxies.isEmpty {
+        dependencies.logger.notice("""
+            rateLimit.trustedProxies is empty: X-Forwarded-For is ignored and each connecting address counts as one client.             Behind a reverse proxy, list its address there, or every citizen shares one rate-limit bucket (README, Deployment).
+            """)
+    }
+    let maintenance = StoreMaintenance(
+        anonymous: dependencies.anonymousStore, identified: dependencies.identifiedStore,
+        interval: .seconds(configuration.storage.walCheckpointSeconds), logger: dependencies.logger)
+    return Application(
         router: try buildRouter(dependencies),
         configuration: .init(address: .hostname(host, port: port), serverName: nil),
+        services: [maintenance],
         logger: dependencies.logger)
 }

@@ -86,3 +86,35 @@ struct ConfigurationTests {
         }
     }
 }
+
+@Suite("Configuration: rate limit and storage")
+struct RateLimitConfigurationTests {
+    var yaml: String { try! String(contentsOfFile: TestFixtures.configurationPath, encoding: .utf8) }
+
+    func error(_ text: String) -> ConfigurationError? {
+        do { _ = try ConfigurationLoader.parse(yaml: text); return nil } catch { return error }
+    }
+
+    @Test func theOldTrustForwardedForKeyIsRefusedNamingItsReplacement() throws {
+        let old = yaml.replacingOccurrences(of: "  trustedProxies: []", with: "  trustForwardedFor: true")
+        let problem = try #require(error(old))
+        #expect(problem.keyPath == "rateLimit.trustForwardedFor")
+        #expect(problem.message.contains("rateLimit.trustedProxies"))
+    }
+
+    @Test func trustedProxiesAreAddressesOrCIDRBlocks() throws {
+        let good = yaml.replacingOccurrences(of: "  trustedProxies: []", with: "  trustedProxies: [127.0.0.1/32, \"::1\", 10.0.0.0/8]")
+        let configuration = try ConfigurationLoader.parse(yaml: good)
+        #expect(configuration.rateLimit.trustedProxies.map(\.description) == ["127.0.0.1/32", "0:0:0:0:0:0:0:1/128", "10.0.0.0/8"])
+        let bad = try #require(error(yaml.replacingOccurrences(of: "  trustedProxies: []", with: "  trustedProxies: [nginx.local]")))
+        #expect(bad.keyPath == "rateLimit.trustedProxies[0]")
+        #expect(try TestFixtures.configuration().rateLimit.trustedProxies.isEmpty)
+        #expect(try TestFixtures.configuration().rateLimit.liveBookingsPerClientPerService == 2)
+    }
+
+    @Test func theCheckpointIntervalIsBounded() throws {
+        let problem = try #require(error(yaml.replacingOccurrences(of: "walCheckpointSeconds: 60", with: "walCheckpointSeconds: 86400")))
+        #expect(problem.keyPath == "storage.walCheckpointSeconds")
+        #expect(try TestFixtures.configuration().storage.walCheckpointSeconds == 60)
+    }
+}

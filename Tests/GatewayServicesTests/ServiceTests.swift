@@ -48,7 +48,7 @@ struct ServiceTests {
         #expect(try await listing() == before)
         #expect(builds.withLock { $0 } == 1)
         _ = try await world.bookings.book(BookingApplication(serviceId: "pas", slotId: "kk-pas.pas.20261123T0900", ageBand: "25-plus",
-                                                             substances: ["cocaine"], receivesOtherSocialSupport: false))
+                                                             substances: ["cocaine"], receivesOtherSocialSupport: false), client: nil)
         #expect(try await listing() == before - 1)
         #expect(builds.withLock { $0 } == 2)
     }
@@ -59,7 +59,7 @@ struct ServiceTests {
             try db.execute(sql: "CREATE TRIGGER fail BEFORE INSERT ON booking BEGIN SELECT RAISE(ABORT, 'disk trouble'); END")
         }
         await #expect(throws: ServiceError.storageFailure) {
-            try await world.bookings.book(BookingApplication(serviceId: "uturn", slotId: "uturn.uturn.20261123T0845", ageBand: "14-17"))
+            try await world.bookings.book(BookingApplication(serviceId: "uturn", slotId: "uturn.uturn.20261123T0845", ageBand: "14-17"), client: "v4:192.0.2.1")
         }
     }
 
@@ -90,6 +90,48 @@ struct ServiceTests {
         }
         await #expect(throws: ServiceError.refused(.serviceNotOfferedHere)) {
             try await world.cases.walkIn(service: "pas", ageBand: "25-plus", token: nil, by: staff)
+        }
+    }
+}
+
+/// Threat: one client hoarding places, or the limiter's day not being Copenhagen's.
+@Suite("Threat: hoarding places")
+struct RateLimiterTests {
+    let random = SeededRandom(seed: 5)
+    let policy = RateLimitPolicy(bookingsPerClientPerHour: 10, bookingsPerClientPerDay: 20, liveBookingsPerClientPerService: 2, trustedProxies: [])
+    let copenhagen = TestFixtures.copenhagen
+
+    @Test func aClientHoldsAtMostTheLiveCapPerServiceAndOthersAreUnaffected() async {
+        let clock = TestClock(TestFixtures.instant(2026, 11, 23, 9))
+        let limiter = BookingRateLimiter(policy: policy, timeZone: copenhagen, clock: clock, random: random)
+        let tomorrow = TestFixtures.instant(2026, 11, 24, 10), friday = TestFixtures.instant(2026, 11, 27, 10)
+        guard case .admitted = await limiter.reserve(client: "v4:198.51.100.4", service: .uturn, starts: tomorrow),
+              case .admitted = await limiter.reserve(client: "v4:198.51.100.4", service: .uturn, starts: friday) else {
+            Issue.record("the first two bookings were refused"); return
+        }
+        // The third live U-turn booking waits until the first appointment has begun.
+        #expect(await limiter.reserve(client: "v4:198.51.100.4", service: .uturn, starts: friday)
+                == .limited(retryAfterSeconds: Int(TestFixtures.instant(2026, 11, 24, 0).timeIntervalSince(clock.now))))
+        // Another service, and another client, are not held back.
+        guard case .admitted = await limiter.reserve(client: "v4:198.51.100.4", service: .relatives, starts: friday),
+              case .admitted = await limiter.reserve(client: "v4:203.0.113.9", service: .uturn, starts: friday) else {
+            Issue.record("an unrelated booking was refused"); return
+        }
+    }
+
+    @Test func theDailyWindowEndsAtCopenhagensMidnightNotUTCs() async {
+        let daily = RateLimitPolicy(bookingsPerClientPerHour: 1, bookingsPerClientPerDay: 1, liveBookingsPerClientPerService: 10, trustedProxies: [])
+        // 23:30 in Copenhagen is 22:30 UTC: the UTC day has 1.5 hours left, Copenhagen's half an hour.
+        let clock = TestClock(TestFixtures.instant(2026, 11, 23, 23, 30))
+        let limiter = BookingRateLimiter(policy: daily, timeZone: copenhagen, clock: clock, random: random)
+        let later = TestFixtures.instant(2026, 11, 30, 10)
+        guard case .admitted = await limiter.reserve(client: "v4:198.51.100.4", service: .uturn, starts: later) else {
+            Issue.record("refused"); return
+        }
+        #expect(await limiter.reserve(client: "v4:198.51.100.4", service: .uturn, starts: later) == .limited(retryAfterSeconds: 1800))
+        clock.advance(by: 1801)
+        guard case .admitted = await limiter.reserve(client: "v4:198.51.100.4", service: .uturn, starts: later) else {
+            Issue.record("still refused after Copenhagen's midnight"); return
         }
     }
 }

@@ -140,12 +140,14 @@ struct IdentifiedStoreTests {
     @Test func anEnrolmentCarriesOnlyWhatWasAgreedSealed() async throws {
         let store = try IdentifiedStore.inMemory(storeKey: .random(random))
         let enrolment = Enrolment(
-            id: "e1", serviceId: .uturn, providerId: ProviderID("uturn"), startedOn: CalendarDay(iso: "2026-11-23")!,
+            id: "e1", providerId: ProviderID("uturn"), startedIn: CalendarMonth(CalendarDay(iso: "2026-11-23")!),
             carried: ["goal": "stoppe med hash"], parentalConsent: true, caseworkerApproval: true)
         try await store.insert(enrolment)
         #expect(try await store.enrolment(id: "e1") == enrolment)
         let raw = try await store.reader.read { db in try Row.fetchOne(db, sql: "SELECT * FROM enrolment")! }
-        #expect(!"\(raw)".contains("stoppe med hash"))
+        // In the clear: the random id and ciphertext, nothing else — no provider, no month, no consent flags.
+        #expect(Array(raw.columnNames) == ["id", "recordSealed"])
+        for clear in ["stoppe med hash", "uturn", "2026-11", "true"] { #expect(!"\(raw)".contains(clear)) }
         #expect(try await store.enrolment(id: "nope") == nil)
     }
 }
@@ -248,5 +250,55 @@ struct SchemaTests {
             }
         }
         #expect(anonymous.values.joined().allSatisfy { !$0.lowercased().contains("username") && !$0.lowercased().contains("staffid") })
+    }
+}
+
+@Suite("Migrations keep every value")
+struct MigrationTests {
+    let random = SeededRandom(seed: 41)
+
+    /// An enrolment and access-log entries written under the shipped schema survive the migrations
+    /// that coarsen them: the enrolment sealed with its month, the log entries with their day and order.
+    @Test func enrolmentsAndAccessLogEntriesFromTheOldSchemaAreKeptCoarsened() async throws {
+        let directory = NSTemporaryDirectory() + "anongate-migrate-\(UUID().uuidString)"
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        let key = KeyMaterial.random(random)
+        let sealer = FieldSealer(storeKey: key, domain: IdentifiedStore.fieldDomain)
+        let identifiedPath = directory + "/identified.sqlite", anonymousPath = directory + "/anonymous.sqlite"
+        do {
+            let pool = try DatabasePool(path: identifiedPath)
+            try IdentifiedStore.migrator(sealer: sealer).migrate(pool, upTo: "v3-key-check")
+            let carried = try sealer.seal(Data(#"{"goal":"videre"}"#.utf8), table: "enrolment", column: "carried", row: "e-old")
+            try await pool.write { db in
+                try db.execute(sql: """
+                    INSERT INTO enrolment (id, serviceId, providerId, startedOn, carriedSealed, parentalConsent, caseworkerApproval)
+                    VALUES ('e-old', 'uturn', 'uturn', '2026-10-14', ?, 1, 1)
+                    """, arguments: [carried])
+            }
+            let anonymous = try DatabasePool(path: anonymousPath)
+            try AnonymousStore.migrator.migrate(anonymous, upTo: "v3-key-check")
+            try await anonymous.write { db in
+                try db.execute(sql: """
+                    INSERT INTO anonymous_case (code, serviceId, providerId, ageBand, openedOn, status) VALUES ('K7MQ-9TX4', 'uturn', 'uturn', '14-17', '2026-10-01', 'open');
+                    INSERT INTO access_log (at, staffPseudonym, providerId, action, caseCode) VALUES ('2026-10-14T09:31:00Z', 'p1', 'uturn', 'read-case', 'K7MQ-9TX4');
+                    INSERT INTO access_log (at, staffPseudonym, providerId, action, caseCode) VALUES ('2026-10-14T08:02:00Z', 'p2', 'uturn', 'close-transferred', 'K7MQ-9TX4');
+                    """)
+            }
+        }
+        let identified = try IdentifiedStore.open(path: identifiedPath, storeKey: key)
+        let migrated = try await identified.enrolment(id: "e-old")
+        #expect(migrated == Enrolment(
+            id: "e-old", providerId: ProviderID("uturn"), startedIn: CalendarMonth(iso: "2026-10")!, carried: ["goal": "videre"],
+            parentalConsent: true, caseworkerApproval: true))
+        let anonymous = try AnonymousStore.open(path: anonymousPath, storeKey: .random(random))
+        let log: [AccessLogEntry]
+        do { log = try await anonymous.accessLog(code: nil, provider: ProviderID("uturn")) } catch { Issue.record("access log: \(error)"); return }
+        #expect(log.map(\.action) == ["read-case", "close-transferred"])
+        #expect(log.map(\.day.description) == ["2026-10-14", "2026-10-14"])
+        let columns = try await anonymous.reader.read { db in try String.fetchAll(db, sql: "SELECT name FROM pragma_table_info('access_log')") }
+        #expect(!columns.contains("at"))
+        await #expect(throws: (any Error).self) {
+            try await anonymous.testingWriter.write { db in try db.execute(sql: "DELETE FROM access_log") }
+        }
     }
 }

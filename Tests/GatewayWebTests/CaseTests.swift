@@ -308,7 +308,7 @@ struct NoShowTests {
 
     @Test func aMissedSessionCountsWhenTheConfigSaysSo() async throws {
         let gateway = try TestGateway(adjust: { configuration in
-            configuration.rateLimit = .init(bookingsPerClientPerHour: 1000, bookingsPerClientPerDay: 1000, trustForwardedFor: true)
+            configuration.rateLimit = .init(bookingsPerClientPerHour: 1000, bookingsPerClientPerDay: 1000, liveBookingsPerClientPerService: 1000, trustedProxies: TestGateway.everyAddressAProxy)
             if let index = configuration.services.firstIndex(where: { $0.id == .uturn }) { configuration.services[index].noShowCounts = true }
         })
         try await gateway.addStaff("anna", provider: "uturn", role: .counsellor)

@@ -265,7 +265,7 @@ struct CitizenAPITests {
     }
 
     @Test func bookingIsRateLimitedPerClient() async throws {
-        let gateway = try TestGateway { $0.rateLimit = .init(bookingsPerClientPerHour: 2, bookingsPerClientPerDay: 3, trustForwardedFor: true) }
+        let gateway = try TestGateway { $0.rateLimit = .init(bookingsPerClientPerHour: 2, bookingsPerClientPerDay: 3, liveBookingsPerClientPerService: 1000, trustedProxies: TestGateway.everyAddressAProxy) }
         try await gateway.test { client in
             let a: HTTPFields = [.xForwardedFor: "192.0.2.1"], b: HTTPFields = [.xForwardedFor: "192.0.2.2"]
             #expect(try await client.bookPAS(slot: "kk-pas.pas.20261123T0800", headers: a).response.status == .created)

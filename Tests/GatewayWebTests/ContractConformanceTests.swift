@@ -140,7 +140,7 @@ struct ContractConformanceTests {
 
     @Test func rateLimitAnswer() async throws {
         let log = ContractLog()
-        let gateway = try TestGateway { $0.rateLimit = .init(bookingsPerClientPerHour: 1, bookingsPerClientPerDay: 3, trustForwardedFor: true) }
+        let gateway = try TestGateway { $0.rateLimit = .init(bookingsPerClientPerHour: 1, bookingsPerClientPerDay: 3, liveBookingsPerClientPerService: 1000, trustedProxies: TestGateway.everyAddressAProxy) }
         try await gateway.test { client in
             try await client.checked(log, .post, "/api/v1/bookings", Self.pas, status: .created)
             try await client.checked(log, .post, "/api/v1/bookings", Self.pas.merging(["slotId": "kk-pas.pas.20261123T1000"]) { $1 }, status: .tooManyRequests)

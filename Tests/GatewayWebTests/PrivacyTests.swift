@@ -64,7 +64,7 @@ struct PrivacyTests {
     }
 
     @Test func theRateLimitForgetsEveryClientWhenTheDayChanges() async throws {
-        let gateway = try TestGateway { $0.rateLimit = .init(bookingsPerClientPerHour: 1, bookingsPerClientPerDay: 1, trustForwardedFor: true) }
+        let gateway = try TestGateway { $0.rateLimit = .init(bookingsPerClientPerHour: 1, bookingsPerClientPerDay: 1, liveBookingsPerClientPerService: 1000, trustedProxies: TestGateway.everyAddressAProxy) }
         try await gateway.test { (client: any TestClientProtocol) async throws in
             let headers: HTTPFields = [.xForwardedFor: Self.address]
             #expect(try await client.bookPAS(slot: "kk-pas.pas.20261123T0800", headers: headers).response.status == .created)

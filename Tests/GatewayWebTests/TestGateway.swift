@@ -23,7 +23,7 @@ struct TestGateway {
 
     init(
         now: Date = TestGateway.sundayNoon, seed: UInt64 = 1, dataDirectory: String? = nil,
-        adjust: (inout GatewayConfiguration) -> Void = { $0.rateLimit = RateLimitPolicy(bookingsPerClientPerHour: 1000, bookingsPerClientPerDay: 1000, trustForwardedFor: true) }
+        adjust: (inout GatewayConfiguration) -> Void = { $0.rateLimit = RateLimitPolicy(bookingsPerClientPerHour: 1000, bookingsPerClientPerDay: 1000, liveBookingsPerClientPerService: 1000, trustedProxies: TestGateway.everyAddressAProxy) }
     ) throws {
         clock = TestClock(now)
         random = SeededRandom(seed: seed)
@@ -32,10 +32,10 @@ struct TestGateway {
         let anonymousKey = KeyMaterial.random(random), identifiedKey = KeyMaterial.random(random), pepper = KeyMaterial.random(random)
         let anonymous: AnonymousStore, identified: IdentifiedStore
         if let dataDirectory {
-            anonymous = try AnonymousStore.open(path: dataDirectory + "/anonymous.sqlite", storeKey: anonymousKey)
+            anonymous = try AnonymousStore.open(path: dataDirectory + "/anonymous.sqlite", storeKey: anonymousKey, tokenPepper: pepper, random: random)
             identified = try IdentifiedStore.open(path: dataDirectory + "/identified.sqlite", storeKey: identifiedKey)
         } else {
-            anonymous = try AnonymousStore.inMemory(storeKey: anonymousKey)
+            anonymous = try AnonymousStore.inMemory(storeKey: anonymousKey, tokenPepper: pepper, random: random)
             identified = try IdentifiedStore.inMemory(storeKey: identifiedKey)
         }
         dependencies = GatewayDependencies(
@@ -102,6 +102,12 @@ extension TestResponse {
 
 extension HTTPField.Name {
     static let xForwardedFor = HTTPField.Name("X-Forwarded-For")!
+}
+
+extension TestGateway {
+    /// In-process requests have no peer address: trusting every address as a proxy makes the test's
+    /// own `X-Forwarded-For` the client, so tests can speak as many clients.
+    static let everyAddressAProxy = [IPNetwork("0.0.0.0/0")!, IPNetwork("::/0")!]
 }
 
 /// A test client that checks every JSON API answer against the OpenAPI document: status listed for

@@ -7,13 +7,12 @@ import Hummingbird
 /// The citizen's JSON API (`/api/v1`). A stable contract: PAS providers integrate with it.
 struct CitizenAPIController {
     let bookings: BookingService
-    let rateLimiter: BookingRateLimiter
-    let clientAddress: @Sendable (Request, GatewayRequestContext) -> String
+    let network: ClientNetwork
     /// The service list never changes while the process runs: encoded once.
     let serviceList: ByteBuffer
 
-    init(bookings: BookingService, rateLimiter: BookingRateLimiter, clientAddress: @escaping @Sendable (Request, GatewayRequestContext) -> String) throws {
-        self.bookings = bookings; self.rateLimiter = rateLimiter; self.clientAddress = clientAddress
+    init(bookings: BookingService, network: ClientNetwork) throws {
+        self.bookings = bookings; self.network = network
         let configuration = bookings.configuration
         serviceList = try JSONResponse.encode(API.ServiceList(services: configuration.services.map { service in
             API.Service(
@@ -75,18 +74,12 @@ struct CitizenAPIController {
 
     @Sendable func createBooking(_ request: Request, context: GatewayRequestContext) async throws -> Response {
         let body = try await JSONBody.decode(BookingBody.self, from: request, context: context)
-        let reservation: BookingRateLimiter.Reservation
-        switch await rateLimiter.reserve(client: clientAddress(request, context)) {
-        case .limited(let seconds): throw GatewayProblem.rateLimited(retryAfter: seconds)
-        case .admitted(let granted): reservation = granted
-        }
         do {
-            let (token, booking) = try await bookings.book(body.application)
+            let (token, booking) = try await bookings.book(body.application, client: network.bucket(request, context))
             return try JSONResponse.make(status: .created, API.TokenIssued(token: token.formatted, spelling: nil, booking: API.Booking(booking, bookings)),
                                          noStore: true)
-        } catch {
-            await rateLimiter.release(reservation)
-            throw (error as? ServiceError)?.problem ?? error
+        } catch let error as ServiceError {
+            throw error.problem
         }
     }
 

@@ -240,7 +240,7 @@ struct StaffAPIController {
         let body = try await JSONBody.decode(BookingBody.self, from: request, context: context)
         // Phone staff book their own provider's times only.
         if let raw = body.slotId, let id = SlotID(raw), id.provider != context.staff.member.providerId { throw GatewayProblem.unknownSlot }
-        let (token, booking) = try await run { () async throws(ServiceError) in try await bookings.book(body.application) }
+        let (token, booking) = try await run { () async throws(ServiceError) in try await bookings.book(body.application, client: nil) }
         return try JSONResponse.make(status: .created, API.TokenIssued(token: token.formatted, spelling: TokenSpelling.groups(token),
                                                                booking: API.Booking(booking, bookings)), noStore: true)
     }
@@ -273,7 +273,7 @@ struct StaffAPIController {
         // Resolve pseudonyms to usernames for the auditor; the anonymous store never holds usernames.
         let names = try await run { () async throws(ServiceError) in try await sessions.usernamesByPseudonym() }
         return try JSONResponse.make(API.AccessLog(entries: entries.map {
-            API.AccessLogEntry(at: bookings.calculator.iso8601($0.at), staff: names[$0.staffPseudonym] ?? "unknown (\($0.staffPseudonym))",
+            API.AccessLogEntry(at: $0.day.description, staff: names[$0.staffPseudonym] ?? "unknown (\($0.staffPseudonym))",
                                action: $0.action, caseCode: $0.caseCode)
         }))
     }

@@ -15,6 +15,9 @@ public struct GatewayRequestContext: RequestContext {
         self.coreContext = .init(source: source)
         self.peerAddress = source.channel.remoteAddress?.ipAddress
         self.staffSession = nil
+        // Hummingbird's request id is a per-process prefix plus a counter: it orders requests. A
+        // random id still ties one request's lines together and says nothing about order.
+        self.logger[metadataKey: "hb.request.id"] = .string(String(UInt64.random(in: .min ... .max), radix: 16))
     }
 
     public var maxUploadSize: Int { Self.maximumBodyBytes }
@@ -26,11 +29,13 @@ public struct StaffRequestContext: ChildRequestContext {
     public typealias ParentContext = GatewayRequestContext
     public var coreContext: CoreRequestContextStorage
     public let session: StaffSession
+    public let peerAddress: String?
 
     public init(context: GatewayRequestContext) throws {
         guard let session = context.staffSession else { throw GatewayProblem.signInRequired }
         self.coreContext = context.coreContext
         self.session = session
+        self.peerAddress = context.peerAddress
     }
 
     public var staff: StaffIdentity { session.staff }

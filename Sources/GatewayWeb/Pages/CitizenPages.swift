@@ -9,17 +9,15 @@ import Mustache
 /// answers never land in the browser history or a URL; the page title stays neutral.
 struct CitizenPages: Sendable {
     let desk: PageBookings
-    let rateLimiter: BookingRateLimiter
-    let clientAddress: @Sendable (Request, GatewayRequestContext) -> String
+    let network: ClientNetwork
     let renderer: PageRenderer
     /// The start page depends only on the language and the configuration: rendered once per language.
     let startPages: [Language: Response]
 
     var texts: TextCatalog { renderer.texts }
 
-    init(desk: PageBookings, rateLimiter: BookingRateLimiter, clientAddress: @escaping @Sendable (Request, GatewayRequestContext) -> String,
-         renderer: PageRenderer) {
-        self.desk = desk; self.rateLimiter = rateLimiter; self.clientAddress = clientAddress; self.renderer = renderer
+    init(desk: PageBookings, network: ClientNetwork, renderer: PageRenderer) {
+        self.desk = desk; self.network = network; self.renderer = renderer
         var pages: [Language: Response] = [:]
         for language in Language.allCases {
             pages[language] = Self.renderStart(desk.configuration, renderer, language, error: nil, status: .ok)
@@ -248,21 +246,16 @@ struct CitizenPages: Sendable {
         case .failure(let page): return page
         case .success: break
         }
-        let reservation: BookingRateLimiter.Reservation
-        switch await rateLimiter.reserve(client: clientAddress(request, context)) {
-        case .limited(let seconds):
-            let problem = GatewayProblem.rateLimited(retryAfter: seconds)
-            var response = renderer.errorPage(problem, language)
-            response.headers[.retryAfter] = String(seconds)
-            return response
-        case .admitted(let granted): reservation = granted
-        }
         do throws(GatewayProblem) {
-            let (token, booking) = try await desk.book(application(form))
+            let (token, booking) = try await desk.book(application(form), client: network.bucket(request, context))
             return renderReceipt(token, booking, language, error: nil, status: .ok)
         } catch {
-            await rateLimiter.release(reservation)
             let problem = error
+            if let seconds = problem.retryAfterSeconds {
+                var response = renderer.errorPage(problem, language)
+                response.headers[.retryAfter] = String(seconds)
+                return response
+            }
             // The service was validated above; reading it again cannot fail.
             if problem.slug == "slot-full", let service = try? desk.service(form["service"]) {
                 return try await renderTimes(form, service, language, error: texts.detail(problem, language), status: problem.status)

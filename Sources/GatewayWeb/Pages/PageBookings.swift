@@ -32,8 +32,8 @@ struct PageBookings: Sendable {
     func bookableSlot(_ raw: String?, for definition: ServiceDefinition) throws(GatewayProblem) -> Slot {
         do { return try service.bookableSlot(raw, for: definition) } catch { throw error.problem }
     }
-    func book(_ application: BookingApplication) async throws(GatewayProblem) -> (OneTimeToken, Booking) {
-        do { return try await service.book(application) } catch { throw error.problem }
+    func book(_ application: BookingApplication, client: String?) async throws(GatewayProblem) -> (OneTimeToken, Booking) {
+        do { return try await service.book(application, client: client) } catch { throw error.problem }
     }
     func parseToken(_ text: String?) throws(GatewayProblem) -> OneTimeToken {
         do { return try service.parseToken(text) } catch { throw error.problem }

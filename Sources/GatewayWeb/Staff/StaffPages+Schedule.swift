@@ -117,7 +117,7 @@ extension StaffPages {
                 try await desk.book(BookingApplication(
                     serviceId: slotId.service.rawValue, slotId: slotId.description, ageBand: form["ageBand"], substances: form.all("substances"),
                     receivesOtherSocialSupport: form.yesNo("otherSupport"), interpreterLanguage: form["interpreterLanguage"],
-                    companion: form["companion"] == "yes"))
+                    companion: form["companion"] == "yes"), client: nil)
             }
             return tokenPage(texts.text(.staffPhoneBooked, .da), token: token, code: nil,
                              when: texts.appointment(booking.slotId.day, booking.slotId.time, desk.calculator.timeOfDay(booking.end), .da), session: session)

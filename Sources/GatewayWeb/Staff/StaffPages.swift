@@ -16,7 +16,7 @@ struct StaffPages: Sendable {
     let cases: CaseService
     let sessions: StaffSessions
     let renderer: PageRenderer
-    let trustForwarded: Bool
+    let network: ClientNetwork
 
     var desk: BookingService { cases.booking }
     var library: MustacheLibrary { renderer.library }
@@ -98,8 +98,8 @@ struct StaffPages: Sendable {
     }
 
     /// The session cookie (Hummingbird's `Cookie`): HttpOnly, SameSite=Strict, limited to /staff, Secure over TLS.
-    func cookie(_ value: String, request: Request, maxAge: Int) -> Cookie {
-        let overTLS = request.head.scheme == "https" || (trustForwarded && request.headers[HTTPField.Name("X-Forwarded-Proto")!] == "https")
+    func cookie(_ value: String, request: Request, peerAddress: String?, maxAge: Int) -> Cookie {
+        let overTLS = network.overTLS(request, peerAddress: peerAddress)
         return Cookie(name: Self.cookieName, value: value, maxAge: maxAge, path: "/staff", secure: overTLS, httpOnly: true, sameSite: .strict)
     }
 
@@ -124,7 +124,7 @@ struct StaffPages: Sendable {
                 try await sessions.signIn(username: form.username ?? "", password: form.password ?? "", totp: form.totp)
             }
             var response = Self.redirect("/staff/schedule")
-            response.setCookie(cookie(token, request: request, maxAge: Int(StaffSessions.absoluteLifetime)))
+            response.setCookie(cookie(token, request: request, peerAddress: context.peerAddress, maxAge: Int(StaffSessions.absoluteLifetime)))
             return response
         } catch {
             var response = render("staffSignIn", StaffMessage(error: texts.detail(error, .da)), session: nil, status: error.status)
@@ -136,7 +136,7 @@ struct StaffPages: Sendable {
     @Sendable func signOut(_ request: Request, context: StaffRequestContext) async throws -> Response {
         if let token = StaffSessionMiddleware.token(request, .cookie) { await sessions.signOut(token: token) }
         var response = Self.redirect("/staff")
-        response.setCookie(cookie("", request: request, maxAge: 0))
+        response.setCookie(cookie("", request: request, peerAddress: context.peerAddress, maxAge: 0))
         return response
     }
 
