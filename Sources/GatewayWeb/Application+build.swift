@@ -56,6 +56,7 @@ public func buildRouter(_ dependencies: GatewayDependencies) throws -> Router<Ga
     router.add(middleware: ProblemMiddleware(referrals: dependencies.configuration.referrals, routes: routes, texts: renderer.texts) { problem, request in
         renderer.errorPage(problem, PageRenderer.language(query: request))
     })
+    router.add(middleware: CrossSiteRequestMiddleware(network: network))
 
     router.get("/healthz") { _, _ in "ok\n" }
     router.get("/static/site.css") { _, _ -> Response in

@@ -220,14 +220,15 @@ struct CitizenAPITests {
             #expect(broken.status == .badRequest)
             #expect(broken.object?["type"] as? String == "urn:anongate:problem:malformed-json")
 
-            let array = try await client.execute(uri: "/api/v1/bookings", method: .post, body: ByteBuffer(string: "[1,2]"))
+            let json: HTTPFields = [.contentType: "application/json; charset=utf-8"]
+            let array = try await client.execute(uri: "/api/v1/bookings", method: .post, headers: json, body: ByteBuffer(string: "[1,2]"))
             #expect(array.status == .badRequest)
 
-            let empty = try await client.execute(uri: "/api/v1/bookings", method: .post)
+            let empty = try await client.execute(uri: "/api/v1/bookings", method: .post, headers: json)
             #expect(empty.status == .badRequest)
 
             for body in ["null", "[1,2]", "\"text\""] {
-                let notAnObject = try await client.execute(uri: "/api/v1/bookings", method: .post, body: ByteBuffer(string: body))
+                let notAnObject = try await client.execute(uri: "/api/v1/bookings", method: .post, headers: json, body: ByteBuffer(string: body))
                 #expect(notAnObject.status == .badRequest)
                 #expect(notAnObject.problemDetail == "The request body must be a JSON object.", "\(body)")
             }

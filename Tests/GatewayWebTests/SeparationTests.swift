@@ -117,3 +117,85 @@ struct SeparationTests {
         #expect(Set(identifiedColumns).isDisjoint(with: ["caseCode", "tokenHash", "slotId", "bookingId"]))
     }
 }
+
+/// Threat: a thief with both files joins a named enrolment to its anonymous case on what the two
+/// stores share (service, provider, day, month …). Handovers are rare, so any shared attribute
+/// could single a person out.
+@Suite("Threat: linking the crossing")
+struct LinkabilityTests {
+    static let k = 5
+
+    /// Every value the anonymous store holds about a case, in the clear: its columns, the days (and
+    /// months) of its sessions, notes and access-log entries, and its bookings' columns.
+    static func anonymousAttributes(_ db: Database, code: String) throws -> Set<String> {
+        var values: Set<String> = []
+        func add(_ rows: [Row]) {
+            for row in rows {
+                for column in row.columnNames {
+                    guard let text = String.fromDatabaseValue(row[column] as DatabaseValue? ?? .null) else { continue }
+                    values.insert(text)
+                    if CalendarDay(iso: String(text.prefix(10))) != nil { values.insert(String(text.prefix(7))); values.insert(String(text.prefix(10))) }
+                }
+            }
+        }
+        add(try Row.fetchAll(db, sql: "SELECT * FROM anonymous_case WHERE code = ?", arguments: [code]))
+        add(try Row.fetchAll(db, sql: "SELECT * FROM case_session WHERE caseCode = ?", arguments: [code]))
+        add(try Row.fetchAll(db, sql: "SELECT * FROM case_note WHERE caseCode = ?", arguments: [code]))
+        add(try Row.fetchAll(db, sql: "SELECT * FROM access_log WHERE caseCode = ?", arguments: [code]))
+        add(try Row.fetchAll(db, sql: "SELECT * FROM booking WHERE caseCode = ?", arguments: [code]))
+        return values
+    }
+
+    /// Every clear value of an enrolment row that is not its own random id or ciphertext.
+    static func enrolmentAttributes(_ row: Row) -> Set<String> {
+        var values: Set<String> = []
+        for column in row.columnNames where column != "id" {
+            guard let value = row[column] as DatabaseValue?, let text = String.fromDatabaseValue(value) else { continue }
+            values.insert(text)
+            if CalendarDay(iso: String(text.prefix(10))) != nil { values.insert(String(text.prefix(7))) }
+        }
+        return values
+    }
+
+    @Test func everyEnrolmentMatchesAtLeastKTransferredCasesOnEverythingBothStoresHold() async throws {
+        let gateway = try await TestGateway.withStaff()
+        // Handovers over providers, services, days and months; adults, so no consent is needed.
+        let handovers: [(String, String, String, Date)] = [
+            ("anna", "uturn", "18-24", TestFixtures.instant(2026, 11, 23, 10)),
+            ("anna", "uturn-parents", "25-plus", TestFixtures.instant(2026, 11, 24, 11)),
+            ("carl", "pas", "25-plus", TestFixtures.instant(2026, 11, 26, 9)),
+            ("bent", "pas", "18-24", TestFixtures.instant(2026, 12, 2, 13)),
+            ("hans", "relatives", "25-plus", TestFixtures.instant(2026, 12, 9, 10)),
+            ("anna", "uturn", "18-24", TestFixtures.instant(2027, 1, 6, 14)),
+            ("carl", "pas", "25-plus", TestFixtures.instant(2027, 1, 13, 9)),
+        ]
+        try await gateway.test { client in
+            for (staff, service, ageBand, when) in handovers {
+                gateway.clock.set(when)
+                let headers = try await client.signIn(staff)
+                let walkIn = try await client.json(.post, "/api/v1/staff/walkins", ["serviceId": service, "ageBand": ageBand], headers: headers)
+                let code = try #require(walkIn.object?["caseCode"] as? String, "\(walkIn.status) \(walkIn.text)")
+                _ = try await client.json(.post, "/api/v1/staff/cases/\(code)/notes", ["text": "samtale"], headers: headers)
+                let handover = try await client.json(.post, "/api/v1/staff/cases/\(code)/handover", [
+                    "carry": ["goal": "længere forløb"], "parentalConsent": false, "caseworkerApproval": false,
+                ], headers: headers)
+                #expect(handover.status == .created, "\(handover.text)")
+            }
+        }
+        let anonymous = gateway.dependencies.anonymousStore.reader, identified = gateway.dependencies.identifiedStore.reader
+        let transferred = try await anonymous.read { db in
+            try String.fetchAll(db, sql: "SELECT code FROM anonymous_case WHERE dischargeReason = 'transferred'")
+        }
+        #expect(transferred.count == handovers.count)
+        let cases = try await anonymous.read { db in try transferred.map { (code: $0, attributes: try Self.anonymousAttributes(db, code: $0)) } }
+        let enrolments = try await identified.read { db in try Row.fetchAll(db, sql: "SELECT * FROM enrolment") }
+        #expect(enrolments.count == handovers.count)
+        let needed = min(Self.k, transferred.count)
+        for enrolment in enrolments {
+            let clear = Self.enrolmentAttributes(enrolment)
+            // A case is a candidate when it holds every clear value of the enrolment.
+            let candidates = cases.filter { clear.isSubset(of: $0.attributes) }
+            #expect(candidates.count >= needed, "an enrolment narrows to \(candidates.count) cases on \(clear.sorted())")
+        }
+    }
+}

@@ -32,10 +32,11 @@ struct CitizenAPIController {
     func addRoutes(to group: RouterGroup<GatewayRequestContext>) {
         group.get("services", use: listServices)
         group.get("services/:serviceId/slots", use: listSlots)
-        group.post("bookings", use: createBooking)
         group.get("bookings/current", use: currentBooking)
         group.delete("bookings/current", use: cancelBooking)
-        group.post("bookings/current/reschedule", use: reschedule)
+        group.group().add(middleware: RequireJSONBodyMiddleware())
+            .post("bookings", use: createBooking)
+            .post("bookings/current/reschedule", use: reschedule)
     }
 
     @Sendable func listServices(_ request: Request, context: GatewayRequestContext) async throws -> Response {

@@ -152,6 +152,7 @@ enum TextKey: String, CaseIterable, Sendable {
     case problemWrongValue
     case problemBodyTooLarge
     case problemUnsupportedMediaType
+    case problemCrossSite
     case problemNotFound
     case problemMethodNotAllowed
     case problemTooManyFields
