@@ -65,9 +65,19 @@ public enum TOTP {
 
     /// Accepts the current code and one step either side (clock drift).
     public static func verify(_ code: String, secret: [UInt8], at date: Date) -> Bool {
+        matchingStep(code, secret: secret, at: date) != nil
+    }
+
+    /// The time step (Unix time / 30) whose code this is, trying the current step and one either
+    /// side; nil when none matches. Sign-in remembers the step so a code works once.
+    public static func matchingStep(_ code: String, secret: [UInt8], at date: Date, step: TimeInterval = 30) -> Int64? {
         let typed = code.filter { !$0.isWhitespace }
-        guard typed.count == 6, typed.allSatisfy(\.isASCII), typed.allSatisfy(\.isNumber) else { return false }
-        return [-30.0, 0, 30].contains { self.code(secret: secret, at: date.addingTimeInterval($0)) == typed }
+        guard typed.count == 6, typed.allSatisfy(\.isASCII), typed.allSatisfy(\.isNumber) else { return nil }
+        let current = Int64(floor(date.timeIntervalSince1970 / step))
+        for candidate in [current - 1, current, current + 1] where self.code(secret: secret, at: Date(timeIntervalSince1970: Double(candidate) * step)) == typed {
+            return candidate
+        }
+        return nil
     }
 
     /// RFC 4648 base32 (no padding), the form authenticator apps take.

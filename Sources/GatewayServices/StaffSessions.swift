@@ -12,11 +12,19 @@ public struct StaffSession: Sendable {
 
 /// Staff sign-in and sessions. Sessions live in memory only: nothing about when staff were
 /// active is written to disk, and a restart signs everyone out.
+///
+/// The actor holds only state (sessions, failures, used TOTP steps); the slow part of sign-in,
+/// scrypt, runs outside it in a bounded `PasswordGate`, so failed sign-ins cannot delay the
+/// session check every signed-in request makes. Every map is bounded and swept.
 public actor StaffSessions {
     public static let idleTimeout: TimeInterval = 30 * 60
     public static let absoluteLifetime: TimeInterval = 12 * 3600
-    /// After this many failures for a username, each further attempt waits twice as long (up to 5 minutes).
+    /// After this many failures for a username from one client, each further attempt from that
+    /// client waits twice as long (up to 5 minutes). Other clients are not held back: a guesser
+    /// cannot lock a counsellor out.
     public static let freeAttempts = 3
+    public static let maximumSessions = 10_000
+    public static let maximumTrackedFailures = 10_000
 
     struct Session {
         let staffId: String
@@ -25,53 +33,100 @@ public actor StaffSessions {
         let expiresAt: Date
     }
 
+    struct FailureKey: Hashable {
+        let username: String
+        let client: String
+    }
+
     private let store: IdentifiedStore
     private let passwords: PasswordHasher
     private let clock: any GatewayClock
     private let random: any RandomSource
     private let pseudonymizer: StaffPseudonymizer
+    private let gate: PasswordGate
     private var sessions: [Data: Session] = [:]
-    private var failures: [String: (count: Int, last: Date)] = [:]
+    private var failures: [FailureKey: (count: Int, last: Date)] = [:]
+    /// Per account, the last TOTP time step accepted: a code is good once.
+    private var usedSteps: [String: Int64] = [:]
     private let decoy: String
 
-    public init(store: IdentifiedStore, passwords: PasswordHasher, clock: any GatewayClock, random: any RandomSource, pseudonymizer: StaffPseudonymizer) {
+    public init(
+        store: IdentifiedStore, passwords: PasswordHasher, clock: any GatewayClock, random: any RandomSource, pseudonymizer: StaffPseudonymizer,
+        concurrentPasswordChecks: Int = 2, queuedPasswordChecks: Int = 64
+    ) {
         self.store = store; self.passwords = passwords; self.clock = clock; self.random = random
         self.pseudonymizer = pseudonymizer
+        self.gate = PasswordGate(maximumRunning: concurrentPasswordChecks, maximumWaiting: queuedPasswordChecks)
         self.decoy = passwords.decoy(random: random)
     }
 
     /// Same answer, same work, for an unknown user, a disabled one, a wrong password or a wrong code.
-    public func signIn(username: String, password: String, totp: String?) async throws(ServiceError) -> (token: String, session: StaffSession) {
-        let now = clock.now
-        let key = username.lowercased()
-        if let failure = failures[key], failure.count >= Self.freeAttempts {
-            let wait = min(300, pow(2, Double(failure.count - Self.freeAttempts)))
-            let until = failure.last.addingTimeInterval(wait)
-            if now < until { throw .signInDelayed(retryAfterSeconds: max(1, Int(until.timeIntervalSince(now).rounded(.up)))) }
-        }
+    /// `client` is the rate-limit bucket of the request (failures are counted per username and client).
+    public nonisolated func signIn(username: String, password: String, totp: String?, client: String) async throws(ServiceError) -> (token: String, session: StaffSession) {
+        let key = FailureKey(username: username.lowercased(), client: client)
+        try await checkBackOff(key)
         let credentials: StaffCredentials?
-        do { credentials = try await store.credentials(username: key) } catch { throw .storageFailure }
-        let passwordMatches = passwords.verify(password, against: credentials?.passwordHash ?? decoy)
+        do { credentials = try await store.credentials(username: key.username) } catch { throw .storageFailure }
+        guard let matches = await gate.verify(password, against: credentials?.passwordHash ?? decoy, with: passwords) else {
+            throw .signInDelayed(retryAfterSeconds: 1)
+        }
+        return try await complete(key, credentials: credentials, passwordMatches: matches, totp: totp)
+    }
+
+    private func checkBackOff(_ key: FailureKey) throws(ServiceError) {
+        let now = clock.now
+        guard let failure = failures[key], failure.count >= Self.freeAttempts else { return }
+        let wait = min(300, pow(2, Double(failure.count - Self.freeAttempts)))
+        let until = failure.last.addingTimeInterval(wait)
+        if now < until { throw .signInDelayed(retryAfterSeconds: max(1, Int(until.timeIntervalSince(now).rounded(.up)))) }
+    }
+
+    private func complete(
+        _ key: FailureKey, credentials: StaffCredentials?, passwordMatches: Bool, totp: String?
+    ) throws(ServiceError) -> (token: String, session: StaffSession) {
+        let now = clock.now
         var accepted = passwordMatches && credentials != nil && credentials?.member.disabled == false
-        if let secret = credentials?.totpSecret {
-            accepted = accepted && TOTP.verify(totp ?? "", secret: secret, at: now)
+        var step: Int64?
+        if let secret = credentials?.totpSecret, let member = credentials?.member {
+            step = TOTP.matchingStep(totp ?? "", secret: secret, at: now)
+            let used = usedSteps[member.id] ?? Int64.min
+            accepted = accepted && step != nil && step! > used
         }
         guard accepted, let member = credentials?.member else {
             let previous = failures[key]?.count ?? 0
             failures[key] = (previous + 1, now)
-            // Bounded: guessing many usernames must not grow this without end.
-            if failures.count > 10_000, let oldest = failures.min(by: { $0.value.last < $1.value.last })?.key {
-                failures[oldest] = nil
-            }
+            if failures.count > Self.maximumTrackedFailures { sweepFailures(now) }
             throw .signInFailed
         }
         failures[key] = nil
+        if let step { usedSteps[member.id] = step }
+        if sessions.count >= Self.maximumSessions { sweepSessions(now) }
         let token = Self.base64url(random.bytes(32))
         let csrf = Self.base64url(random.bytes(24))
         let expires = now.addingTimeInterval(Self.absoluteLifetime)
         sessions[Self.hash(token)] = Session(staffId: member.id, csrfToken: csrf, lastSeen: now, expiresAt: expires)
         return (token, StaffSession(staff: identity(member), csrfToken: csrf, expiresAt: expires))
     }
+
+    /// Forgets failures whose back-off is over; if still too many, the oldest ones.
+    private func sweepFailures(_ now: Date) {
+        failures = failures.filter { now.timeIntervalSince($0.value.last) < 300 }
+        while failures.count > Self.maximumTrackedFailures, let oldest = failures.min(by: { $0.value.last < $1.value.last })?.key {
+            failures[oldest] = nil
+        }
+    }
+
+    /// Drops expired and idle sessions; if still full, the one unused longest.
+    private func sweepSessions(_ now: Date) {
+        sessions = sessions.filter { $0.value.expiresAt > now && now.timeIntervalSince($0.value.lastSeen) <= Self.idleTimeout }
+        while sessions.count >= Self.maximumSessions, let idle = sessions.min(by: { $0.value.lastSeen < $1.value.lastSeen })?.key {
+            sessions[idle] = nil
+        }
+    }
+
+    /// Counts for tests and operations (never the contents).
+    public var trackedFailures: Int { failures.count }
+    public var liveSessions: Int { sessions.count }
 
     /// The session behind a token; nil when unknown, expired, idle too long, or the account was
     /// disabled or removed. A failed read of the account is a storage failure, not a signed-out user.

@@ -52,7 +52,7 @@ public func buildRouter(_ dependencies: GatewayDependencies) throws -> Router<Ga
 
     let router = Router(context: GatewayRequestContext.self)
     router.add(middleware: PrivacyPreservingLogMiddleware())
-    router.add(middleware: SecurityHeadersMiddleware())
+    router.add(middleware: SecurityHeadersMiddleware(network: network))
     router.add(middleware: ProblemMiddleware(referrals: dependencies.configuration.referrals, routes: routes, texts: renderer.texts) { problem, request in
         renderer.errorPage(problem, PageRenderer.language(query: request))
     })
@@ -69,8 +69,9 @@ public func buildRouter(_ dependencies: GatewayDependencies) throws -> Router<Ga
         .addRoutes(to: router)
     try CitizenAPIController(bookings: bookings, network: network)
         .addRoutes(to: router.group("api/v1"))
-    StaffAPIController(cases: cases, sessions: sessions, staffTexts: StaffTexts(texts: renderer.texts)).addRoutes(to: router.group("api/v1/staff"))
-    StaffPages(cases: cases, sessions: sessions, renderer: renderer, network: network).addRoutes(to: router)
+    StaffAPIController(cases: cases, sessions: sessions, staffTexts: StaffTexts(texts: renderer.texts), network: network).addRoutes(to: router.group("api/v1/staff"))
+    StaffPages(cases: cases, sessions: sessions, renderer: renderer, network: network,
+               formTokens: FormTokenSigner(random: dependencies.random)).addRoutes(to: router)
     return router
 }
 

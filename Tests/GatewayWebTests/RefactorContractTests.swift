@@ -109,7 +109,7 @@ struct RefactorContractTests {
         let gateway = try await TestGateway.withStaff()
         try await gateway.test { client in
             #expect(try await client.json(.get, "/api/v1/staff/schedule", headers: try await client.signIn("gry")).status == .forbidden)
-            let signIn = try await client.form("/staff/sign-in", [("username", "gry"), ("password", TestGateway.password)])
+            let signIn = try await client.signInForm([("username", "gry"), ("password", TestGateway.password)])
             let cookie = String(try #require(signIn.headers[.setCookie]).prefix { $0 != ";" })
             let page = try await client.execute(uri: "/staff/schedule", method: .get, headers: [.cookie: cookie])
             #expect(page.status == .forbidden)
@@ -122,7 +122,7 @@ struct RefactorContractTests {
     @Test func aRefusalOnTheStaffPageIsInDanish() async throws {
         let gateway = try await TestGateway.withStaff()
         try await gateway.test { client in
-            let signIn = try await client.form("/staff/sign-in", [("username", "anna"), ("password", TestGateway.password)])
+            let signIn = try await client.signInForm([("username", "anna"), ("password", TestGateway.password)])
             let cookie = String(try #require(signIn.headers[.setCookie]).prefix { $0 != ";" })
             let schedule = try await client.execute(uri: "/staff/schedule", method: .get, headers: [.cookie: cookie])
             let csrf = try #require(StaffPageTests.csrf(in: schedule.text))

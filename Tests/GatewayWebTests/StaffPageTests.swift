@@ -21,7 +21,7 @@ struct StaffPageTests {
     }
 
     func signIn(_ client: any TestClientProtocol, _ username: String) async throws -> Browser {
-        let response = try await client.form("/staff/sign-in", [("username", username), ("password", TestGateway.password)])
+        let response = try await client.signInForm([("username", username), ("password", TestGateway.password)])
         #expect(response.status == .seeOther)
         #expect(response.headers[.location] == "/staff/schedule")
         let setCookie = try #require(response.headers[.setCookie])
@@ -40,7 +40,7 @@ struct StaffPageTests {
             let start = try await client.execute(uri: "/staff", method: .get)
             #expect(start.status == .ok)
             #expect(start.text.contains("<label for=\"password\">"))
-            let wrong = try await client.form("/staff/sign-in", [("username", "anna"), ("password", "nope")])
+            let wrong = try await client.signInForm([("username", "anna"), ("password", "nope")])
             #expect(wrong.status == .unauthorized)
             #expect(wrong.text.contains("Brugernavn, adgangskode eller kode er forkert."))
             #expect(wrong.headers[.setCookie] == nil)

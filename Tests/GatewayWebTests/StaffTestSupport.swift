@@ -21,8 +21,12 @@ extension TestGateway {
     }
 
     /// A gateway with one account per role and provider the tests use.
-    static func withStaff(dataDirectory: String? = nil) async throws -> TestGateway {
-        let gateway = try TestGateway(dataDirectory: dataDirectory)
+    static func withStaff(dataDirectory: String? = nil, adjust: ((inout GatewayConfiguration) -> Void)? = nil) async throws -> TestGateway {
+        let gateway = try TestGateway(dataDirectory: dataDirectory) { configuration in
+            configuration.rateLimit = RateLimitPolicy(bookingsPerClientPerHour: 1000, bookingsPerClientPerDay: 1000,
+                                                      liveBookingsPerClientPerService: 1000, trustedProxies: TestGateway.everyAddressAProxy)
+            adjust?(&configuration)
+        }
         try await gateway.addStaff("anna", provider: "uturn", role: .counsellor)
         try await gateway.addStaff("bent", provider: "frb-pas", role: .counsellor)
         try await gateway.addStaff("carl", provider: "kk-pas", role: .counsellor)
@@ -60,4 +64,13 @@ extension TestClientProtocol {
 struct TestFailure: Error, CustomStringConvertible {
     let description: String
     init(_ description: String) { self.description = description }
+}
+
+extension TestClientProtocol {
+    /// Signs in on the page as a browser does: fetches the form (with its signed token), then posts it.
+    func signInForm(_ fields: [(String, String)], headers: HTTPFields = [:]) async throws -> TestResponse {
+        let page = try await execute(uri: "/staff", method: .get, headers: headers)
+        let token = StaffPageTests.csrf(in: page.text) ?? ""
+        return try await form("/staff/sign-in", fields + [("csrf", token)], headers: headers)
+    }
 }

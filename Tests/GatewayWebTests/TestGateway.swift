@@ -51,6 +51,11 @@ struct TestGateway {
     func test(_ body: @escaping @Sendable (any TestClientProtocol) async throws -> Void) async throws {
         try await app.test(.router) { client in try await body(ContractCheckingClient(inner: client)) }
     }
+
+    /// Over a real loopback connection: the peer address is 127.0.0.1, as behind a local proxy.
+    func testLive(_ body: @escaping @Sendable (any TestClientProtocol) async throws -> Void) async throws {
+        try await app.test(.live) { client in try await body(ContractCheckingClient(inner: client)) }
+    }
 }
 
 extension TestClientProtocol {

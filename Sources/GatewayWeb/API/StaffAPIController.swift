@@ -12,6 +12,7 @@ struct StaffAPIController {
     let cases: CaseService
     let sessions: StaffSessions
     let staffTexts: StaffTexts
+    let network: ClientNetwork
 
     var bookings: BookingService { cases.booking }
 
@@ -26,7 +27,7 @@ struct StaffAPIController {
     func addRoutes(to group: RouterGroup<GatewayRequestContext>) {
         group.post("sessions", use: signIn)
         let signedIn = group.group()
-            .add(middleware: StaffSessionMiddleware(sessions: sessions, credential: .bearer))
+            .add(middleware: StaffSessionMiddleware(sessions: sessions, credential: .bearer, network: network))
             .group(context: StaffRequestContext.self)
         signedIn.delete("sessions/current", use: signOut)
         signedIn.group().add(middleware: RequirePermission(permission: .workWithCases))
@@ -69,8 +70,11 @@ struct StaffAPIController {
         let body = try await JSONBody.decode(SignInBody.self, from: request, context: context)
         guard let username = body.username, !username.isEmpty else { throw GatewayProblem.missingField("username") }
         guard let password = body.password, !password.isEmpty else { throw GatewayProblem.missingField("password") }
-        guard username.count <= 100, password.count <= 1000 else { throw ServiceError.signInFailed.problem }
-        let (token, session) = try await run { () async throws(ServiceError) in try await sessions.signIn(username: username, password: password, totp: body.totp) }
+        guard username.count <= StaffPages.maximumUsernameLength, password.count <= 1000 else { throw ServiceError.signInFailed.problem }
+        let client = network.bucket(request, context)
+        let (token, session) = try await run { () async throws(ServiceError) in
+            try await sessions.signIn(username: username, password: password, totp: body.totp, client: client)
+        }
         return try JSONResponse.make(status: .created, API.SessionCreated(sessionToken: token, expiresAt: bookings.calculator.iso8601(session.expiresAt)),
                                      noStore: true)
     }

@@ -5,7 +5,10 @@ import Hummingbird
 import Logging
 
 /// Security headers on every response, citizen page, API answer and error alike.
-struct SecurityHeadersMiddleware<Context: RequestContext>: RouterMiddleware {
+struct SecurityHeadersMiddleware: RouterMiddleware {
+    typealias Context = GatewayRequestContext
+    let network: ClientNetwork
+
     static var contentSecurityPolicy: String {
         "default-src 'none'; style-src 'self'; img-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'"
     }
@@ -19,6 +22,10 @@ struct SecurityHeadersMiddleware<Context: RequestContext>: RouterMiddleware {
         response.headers[HTTPField.Name("Cross-Origin-Opener-Policy")!] = "same-origin"
         response.headers[HTTPField.Name("Cross-Origin-Resource-Policy")!] = "same-origin"
         response.headers[HTTPField.Name("Permissions-Policy")!] = "camera=(), microphone=(), geolocation=(), interest-cohort=()"
+        // Over TLS (directly, or as a trusted proxy says), browsers must never fall back to plain HTTP.
+        if network.overTLS(request, peerAddress: context.peerAddress) {
+            response.headers[HTTPField.Name("Strict-Transport-Security")!] = "max-age=31536000; includeSubDomains"
+        }
         // Nothing a citizen sees is worth caching on a shared device; pages with a token must never be.
         if response.headers[.cacheControl] == nil {
             response.headers[.cacheControl] = "no-store"

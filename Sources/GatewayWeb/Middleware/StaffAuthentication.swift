@@ -13,19 +13,21 @@ struct StaffSessionMiddleware: RouterMiddleware {
 
     let sessions: StaffSessions
     let credential: Credential
+    let network: ClientNetwork
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         var context = context
-        if let token = Self.token(request, credential) {
+        if let token = Self.token(request, credential, overTLS: network.overTLS(request, peerAddress: context.peerAddress)) {
             do { context.staffSession = try await sessions.session(token: token) } catch { throw error.problem }
         }
         return try await next(request, context)
     }
 
-    static func token(_ request: Request, _ credential: Credential) -> String? {
+    /// Over TLS only the `__Host-` cookie counts: a plain-named one could have been planted by a sibling subdomain.
+    static func token(_ request: Request, _ credential: Credential, overTLS: Bool) -> String? {
         switch credential {
         case .bearer: return request.headers.bearerCredential
-        case .cookie: return request.cookies[StaffPages.cookieName]?.value
+        case .cookie: return request.cookies[overTLS ? StaffPages.secureCookieName : StaffPages.cookieName]?.value
         }
     }
 }

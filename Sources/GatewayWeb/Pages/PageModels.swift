@@ -156,6 +156,9 @@ struct StaffCommon {
 
 struct StaffMessage { let error: String? }
 
+/// The sign-in page: its error, and the signed form token that stands in for a session's CSRF token.
+struct StaffSignInPage { let error: String?; let formToken: String }
+
 struct StaffErrorPage { let detail: String; let back: String }
 
 struct StaffDonePage { let heading: String; let text: String }

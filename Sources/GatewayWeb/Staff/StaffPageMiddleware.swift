@@ -14,7 +14,7 @@ struct StaffPageGate: RouterMiddleware {
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         var context = context
-        if let token = StaffSessionMiddleware.token(request, .cookie) {
+        if let token = StaffSessionMiddleware.token(request, .cookie, overTLS: pages.network.overTLS(request, peerAddress: context.peerAddress)) {
             do { context.staffSession = try await sessions.session(token: token) } catch { return pages.errorPage(error.problem, session: nil, back: "/staff") }
         }
         guard context.staffSession != nil else {

@@ -1,5 +1,6 @@
 import Foundation
 import GatewayCore
+import GatewayCrypto
 import GatewayServices
 import GatewayStore
 import HTTPTypes
@@ -11,12 +12,20 @@ import Mustache
 /// check and each page's permission are middleware and route groups; handlers get the session in
 /// their `StaffRequestContext`.
 struct StaffPages: Sendable {
+    /// Over plain HTTP (development on loopback): path /staff.
     static let cookieName = "anongate_staff"
+    /// Over TLS: the `__Host-` prefix makes browsers refuse it unless Secure, Path=/ and host-only,
+    /// so a sibling subdomain cannot plant or overwrite it.
+    static let secureCookieName = "__Host-anongate_staff"
+    static let signInPurpose = "staff-sign-in"
+    /// The longest username an account can have is 40; anything longer is refused before any work.
+    static let maximumUsernameLength = 100
 
     let cases: CaseService
     let sessions: StaffSessions
     let renderer: PageRenderer
     let network: ClientNetwork
+    let formTokens: FormTokenSigner
 
     var desk: BookingService { cases.booking }
     var library: MustacheLibrary { renderer.library }
@@ -97,44 +106,59 @@ struct StaffPages: Sendable {
         }
     }
 
-    /// The session cookie (Hummingbird's `Cookie`): HttpOnly, SameSite=Strict, limited to /staff, Secure over TLS.
+    /// The session cookie (Hummingbird's `Cookie`): HttpOnly, SameSite=Strict. Over TLS it is
+    /// `__Host-anongate_staff` (Secure, Path=/); over plain HTTP `anongate_staff` on /staff.
     func cookie(_ value: String, request: Request, peerAddress: String?, maxAge: Int) -> Cookie {
-        let overTLS = network.overTLS(request, peerAddress: peerAddress)
-        return Cookie(name: Self.cookieName, value: value, maxAge: maxAge, path: "/staff", secure: overTLS, httpOnly: true, sameSite: .strict)
+        if network.overTLS(request, peerAddress: peerAddress) {
+            return Cookie(name: Self.secureCookieName, value: value, maxAge: maxAge, path: "/", secure: true, httpOnly: true, sameSite: .strict)
+        }
+        return Cookie(name: Self.cookieName, value: value, maxAge: maxAge, path: "/staff", secure: false, httpOnly: true, sameSite: .strict)
+    }
+
+    func signInPage(error: String?, status: HTTPResponse.Status = .ok) -> Response {
+        render("staffSignIn", StaffSignInPage(error: error, formToken: formTokens.issue(purpose: Self.signInPurpose, at: desk.clock.now)),
+               session: nil, status: status)
     }
 
     // MARK: Sign-in
 
-    struct SignInForm: Decodable { var username: String?; var password: String?; var totp: String? }
+    struct SignInForm: Decodable { var username: String?; var password: String?; var totp: String?; var csrf: String? }
 
     @Sendable func start(_ request: Request, context: GatewayRequestContext) async throws -> Response {
-        if let token = StaffSessionMiddleware.token(request, .cookie), try await run({ () async throws(ServiceError) in try await sessions.session(token: token) }) != nil {
+        if let token = StaffSessionMiddleware.token(request, .cookie, overTLS: network.overTLS(request, peerAddress: context.peerAddress)), try await run({ () async throws(ServiceError) in try await sessions.session(token: token) }) != nil {
             return Self.redirect("/staff/schedule")
         }
-        return render("staffSignIn", StaffMessage(error: nil), session: nil)
+        return signInPage(error: nil)
     }
 
     @Sendable func signIn(_ request: Request, context: GatewayRequestContext) async throws -> Response {
         let form: SignInForm
         do { form = try await URLEncodedFormDecoder().decode(SignInForm.self, from: request, context: context) } catch {
-            return render("staffSignIn", StaffMessage(error: texts.detail(GatewayProblem.invalidForm, .da)), session: nil, status: .badRequest)
+            return signInPage(error: texts.detail(GatewayProblem.invalidForm, .da), status: .badRequest)
+        }
+        guard formTokens.verify(form.csrf, purpose: Self.signInPurpose, at: desk.clock.now, lifetime: 3600) != nil else {
+            return signInPage(error: texts.detail(GatewayProblem.csrf, .da), status: .forbidden)
+        }
+        let username = form.username ?? "", password = form.password ?? ""
+        guard username.count <= Self.maximumUsernameLength, password.count <= 1000 else {
+            return signInPage(error: texts.detail(ServiceError.signInFailed.problem, .da), status: ServiceError.signInFailed.problem.status)
         }
         do {
             let (token, _) = try await run { () async throws(ServiceError) in
-                try await sessions.signIn(username: form.username ?? "", password: form.password ?? "", totp: form.totp)
+                try await sessions.signIn(username: username, password: password, totp: form.totp, client: network.bucket(request, context))
             }
             var response = Self.redirect("/staff/schedule")
             response.setCookie(cookie(token, request: request, peerAddress: context.peerAddress, maxAge: Int(StaffSessions.absoluteLifetime)))
             return response
         } catch {
-            var response = render("staffSignIn", StaffMessage(error: texts.detail(error, .da)), session: nil, status: error.status)
+            var response = signInPage(error: texts.detail(error, .da), status: error.status)
             if let retry = error.retryAfterSeconds { response.headers[.retryAfter] = String(retry) }
             return response
         }
     }
 
     @Sendable func signOut(_ request: Request, context: StaffRequestContext) async throws -> Response {
-        if let token = StaffSessionMiddleware.token(request, .cookie) { await sessions.signOut(token: token) }
+        if let token = StaffSessionMiddleware.token(request, .cookie, overTLS: network.overTLS(request, peerAddress: context.peerAddress)) { await sessions.signOut(token: token) }
         var response = Self.redirect("/staff")
         response.setCookie(cookie("", request: request, peerAddress: context.peerAddress, maxAge: 0))
         return response
