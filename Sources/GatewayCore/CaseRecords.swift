@@ -31,6 +31,13 @@ public struct AnonymousCase: Sendable, Hashable {
 
     /// Staff of the case's provider, or of the provider it was referred to, may see it.
     public func isVisible(to provider: ProviderID) -> Bool { providerId == provider || referralProviderId == provider }
+
+    /// Each provider reads its own notes. Sharing at referral (the citizen's consent) lets the
+    /// provider the case was referred to read the referring provider's notes — not the other way
+    /// round: the receiver's notes stay with the receiver.
+    public func mayRead(noteBy author: ProviderID, reader: ProviderID) -> Bool {
+        author == reader || (notesShared && author == providerId && reader == referralProviderId)
+    }
 }
 
 /// A case note, decrypted for an authorised reader.

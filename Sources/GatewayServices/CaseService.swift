@@ -59,7 +59,9 @@ public struct CaseService: Sendable {
         if let rawToken, !rawToken.isEmpty {
             let token = try booking.parseToken(rawToken)
             do {
-                return try await store.walkIn(tokenHash: booking.hash(token), context(staff), limits: limits, random: booking.random)
+                let calculator = booking.calculator
+                return try await store.walkIn(tokenHash: booking.hash(token), context(staff), dayOf: { calculator.day(of: $0) },
+                                              limits: limits, random: booking.random)
             } catch {
                 throw Self.error(error, tokenContext: true)
             }

@@ -3,12 +3,21 @@ import GatewayCore
 import GRDB
 
 extension AnonymousStore {
-    /// The provider's access log, oldest first, optionally for one case.
+    /// The provider's access log, oldest first, optionally for one case: what its own staff did, and
+    /// every access to a case it holds or was referred — so on a referred case each side's auditor
+    /// sees the other side's reads too.
     public func accessLog(code: CaseCode?, provider: ProviderID) async throws(CaseStoreError) -> [AccessLogEntry] {
         try await read(CaseStoreError.self) { db in
-            var request = AccessLogRecord.filter(AccessLogRecord.Columns.providerId == provider.rawValue)
-            if let code { request = request.filter(AccessLogRecord.Columns.caseCode == code.value) }
-            return try request.order(AccessLogRecord.Columns.id).fetchAll(db).map { try $0.entry() }
+            var sql = """
+                SELECT * FROM access_log WHERE (providerId = ?
+                    OR caseCode IN (SELECT code FROM anonymous_case WHERE providerId = ? OR referralProviderId = ?))
+                """
+            var arguments: StatementArguments = [provider.rawValue, provider.rawValue, provider.rawValue]
+            if let code {
+                sql += " AND caseCode = ?"
+                arguments += [code.value]
+            }
+            return try AccessLogRecord.fetchAll(db, sql: sql + " ORDER BY id", arguments: arguments).map { try $0.entry() }
         }
     }
 

@@ -85,11 +85,19 @@ extension AnonymousStore {
         }
     }
 
-    /// A walk-in by someone holding their case's live token (a booking on another day, or a follow-up token).
+    /// A walk-in by someone holding a token: a follow-up token of their case, or a booking for
+    /// today (at another time). Like check-in, a booking of a past day is gone — a missed booking
+    /// must not open a session weeks later — and one of a later day is not today's.
     public func walkIn(
-        tokenHash: Data, _ context: CaseContext, limits: [ServiceID: SessionLimit], random: any RandomSource
+        tokenHash: Data, _ context: CaseContext, dayOf: @escaping @Sendable (Date) -> CalendarDay,
+        limits: [ServiceID: SessionLimit], random: any RandomSource
     ) async throws(CaseStoreError) -> CheckInResult {
         try await write(CaseStoreError.self) { db in
+            if let starts = try String.fetchOne(db.cachedStatement(sql: "SELECT startsAt FROM booking WHERE tokenHash = ?"), arguments: [tokenHash]) {
+                let day = dayOf(try StoredTime.date(starts))
+                if day < context.today { throw CaseStoreError.tokenGone }
+                if day > context.today { throw CaseStoreError.notToday(day) }
+            }
             if let code = try String.fetchOne(db.cachedStatement(sql: "SELECT caseCode FROM case_live_token WHERE tokenHash = ?"), arguments: [tokenHash]) {
                 guard let existing = try self.fetchCase(db, code), existing.isVisible(to: context.actor.providerId),
                       let limit = limits[existing.serviceId] else { throw CaseStoreError.notFound }

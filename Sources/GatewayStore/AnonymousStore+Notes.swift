@@ -25,7 +25,7 @@ extension AnonymousStore {
             guard let sealer = try self.noteSealer(db, code) else { return [] }
             return try Row.fetchAll(db.cachedStatement(sql: "SELECT * FROM case_note WHERE caseCode = ? ORDER BY writtenOn, id"), arguments: [code.value]).compactMap { row in
                 let author = ProviderID(row["providerId"] as String)
-                guard author == context.actor.providerId || found.notesShared else { return nil }
+                guard found.mayRead(noteBy: author, reader: context.actor.providerId) else { return nil }
                 let id: String = row["id"]
                 return CaseNote(id: id, writtenOn: try row.day("writtenOn"), providerId: author,
                                 text: try sealer.openText(row["bodySealed"], table: "case_note", column: "body", row: id))

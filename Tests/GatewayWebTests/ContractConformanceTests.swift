@@ -253,9 +253,14 @@ struct ContractConformanceTests {
             try await client.checked(log, .post, "/api/v1/staff/walkins", ["token": "0000-0000-0000-0000-0000"], headers: anna, status: .notFound)
             try await client.checked(log, .post, "/api/v1/staff/walkins", ["token": cancelled], headers: anna, status: .gone)
             let slots = ["24T0845", "25T0800", "25T0845", "26T0800", "26T0845"].map { "uturn.uturn.202611\($0)" }
-            for session in 2...5 {
-                let next = try await client.checked(log, .post, "/api/v1/staff/cases/\(young)/bookings", ["slotId": slots[session - 2]], headers: anna, status: .created)
-                let token = try #require(next.object?["token"] as? String)
+            // A booked next time is for a later day: a walk-in takes only today's booking (422 not-today).
+            let booked = try await client.checked(log, .post, "/api/v1/staff/cases/\(young)/bookings", ["slotId": slots[0]], headers: anna, status: .created)
+            let bookedToken = try #require(booked.object?["token"] as? String)
+            try await client.checked(log, .post, "/api/v1/staff/walkins", ["token": bookedToken], headers: anna, status: .unprocessableContent)
+            for _ in 2...5 {
+                // A follow-up token (no time yet) replaces the booked one and is taken today.
+                let followUp = try await client.checked(log, .post, "/api/v1/staff/cases/\(young)/follow-up", headers: anna, status: .created)
+                let token = try #require(followUp.object?["token"] as? String)
                 try await client.checked(log, .post, "/api/v1/staff/walkins", ["token": token], headers: anna, status: .created)
                 try await client.checked(log, .post, "/api/v1/staff/walkins", ["token": token], headers: anna)
             }

@@ -16,13 +16,21 @@ struct StaffAPIController {
 
     var bookings: BookingService { cases.booking }
 
-    static let routes: [(String, HTTPRequest.Method)] = [
-        ("sessions", .post), ("sessions/current", .delete), ("checkins", .post), ("walkins", .post), ("bookings", .post),
-        ("schedule", .get), ("access-log", .get), ("cases", .get), ("cases/:caseCode", .get), ("cases/:caseCode/bookings", .post),
-        ("cases/:caseCode/follow-up", .post), ("cases/:caseCode/no-show", .post), ("cases/:caseCode/notes", .get),
-        ("cases/:caseCode/notes", .post), ("cases/:caseCode/notes", .delete), ("cases/:caseCode/decision", .post),
-        ("cases/:caseCode/close", .post), ("cases/:caseCode/handover", .post),
+    /// Every staff API route and who may use it — the rule the route groups in `addRoutes` apply, and
+    /// the table the role × route × provider test walks (a route missing here fails that test).
+    static let access: [(path: String, method: HTTPRequest.Method, access: StaffRouteAccess)] = [
+        ("sessions", .post, .everyone), ("sessions/current", .delete, .signedIn),
+        ("checkins", .post, .permission(.workWithCases)), ("walkins", .post, .permission(.workWithCases)),
+        ("bookings", .post, .permission(.bookForCallers)), ("schedule", .get, .permission(.readSchedule)),
+        ("access-log", .get, .permission(.readAccessLog)), ("cases", .get, .permission(.workWithCases)),
+        ("cases/:caseCode", .get, .permission(.workWithCases)), ("cases/:caseCode/bookings", .post, .permission(.workWithCases)),
+        ("cases/:caseCode/follow-up", .post, .permission(.workWithCases)), ("cases/:caseCode/no-show", .post, .permission(.workWithCases)),
+        ("cases/:caseCode/notes", .get, .permission(.workWithCases)), ("cases/:caseCode/notes", .post, .permission(.workWithCases)),
+        ("cases/:caseCode/notes", .delete, .permission(.destroyNotes)), ("cases/:caseCode/decision", .post, .permission(.workWithCases)),
+        ("cases/:caseCode/close", .post, .permission(.workWithCases)), ("cases/:caseCode/handover", .post, .permission(.workWithCases)),
     ]
+
+    static var routes: [(String, HTTPRequest.Method)] { access.map { ($0.path, $0.method) } }
 
     func addRoutes(to group: RouterGroup<GatewayRequestContext>) {
         group.post("sessions", use: signIn)

@@ -52,3 +52,18 @@ extension HTTPFields {
         return String(parts[1])
     }
 }
+
+/// Who may use a staff route: anyone (sign-in), any signed-in member, or a role with a permission.
+enum StaffRouteAccess: Sendable, Equatable {
+    case everyone
+    case signedIn
+    case permission(StaffPermission)
+
+    func allows(_ role: StaffRole?) -> Bool {
+        switch self {
+        case .everyone: true
+        case .signedIn: role != nil
+        case .permission(let permission): role?.permissions.contains(permission) == true
+        }
+    }
+}

@@ -32,13 +32,19 @@ struct StaffPages: Sendable {
     var texts: TextCatalog { renderer.texts }
     var staffTexts: StaffTexts { StaffTexts(texts: renderer.texts) }
 
-    static let routes: [(String, HTTPRequest.Method)] = [
-        ("/staff", .get), ("/staff/sign-in", .post), ("/staff/sign-out", .post), ("/staff/schedule", .get), ("/staff/checkin", .post),
-        ("/staff/walkin", .post), ("/staff/phone", .get), ("/staff/phone", .post), ("/staff/cases/:caseCode", .get),
-        ("/staff/cases/:caseCode/notes", .post), ("/staff/cases/:caseCode/bookings", .post), ("/staff/cases/:caseCode/follow-up", .post),
-        ("/staff/cases/:caseCode/no-show", .post), ("/staff/cases/:caseCode/decision", .post), ("/staff/cases/:caseCode/close", .post),
-        ("/staff/cases/:caseCode/handover", .post),
+    /// Every staff page and who may use it (see `StaffAPIController.access`).
+    static let access: [(path: String, method: HTTPRequest.Method, access: StaffRouteAccess)] = [
+        ("/staff", .get, .everyone), ("/staff/sign-in", .post, .everyone), ("/staff/sign-out", .post, .signedIn),
+        ("/staff/schedule", .get, .permission(.readSchedule)), ("/staff/checkin", .post, .permission(.workWithCases)),
+        ("/staff/walkin", .post, .permission(.workWithCases)), ("/staff/phone", .get, .permission(.bookForCallers)),
+        ("/staff/phone", .post, .permission(.bookForCallers)), ("/staff/cases/:caseCode", .get, .permission(.workWithCases)),
+        ("/staff/cases/:caseCode/notes", .post, .permission(.workWithCases)), ("/staff/cases/:caseCode/bookings", .post, .permission(.workWithCases)),
+        ("/staff/cases/:caseCode/follow-up", .post, .permission(.workWithCases)), ("/staff/cases/:caseCode/no-show", .post, .permission(.workWithCases)),
+        ("/staff/cases/:caseCode/decision", .post, .permission(.workWithCases)), ("/staff/cases/:caseCode/close", .post, .permission(.workWithCases)),
+        ("/staff/cases/:caseCode/handover", .post, .permission(.workWithCases)),
     ]
+
+    static var routes: [(String, HTTPRequest.Method)] { access.map { ($0.path, $0.method) } }
 
     func addRoutes(to router: Router<GatewayRequestContext>) {
         router.get("/staff", use: start)
