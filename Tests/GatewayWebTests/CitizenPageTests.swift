@@ -38,6 +38,12 @@ struct CitizenPageTests {
         }
     }
 
+    /// The value of a hidden field.
+    static func hidden(_ name: String, in html: String) -> String? {
+        guard let range = html.range(of: "name=\"\(name)\" value=\"") else { return nil }
+        return String(html[range.upperBound...].prefix { $0 != "\"" })
+    }
+
     static func token(in html: String) -> String? {
         guard let start = html.range(of: "<p class=\"token\">") else { return nil }
         return String(html[start.upperBound...].prefix(24))
@@ -86,7 +92,7 @@ struct CitizenPageTests {
             #expect(confirm.text.contains("mandag 23. november kl. 09:00–10:00"))
             #expect(confirm.text.contains("Oehlenschlägersgade 17"))
 
-            let receipt = try await client.form("/book", Self.pasAnswers + slot + extras)
+            let receipt = try await client.bookOnPage(Self.pasAnswers + slot + extras)
             #expect(receipt.status == .ok)
             Self.expectCitizenPage(receipt)
             let token = try #require(Self.token(in: receipt.text))
@@ -150,7 +156,7 @@ struct CitizenPageTests {
     @Test func aTakenTimeShowsTheTimesAgainWithAnExplanation() async throws {
         try await TestGateway().test { client in
             _ = try await client.bookPAS(slot: "frb-pas.pas.20261123T0900")
-            let page = try await client.form("/book", Self.pasAnswers + [("slot", "frb-pas.pas.20261123T0900")])
+            let page = try await client.bookOnPage(Self.pasAnswers + [("slot", "frb-pas.pas.20261123T0900")])
             #expect(page.status == .conflict)
             #expect(page.text.contains("lige blevet taget"))
             #expect(page.text.contains("name=\"slot\""))

@@ -25,7 +25,7 @@ struct PrivacyTests {
             #expect(api.status == .created)
             tokens.append(try #require(api.object?["token"] as? String))
 
-            let form = try await client.form("/book", [
+            let form = try await client.bookOnPage([
                 ("lang", "da"), ("service", "uturn"), ("ageBand", "14-17"), ("slot", "uturn.uturn.20261123T0800"),
                 ("message", Self.message), ("interpreterLanguage", Self.interpreter),
             ], headers: headers)

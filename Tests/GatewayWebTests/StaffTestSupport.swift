@@ -74,3 +74,15 @@ extension TestClientProtocol {
         return try await form("/staff/sign-in", fields + [("csrf", token)], headers: headers)
     }
 }
+
+extension TestClientProtocol {
+    /// Books on the citizen pages as a browser does: the confirmation page (with its single-use
+    /// nonce), the post, and the redirect to the receipt, which is shown once. Answers the last page.
+    func bookOnPage(_ fields: [(String, String)], headers: HTTPFields = [:]) async throws -> TestResponse {
+        let confirm = try await form("/book/confirm", fields, headers: headers)
+        let nonce = CitizenPageTests.hidden("nonce", in: confirm.text) ?? ""
+        let posted = try await form("/book", fields + [("nonce", nonce)], headers: headers)
+        guard posted.status == .seeOther, let location = posted.headers[.location] else { return posted }
+        return try await execute(uri: location, method: .get, headers: headers)
+    }
+}

@@ -10,6 +10,7 @@ import Mustache
 struct CitizenPages: Sendable {
     let desk: PageBookings
     let network: ClientNetwork
+    let receipts: BookingReceipts
     let renderer: PageRenderer
     /// The start page depends only on the language and the configuration: rendered once per language.
     let startPages: [Language: Response]
@@ -18,6 +19,7 @@ struct CitizenPages: Sendable {
 
     init(desk: PageBookings, network: ClientNetwork, renderer: PageRenderer) {
         self.desk = desk; self.network = network; self.renderer = renderer
+        self.receipts = BookingReceipts(clock: desk.service.clock, random: desk.service.random)
         var pages: [Language: Response] = [:]
         for language in Language.allCases {
             pages[language] = Self.renderStart(desk.configuration, renderer, language, error: nil, status: .ok)
@@ -31,7 +33,7 @@ struct CitizenPages: Sendable {
 
     static let routes: [(String, HTTPRequest.Method)] = [
         ("/", .get), ("/book/questions", .post), ("/book/times", .post), ("/book/details", .post), ("/book/confirm", .post),
-        ("/book", .post), ("/book/done", .post), ("/booking/calendar.ics", .post), ("/booking", .get), ("/booking", .post),
+        ("/book", .post), ("/book/receipt", .get), ("/book/done", .post), ("/booking/calendar.ics", .post), ("/booking", .get), ("/booking", .post),
         ("/booking/cancel", .post), ("/booking/move", .post), ("/booking/move/confirm", .post),
     ]
 
@@ -42,6 +44,7 @@ struct CitizenPages: Sendable {
         router.post("/book/details", use: details)
         router.post("/book/confirm", use: confirm)
         router.post("/book", use: book)
+        router.get("/book/receipt", use: receipt)
         router.post("/book/done", use: done)
         router.post("/booking/calendar.ics", use: calendar)
         router.get("/booking", use: manage)
@@ -234,7 +237,8 @@ struct CitizenPages: Sendable {
         do { requests = try desk.requests(application(form)) } catch {
             return renderDetails(form, language, error: texts.detail(error, language), status: error.status)
         }
-        let page = ConfirmPage(hidden: form.hidden(Self.answerFields + ["slot"] + Self.detailFields))
+        let page = ConfirmPage(hidden: form.hidden(Self.answerFields + ["slot"] + Self.detailFields)
+                               + [HiddenField(name: "nonce", value: receipts.issueNonce())])
         return renderer.page("confirm", page, summary(service: service, slot: slot, requests: requests, language), language: language, status: .ok,
                              switch: .form(action: "/book/confirm", fields: form.hidden(Self.answerFields + ["slot"] + Self.detailFields)))
     }
@@ -242,13 +246,22 @@ struct CitizenPages: Sendable {
     @Sendable func book(_ request: Request, context: GatewayRequestContext) async throws -> Response {
         let form = try await FormBody.read(request)
         let language = PageRenderer.language(form: form)
+        switch receipts.spend(form["nonce"]) {
+        case .alreadySpent: return alreadyBooked(language)
+        case .invalid: return renderer.errorPage(GatewayProblem.bookingFormExpired, language)
+        case .fresh: break
+        }
         switch try await validatedSlot(form, language) {
         case .failure(let page): return page
         case .success: break
         }
         do throws(GatewayProblem) {
             let (token, booking) = try await desk.book(application(form), client: network.bucket(request, context))
-            return renderReceipt(token, booking, language, error: nil, status: .ok)
+            // Redirect, so Back/reload never posts the form again; the reference is not in the URL.
+            let id = receipts.hold(token, booking, language)
+            var headers = HTTPFields()
+            headers[.location] = "/book/receipt?id=\(id)" + (language == .en ? "&lang=en" : "")
+            return Response(status: .seeOther, headers: headers)
         } catch {
             let problem = error
             if let seconds = problem.retryAfterSeconds {
@@ -274,6 +287,18 @@ struct CitizenPages: Sendable {
                              switch: .none)
     }
 
+    /// The receipt, shown once. Asked again (reload, Back), it says the booking is made — without the reference.
+    @Sendable func receipt(_ request: Request, context: GatewayRequestContext) async throws -> Response {
+        guard let held = receipts.take(request.uri.queryParameters["id"].map(String.init)) else {
+            return alreadyBooked(PageRenderer.language(query: request))
+        }
+        return renderReceipt(held.token, held.booking, held.language, error: nil, status: .ok)
+    }
+
+    func alreadyBooked(_ language: Language) -> Response {
+        renderer.page("alreadyBooked", ErrorBox(error: nil), language: language, status: .ok, switch: .none)
+    }
+
     @Sendable func done(_ request: Request, context: GatewayRequestContext) async throws -> Response {
         let form = try await FormBody.read(request)
         let language = PageRenderer.language(form: form)
@@ -297,7 +322,7 @@ struct CitizenPages: Sendable {
             throw GatewayProblem.unknownSlot
         }
         let uid = desk.random.bytes(16).hexString
-        let body = CalendarFile.event(uid: uid, start: slot.start, end: slot.end, stamp: desk.clock.now,
+        let body = CalendarFile.event(uid: uid, start: slot.start, end: slot.end,
                                       summary: "Samtale", location: provider.place.address.joined(separator: ", "))
         var headers = HTTPFields()
         headers[.contentType] = "text/calendar; charset=utf-8"

@@ -94,15 +94,19 @@ struct PageRenderer: Sendable {
 
 /// iCalendar (RFC 5545) for one appointment.
 enum CalendarFile {
-    static func event(uid: String, start: Date, end: Date, stamp: Date, summary: String, location: String) -> String {
+    static func event(uid: String, start: Date, end: Date, summary: String, location: String) -> String {
+        let stamp = Date(timeIntervalSince1970: (start.timeIntervalSince1970 / 86_400).rounded(.down) * 86_400)
         let lines = [
             "BEGIN:VCALENDAR",
             "VERSION:2.0",
-            "PRODID:-//Kobenhavns Kommune//anongate//DA",
+            // Nothing names the gateway or the moment of booking: a generic product id, a random
+            // UID without a domain, and a DTSTAMP at the start of the appointment's day (RFC 5545
+            // requires one; the time the file was made would date the booking).
+            "PRODID:-//calendar//event//EN",
             "CALSCALE:GREGORIAN",
             "METHOD:PUBLISH",
             "BEGIN:VEVENT",
-            "UID:\(uid)@anongate.invalid",
+            "UID:\(uid)",
             "DTSTAMP:\(utc(stamp))",
             "DTSTART:\(utc(start))",
             "DTEND:\(utc(end))",

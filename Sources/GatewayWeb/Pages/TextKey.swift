@@ -153,6 +153,10 @@ enum TextKey: String, CaseIterable, Sendable {
     case problemBodyTooLarge
     case problemUnsupportedMediaType
     case problemCrossSite
+    case problemBookingFormExpired
+    case alreadyBookedHeading
+    case alreadyBookedText
+    case alreadyBookedLookUp
     case problemNotFound
     case problemMethodNotAllowed
     case problemTooManyFields

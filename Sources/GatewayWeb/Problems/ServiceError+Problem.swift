@@ -98,6 +98,7 @@ extension GatewayProblem {
     static let signInRequired = GatewayProblem(.unauthorized, "sign-in-required", title: "Sign-in required", text: .problemSignInRequired)
     static let forbidden = GatewayProblem(.forbidden, "forbidden", title: "Not allowed for your role", text: .problemForbidden)
     static let csrf = GatewayProblem(.forbidden, "csrf", title: "Form expired", text: .problemCSRF)
+    static let bookingFormExpired = GatewayProblem(.badRequest, "booking-form-expired", title: "Form expired", text: .problemBookingFormExpired)
     static let crossSite = GatewayProblem(.forbidden, "cross-site-request", title: "Request from another website", text: .problemCrossSite)
     static let invalidForm = GatewayProblem(.badRequest, "invalid-form", title: "Invalid form", text: .problemInvalidForm)
 }

@@ -30,7 +30,7 @@ struct HostileWebsiteTests {
             var own = HTTPFields()
             own[.origin] = "null"
             own[HTTPField.Name("Sec-Fetch-Site")!] = "same-origin"
-            let booked = try await client.form("/book", Self.uturn, headers: own)
+            let booked = try await client.bookOnPage(Self.uturn, headers: own)
             #expect(booked.status == .ok)
             #expect(booked.text.contains("id=\"reference-heading\""))
         }
