@@ -1,6 +1,6 @@
 import Foundation
 
-/// A short, readable case code, e.g. `K7MQ-9TX4`: 7 random Crockford symbols and a check symbol.
+/// A short, readable case code, e.g. `K7MQ-9TXT`: 7 random Crockford symbols and a check symbol.
 /// Not derived from anything about the person; only meaningful inside one provider's case list.
 public struct CaseCode: Hashable, Sendable, CustomStringConvertible, Comparable {
     public let value: String

@@ -1,4 +1,4 @@
-/// A one-time pseudonymous reference, e.g. `7K3M-Q9TX-2B8R-WZ4N-HJ6P`.
+/// A one-time pseudonymous reference, e.g. `7K3M-Q9TX-2B8R-WZ4N-HJ6Q`.
 ///
 /// 19 Crockford base32 data symbols (95 bits from the CSPRNG) and one check symbol, in
 /// groups of four so it can be read over the phone. The check symbol is a weighted sum over

@@ -93,8 +93,8 @@ public enum TOTP {
     }
 }
 
-/// Per-case data keys, wrapped by the anonymous store's key. Destroying the wrapped key makes
-/// the case's notes unreadable for good — in backups too.
+/// Per-case data keys, wrapped by the anonymous store's key. Destroying the wrapped key makes the
+/// case's notes unreadable in the live database; a backup taken earlier still holds the wrapped key.
 public struct CaseKeyWrapper: Sendable {
     private let wrapping: FieldSealer
 

@@ -4,8 +4,8 @@ import GRDB
 enum AnonymousMigrations {
     static var migrator: DatabaseMigrator {
         var migrator = DatabaseMigrator()
-        // WITHOUT ROWID: rows are kept in order of their random id, so the file does not
-        // record the order in which bookings were made.
+        // WITHOUT ROWID: rows are kept in order of their random id, not of insertion. (The WAL
+        // still records write order until a checkpoint: SECURITY.md, "Time windows".)
         migrator.registerMigration("v1-bookings") { db in
             try db.execute(sql: """
                 CREATE TABLE booking (

@@ -33,7 +33,8 @@ extension AnonymousStore {
         }
     }
 
-    /// Destroys the case's data key: its notes can never be read again, backups included.
+    /// Destroys the case's data key: its notes can never be read again from this database. A backup
+    /// taken earlier still holds the wrapped key (SECURITY.md).
     public func destroyNotes(code: CaseCode, _ context: CaseContext) async throws(CaseStoreError) {
         try await write(CaseStoreError.self) { db in
             let found = try self.visibleCase(db, code, context.actor)

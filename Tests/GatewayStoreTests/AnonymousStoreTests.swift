@@ -279,9 +279,9 @@ struct MigrationTests {
             try AnonymousStore.migrator.migrate(anonymous, upTo: "v3-key-check")
             try await anonymous.write { db in
                 try db.execute(sql: """
-                    INSERT INTO anonymous_case (code, serviceId, providerId, ageBand, openedOn, status) VALUES ('K7MQ-9TX4', 'uturn', 'uturn', '14-17', '2026-10-01', 'open');
-                    INSERT INTO access_log (at, staffPseudonym, providerId, action, caseCode) VALUES ('2026-10-14T09:31:00Z', 'p1', 'uturn', 'read-case', 'K7MQ-9TX4');
-                    INSERT INTO access_log (at, staffPseudonym, providerId, action, caseCode) VALUES ('2026-10-14T08:02:00Z', 'p2', 'uturn', 'close-transferred', 'K7MQ-9TX4');
+                    INSERT INTO anonymous_case (code, serviceId, providerId, ageBand, openedOn, status) VALUES ('K7MQ-9TXT', 'uturn', 'uturn', '14-17', '2026-10-01', 'open');
+                    INSERT INTO access_log (at, staffPseudonym, providerId, action, caseCode) VALUES ('2026-10-14T09:31:00Z', 'p1', 'uturn', 'read-case', 'K7MQ-9TXT');
+                    INSERT INTO access_log (at, staffPseudonym, providerId, action, caseCode) VALUES ('2026-10-14T08:02:00Z', 'p2', 'uturn', 'close-transferred', 'K7MQ-9TXT');
                     """)
             }
         }

@@ -19,7 +19,7 @@ struct RefactorContractTests {
             let put = try await client.execute(uri: "/api/v1/bookings/current", method: .put)
             #expect(put.status == .methodNotAllowed)
             #expect(put.headers[.allow] == "GET, DELETE")
-            let caseDelete = try await client.execute(uri: "/api/v1/staff/cases/K7MQ-9TX4/notes", method: .patch)
+            let caseDelete = try await client.execute(uri: "/api/v1/staff/cases/K7MQ-9TXT/notes", method: .patch)
             #expect(caseDelete.headers[.allow] == "GET, POST, DELETE")
             let page = try await client.execute(uri: "/book", method: .get)
             #expect(page.status == .methodNotAllowed)

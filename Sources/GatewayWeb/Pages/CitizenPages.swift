@@ -314,7 +314,8 @@ struct CitizenPages: Sendable {
         }
     }
 
-    /// A calendar entry with a neutral title ("Samtale") and only the address: family may see the calendar.
+    /// A calendar entry with a neutral title ("Samtale"), the time and the address, and nothing that
+    /// names the gateway or dates the booking: family may see the calendar.
     @Sendable func calendar(_ request: Request, context: GatewayRequestContext) async throws -> Response {
         let form = try await FormBody.read(request)
         guard let id = form["slot"].flatMap(SlotID.init), let slot = desk.calculator.slot(id),

@@ -8,7 +8,7 @@ import Hummingbird
 import Mustache
 
 /// The staff pages under `/staff`: server-rendered, usable without JavaScript. A session cookie
-/// (HttpOnly, SameSite=Strict, Secure over TLS) and a CSRF token on every form. Sign-in, the CSRF
+/// (HttpOnly, SameSite=Strict; `__Host-`, Secure over TLS) and a CSRF token on every form. Sign-in, the CSRF
 /// check and each page's permission are middleware and route groups; handlers get the session in
 /// their `StaffRequestContext`.
 struct StaffPages: Sendable {
