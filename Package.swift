@@ -92,6 +92,7 @@ let package = Package(
             dependencies: [
                 "GatewayWeb", "GatewayTestSupport", "GatewayStore", "GatewayCrypto", "GatewayConfig",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 // Reads docs/openapi.yaml to check every API answer the router tests see.
                 .product(name: "Yams", package: "Yams"),
             ]

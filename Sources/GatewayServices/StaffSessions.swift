@@ -46,6 +46,8 @@ public actor StaffSessions {
     private let gate: PasswordGate
     private var sessions: [Data: Session] = [:]
     private var failures: [FailureKey: (count: Int, last: Date)] = [:]
+    /// Attempts being checked right now, per (username, client): beyond the free attempts, one at a time.
+    private var pending: [FailureKey: Int] = [:]
     /// Per account, the last TOTP time step accepted: a code is good once.
     private var usedSteps: [String: Int64] = [:]
     private let decoy: String
@@ -64,26 +66,42 @@ public actor StaffSessions {
     /// `client` is the rate-limit bucket of the request (failures are counted per username and client).
     public nonisolated func signIn(username: String, password: String, totp: String?, client: String) async throws(ServiceError) -> (token: String, session: StaffSession) {
         let key = FailureKey(username: username.lowercased(), client: client)
-        try await checkBackOff(key)
+        try await begin(key)
         let credentials: StaffCredentials?
-        do { credentials = try await store.credentials(username: key.username) } catch { throw .storageFailure }
+        do { credentials = try await store.credentials(username: key.username) } catch {
+            await end(key)
+            throw .storageFailure
+        }
         guard let matches = await gate.verify(password, against: credentials?.passwordHash ?? decoy, with: passwords) else {
+            await end(key)
             throw .signInDelayed(retryAfterSeconds: 1)
         }
         return try await complete(key, credentials: credentials, passwordMatches: matches, totp: totp)
     }
 
-    private func checkBackOff(_ key: FailureKey) throws(ServiceError) {
+    /// The back-off check, and the attempt counted as in flight: since the password check runs
+    /// outside the actor, parallel attempts must not all slip through one back-off window.
+    private func begin(_ key: FailureKey) throws(ServiceError) {
         let now = clock.now
-        guard let failure = failures[key], failure.count >= Self.freeAttempts else { return }
-        let wait = min(300, pow(2, Double(failure.count - Self.freeAttempts)))
-        let until = failure.last.addingTimeInterval(wait)
-        if now < until { throw .signInDelayed(retryAfterSeconds: max(1, Int(until.timeIntervalSince(now).rounded(.up)))) }
+        let failed = failures[key]?.count ?? 0, inFlight = pending[key] ?? 0
+        if let failure = failures[key], failure.count >= Self.freeAttempts {
+            let wait = min(300, pow(2, Double(failure.count - Self.freeAttempts)))
+            let until = failure.last.addingTimeInterval(wait)
+            if now < until { throw .signInDelayed(retryAfterSeconds: max(1, Int(until.timeIntervalSince(now).rounded(.up)))) }
+        }
+        if inFlight > 0 && failed + inFlight >= Self.freeAttempts { throw .signInDelayed(retryAfterSeconds: 1) }
+        pending[key] = inFlight + 1
+    }
+
+    private func end(_ key: FailureKey) {
+        let remaining = (pending[key] ?? 1) - 1
+        pending[key] = remaining > 0 ? remaining : nil
     }
 
     private func complete(
         _ key: FailureKey, credentials: StaffCredentials?, passwordMatches: Bool, totp: String?
     ) throws(ServiceError) -> (token: String, session: StaffSession) {
+        end(key)
         let now = clock.now
         var accepted = passwordMatches && credentials != nil && credentials?.member.disabled == false
         var step: Int64?

@@ -13,11 +13,15 @@ struct StoreMaintenance: Service {
     let logger: Logger
 
     func run() async throws {
-        try await cancelWhenGracefulShutdown {
-            while !Task.isCancelled {
-                try await Task.sleep(for: interval)
-                await runOnce()
+        do {
+            try await cancelWhenGracefulShutdown {
+                while !Task.isCancelled {
+                    try await Task.sleep(for: interval)
+                    await runOnce()
+                }
             }
+        } catch is CancellationError {
+            // Shutting down: the sleep was cancelled; nothing is half done. Not an error of the service.
         }
     }
 

@@ -15,6 +15,8 @@ import Testing
 @Suite("Threat: sign-in used against the staff")
 struct StaffLockoutTests {
     static func from(_ address: String) -> HTTPFields { [.xForwardedFor: address] }
+    /// `StaffSessions.freeAttempts`.
+    static let freeAttempts = 3
 
     @Test func aFloodOfFailedSignInsLeavesASignedInCounsellorsScheduleAnsweredPromptly() async throws {
         let gateway = try await TestGateway.withStaff()
@@ -64,6 +66,28 @@ struct StaffLockoutTests {
             let fromElsewhere = try await client.json(.post, "/api/v1/staff/sessions", ["username": "anna", "password": TestGateway.password],
                                                       headers: Self.from("203.0.113.20"))
             #expect(fromElsewhere.status == .created)
+        }
+    }
+
+    /// Password checks run outside the actor, so a burst of parallel guesses from one client must not
+    /// all pass one back-off check: beyond the free attempts, one at a time.
+    @Test func aBurstOfParallelGuessesFromOneClientGetsOnlyTheFreeAttempts() async throws {
+        let gateway = try await TestGateway.withStaff()
+        try await gateway.test { client in
+            let answers = CompletionOrder()
+            try await withThrowingTaskGroup(of: Void.self) { group in
+                for index in 0..<30 {
+                    group.addTask {
+                        let response = try await client.json(.post, "/api/v1/staff/sessions", ["username": "anna", "password": "guess \(index)"],
+                                                             headers: Self.from("198.51.100.9"))
+                        answers.append("\(response.status.code)")
+                    }
+                }
+                try await group.waitForAll()
+            }
+            let checked = answers.all.filter { $0 == "401" }.count
+            #expect(checked <= Self.freeAttempts, "\(checked) guesses were checked")
+            #expect(answers.all.filter { $0 == "429" }.count >= 30 - Self.freeAttempts)
         }
     }
 

@@ -1,0 +1,45 @@
+import Foundation
+import GatewayCore
+import GatewayCrypto
+@_spi(Testing) import GatewayStore
+import GatewayTestSupport
+@testable import GatewayWeb
+import Logging
+import ServiceLifecycle
+import Testing
+
+/// Threat: the WAL keeps write order and cancelled ciphertext for as long as nobody checkpoints it;
+/// and an operator's `kill` must stop the gateway cleanly, not as a failure.
+@Suite("Threat: what the write-ahead log keeps")
+struct StoreMaintenanceTests {
+    let random = SeededRandom(seed: 61)
+
+    @Test func oneMaintenanceRoundEmptiesBothWALFiles() async throws {
+        let directory = NSTemporaryDirectory() + "anongate-maintenance-\(UUID().uuidString)"
+        let anonymous = try AnonymousStore.open(path: directory + "/anonymous.sqlite", storeKey: .random(random), random: random)
+        let identified = try IdentifiedStore.open(path: directory + "/identified.sqlite", storeKey: .random(random))
+        try await identified.addStaff(id: "s1", username: "anna", providerId: ProviderID("uturn"), role: .counsellor, passwordHash: "x",
+                                      createdOn: CalendarDay(iso: "2026-11-01")!)
+        let maintenance = StoreMaintenance(anonymous: anonymous, identified: identified, interval: .seconds(60), logger: Logger(label: "test"))
+        #expect(try Data(contentsOf: URL(fileURLWithPath: directory + "/identified.sqlite-wal")).count > 0)
+        #expect(await maintenance.runOnce())
+        for file in ["anonymous.sqlite-wal", "identified.sqlite-wal"] {
+            #expect(((try? Data(contentsOf: URL(fileURLWithPath: directory + "/" + file))) ?? Data()).isEmpty, "\(file)")
+        }
+    }
+
+    /// A graceful shutdown (SIGTERM) cancels the maintenance sleep; that is the end of the service,
+    /// not an error that makes the process exit with a failure.
+    @Test func aGracefulShutdownEndsMaintenanceWithoutAnError() async throws {
+        let maintenance = StoreMaintenance(
+            anonymous: try AnonymousStore.inMemory(storeKey: .random(random)), identified: try IdentifiedStore.inMemory(storeKey: .random(random)),
+            interval: .seconds(3600), logger: Logger(label: "test"))
+        let group = ServiceGroup(configuration: .init(services: [maintenance], logger: Logger(label: "test")))
+        try await withThrowingTaskGroup(of: Void.self) { tasks in
+            tasks.addTask { try await group.run() }
+            try await Task.sleep(for: .milliseconds(100))
+            await group.triggerGracefulShutdown()
+            try await tasks.waitForAll()
+        }
+    }
+}
