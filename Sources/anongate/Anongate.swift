@@ -7,11 +7,6 @@ import GatewayStore
 import GatewayWeb
 import Hummingbird
 import Logging
-#if canImport(Glibc)
-/// glibc's `mallopt` (malloc.h, which Swift's Glibc module does not include); `M_MMAP_THRESHOLD` is -3.
-@_silgen_name("mallopt") private func mallopt(_ parameter: Int32, _ value: Int32) -> Int32
-private let mmapThreshold: Int32 = -3
-#endif
 
 @main
 struct Anongate: AsyncParsableCommand {
@@ -49,12 +44,6 @@ struct Serve: AsyncParsableCommand {
     @Option(help: "Folder holding the key files.") var keys = "./Keys"
 
     func run() async throws {
-        #if canImport(Glibc)
-        // Each sign-in's scrypt takes 32 MiB. After the first such buffer is freed glibc raises its
-        // mmap threshold and keeps later ones in per-thread heaps; a fixed threshold hands every
-        // large buffer back to the system (measured: peak RSS, docs/performance.md).
-        _ = mallopt(mmapThreshold, 1 << 20)
-        #endif
         LoggingSystem.bootstrap { label in
             var handler = StreamLogHandler.standardError(label: label)
             handler.logLevel = ProcessInfo.processInfo.environment["LOG_LEVEL"].flatMap(Logger.Level.init(rawValue:)) ?? .info
