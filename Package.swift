@@ -90,7 +90,7 @@ let package = Package(
         .testTarget(
             name: "GatewayWebTests",
             dependencies: [
-                "GatewayWeb", "GatewayTestSupport", "GatewayStore", "GatewayCrypto", "GatewayConfig",
+                "GatewayWeb", "GatewayServices", "GatewayTestSupport", "GatewayStore", "GatewayCrypto", "GatewayConfig",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 // Reads docs/openapi.yaml to check every API answer the router tests see.

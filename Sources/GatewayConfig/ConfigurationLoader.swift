@@ -37,7 +37,7 @@ public enum ConfigurationLoader {
 }
 
 enum GatewayConfigurationBuilder {
-    static let topKeys: Set<String> = ["timeZone", "booking", "rateLimit", "storage", "closures", "services", "providers", "referrals", "complaints"]
+    static let topKeys: Set<String> = ["timeZone", "booking", "rateLimit", "storage", "retention", "closures", "services", "providers", "referrals", "complaints"]
 
     static func build(_ root: YAMLReader) throws(ConfigurationError) -> GatewayConfiguration {
         let top = try root.mapping(allowed: topKeys, required: topKeys)
@@ -74,6 +74,14 @@ enum GatewayConfigurationBuilder {
         let storage = try top["storage"]!.mapping(allowed: ["walCheckpointSeconds"], required: ["walCheckpointSeconds"])
         let storagePolicy = StoragePolicy(walCheckpointSeconds: try storage["walCheckpointSeconds"]!.int(in: 5...3600))
 
+        let retentionKeys: Set<String> = ["cancelledBookingsDays", "unattendedBookingsDays", "closedCasesDays", "accessLogDays"]
+        let kept = try top["retention"]!.mapping(allowed: retentionKeys, required: retentionKeys)
+        let retention = RetentionPolicy(
+            cancelledBookingsDays: try kept["cancelledBookingsDays"]!.int(in: 1...3650),
+            unattendedBookingsDays: try kept["unattendedBookingsDays"]!.int(in: 1...3650),
+            closedCasesDays: try kept["closedCasesDays"]!.int(in: 1...3650),
+            accessLogDays: try kept["accessLogDays"]!.int(in: 1...3650))
+
         let closures = try buildClosures(top["closures"]!)
         let services = try buildServices(top["services"]!)
         let providers = try buildProviders(top["providers"]!, services: services)
@@ -81,7 +89,7 @@ enum GatewayConfigurationBuilder {
         let complaints = try buildComplaints(top["complaints"]!)
 
         return GatewayConfiguration(
-            timeZone: timeZone, booking: policy, rateLimit: rateLimit, storage: storagePolicy, closures: closures,
+            timeZone: timeZone, booking: policy, rateLimit: rateLimit, storage: storagePolicy, retention: retention, closures: closures,
             services: services, providers: providers, referrals: referrals, complaints: complaints)
     }
 

@@ -7,6 +7,7 @@ public struct GatewayConfiguration: Sendable {
     public var booking: BookingPolicy
     public var rateLimit: RateLimitPolicy
     public var storage: StoragePolicy
+    public var retention: RetentionPolicy
     public var closures: Closures
     public var services: [ServiceDefinition]
     public var providers: [ProviderDefinition]
@@ -14,11 +15,12 @@ public struct GatewayConfiguration: Sendable {
     public var complaints: ComplaintsInformation
 
     public init(
-        timeZone: TimeZone, booking: BookingPolicy, rateLimit: RateLimitPolicy, storage: StoragePolicy, closures: Closures,
-        services: [ServiceDefinition], providers: [ProviderDefinition], referrals: [ReferralID: Referral],
+        timeZone: TimeZone, booking: BookingPolicy, rateLimit: RateLimitPolicy, storage: StoragePolicy, retention: RetentionPolicy,
+        closures: Closures, services: [ServiceDefinition], providers: [ProviderDefinition], referrals: [ReferralID: Referral],
         complaints: ComplaintsInformation
     ) {
-        self.timeZone = timeZone; self.booking = booking; self.rateLimit = rateLimit; self.storage = storage; self.closures = closures
+        self.timeZone = timeZone; self.booking = booking; self.rateLimit = rateLimit; self.storage = storage; self.retention = retention
+        self.closures = closures
         self.services = services; self.providers = providers; self.referrals = referrals; self.complaints = complaints
     }
 

@@ -107,6 +107,24 @@ enum AnonymousMigrations {
                 CREATE TRIGGER access_log_no_delete BEFORE DELETE ON access_log BEGIN SELECT RAISE(ABORT, 'the access log is append-only'); END;
                 """)
         }
+        // Retention: the day a case closed (older closed cases get their last logged or held day),
+        // and a purge window: the access log refuses every DELETE except, inside the purge's own
+        // transaction, of entries older than the cutoff the purge declared in `access_log_purge`.
+        migrator.registerMigration("v5-retention") { db in
+            try db.execute(sql: """
+                ALTER TABLE anonymous_case ADD COLUMN closedOn TEXT CHECK (closedOn IS NULL OR length(closedOn) = 10);
+                UPDATE anonymous_case SET closedOn = coalesce(
+                    (SELECT max(day) FROM access_log WHERE caseCode = anonymous_case.code),
+                    (SELECT max(heldOn) FROM case_session WHERE caseCode = anonymous_case.code),
+                    openedOn)
+                WHERE status = 'closed';
+                CREATE TABLE access_log_purge (cutoff TEXT NOT NULL CHECK (length(cutoff) = 10));
+                DROP TRIGGER access_log_no_delete;
+                CREATE TRIGGER access_log_no_delete BEFORE DELETE ON access_log
+                    WHEN OLD.day >= coalesce((SELECT max(cutoff) FROM access_log_purge), '0000-00-00')
+                    BEGIN SELECT RAISE(ABORT, 'the access log is append-only'); END;
+                """)
+        }
         return migrator
     }
 }

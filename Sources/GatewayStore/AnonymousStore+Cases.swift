@@ -255,7 +255,8 @@ extension AnonymousStore {
             let found = try self.visibleCase(db, code, context.actor)
             try Self.policy { () throws(CaseRefusal) in try CasePolicy.checkClose(found, reason: reason, throughHandover: throughHandover) }
             try self.releaseLiveToken(db, code: code.value)
-            try db.cachedStatement(sql: "UPDATE anonymous_case SET status = 'closed', dischargeReason = ? WHERE code = ?").execute(arguments: [reason.rawValue, code.value])
+            try db.cachedStatement(sql: "UPDATE anonymous_case SET status = 'closed', dischargeReason = ?, closedOn = ? WHERE code = ?")
+                .execute(arguments: [reason.rawValue, context.today.description, code.value])
             try self.logAccess(db, context, action: "close-\(reason.rawValue)", code: code.value)
             return try self.existingCase(db, code.value)
         }

@@ -84,7 +84,8 @@ public func buildApplication(_ dependencies: GatewayDependencies, host: String, 
     }
     let maintenance = StoreMaintenance(
         anonymous: dependencies.anonymousStore, identified: dependencies.identifiedStore,
-        interval: .seconds(configuration.storage.walCheckpointSeconds), logger: dependencies.logger)
+        interval: .seconds(configuration.storage.walCheckpointSeconds), logger: dependencies.logger,
+        retention: DataRetention(store: dependencies.anonymousStore, configuration: configuration, clock: dependencies.clock))
     return Application(
         router: try buildRouter(dependencies),
         configuration: .init(address: .hostname(host, port: port), serverName: nil),

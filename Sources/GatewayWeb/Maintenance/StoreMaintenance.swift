@@ -1,23 +1,35 @@
+import GatewayCore
+import GatewayServices
 import GatewayStore
 import Logging
 import ServiceLifecycle
+import Synchronization
 
 /// Runs beside the HTTP server: every `interval` both stores' WAL files are checkpointed and
 /// truncated, which bounds how long old page images (write order, the ciphertext of cancelled or
-/// deleted values) stay in `*.sqlite-wal` (SECURITY.md, "Time windows"). A round that cannot
-/// finish (a long reader) is logged and retried at the next tick; it loses no data.
-struct StoreMaintenance: Service {
+/// deleted values) stay in `*.sqlite-wal` (SECURITY.md, "Time windows"). Once per Copenhagen
+/// day, the first tick also purges what is past its retention period (counts only in the log).
+/// A round that cannot finish (a long reader) is logged and retried at the next tick; it loses no data.
+final class StoreMaintenance: Service, Sendable {
     let anonymous: AnonymousStore
     let identified: IdentifiedStore
     let interval: Duration
     let logger: Logger
+    /// Nil in tests that only checkpoint.
+    let retention: DataRetention?
+    private let lastPurge = Mutex<CalendarDay?>(nil)
+
+    init(anonymous: AnonymousStore, identified: IdentifiedStore, interval: Duration, logger: Logger, retention: DataRetention? = nil) {
+        self.anonymous = anonymous; self.identified = identified; self.interval = interval; self.logger = logger
+        self.retention = retention
+    }
 
     func run() async throws {
         do {
             try await cancelWhenGracefulShutdown {
                 while !Task.isCancelled {
-                    try await Task.sleep(for: interval)
-                    await runOnce()
+                    try await Task.sleep(for: self.interval)
+                    await self.runOnce()
                 }
             }
         } catch is CancellationError {
@@ -29,6 +41,19 @@ struct StoreMaintenance: Service {
     @discardableResult
     func runOnce() async -> Bool {
         var complete = true
+        if let retention, lastPurge.withLock({ $0 }) != retention.today {
+            do {
+                let counts = try await retention.purge(dryRun: false)
+                lastPurge.withLock { $0 = retention.today }
+                logger.info("daily purge", metadata: [
+                    "purged.cancelled_bookings": "\(counts.cancelledBookings)", "purged.unattended_bookings": "\(counts.unattendedBookings)",
+                    "purged.closed_cases": "\(counts.closedCases)", "purged.access_log_entries": "\(counts.accessLogEntries)",
+                ])
+            } catch {
+                complete = false
+                logger.warning("daily purge did not finish; retried at the next interval")
+            }
+        }
         do { try await anonymous.truncateWAL() } catch {
             complete = false
             logger.warning("WAL checkpoint of the anonymous store did not finish; retried at the next interval")

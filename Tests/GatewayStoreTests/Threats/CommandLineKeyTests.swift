@@ -62,4 +62,19 @@ struct CommandLineKeyTests {
         #expect(listed.err.contains("this key did not seal this database; restore the key from your backup"))
         #expect(!listed.out.contains("anna"))
     }
+
+    @Test func purgeDryRunPrintsCountsOnlyAndChangesNothing() throws {
+        let work = NSTemporaryDirectory() + "anongate-cli-\(UUID().uuidString)"
+        try FileManager.default.createDirectory(atPath: work, withIntermediateDirectories: true)
+        let location = ["--config", repository + "/Config/gateway.yaml", "--data", work + "/data", "--keys", work + "/Keys"]
+        let dry = try Anongate.run(["purge", "--dry-run"] + location, in: work)
+        #expect(dry.status == 0, "\(dry.err)")
+        #expect(dry.out.contains("would remove (dry run, nothing changed):"))
+        #expect(dry.out.contains("closed cases         0"))
+        let real = try Anongate.run(["purge"] + location, in: work)
+        #expect(real.status == 0)
+        #expect(real.out.hasPrefix("removed:"))
+        let broken = try Anongate.run(["purge", "--config", work + "/missing.yaml", "--data", work + "/data", "--keys", work + "/Keys"], in: work)
+        #expect(broken.status == 78)
+    }
 }

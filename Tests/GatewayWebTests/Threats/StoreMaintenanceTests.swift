@@ -1,6 +1,7 @@
 import Foundation
 import GatewayCore
 import GatewayCrypto
+import GatewayServices
 @_spi(Testing) import GatewayStore
 import GatewayTestSupport
 @testable import GatewayWeb
@@ -26,6 +27,23 @@ struct StoreMaintenanceTests {
         for file in ["anonymous.sqlite-wal", "identified.sqlite-wal"] {
             #expect(((try? Data(contentsOf: URL(fileURLWithPath: directory + "/" + file))) ?? Data()).isEmpty, "\(file)")
         }
+    }
+
+    @Test func theDailyPurgeRunsOncePerCopenhagenDayAndLogsCountsOnly() async throws {
+        let clock = TestClock(TestFixtures.instant(2026, 11, 23, 23, 50))
+        let logs = LogCapture()
+        let anonymous = try AnonymousStore.inMemory(storeKey: .random(random))
+        let configuration = try TestFixtures.configuration()
+        let maintenance = StoreMaintenance(
+            anonymous: anonymous, identified: try IdentifiedStore.inMemory(storeKey: .random(random)), interval: .seconds(60),
+            logger: logs.logger(), retention: DataRetention(store: anonymous, configuration: configuration, clock: clock))
+        #expect(await maintenance.runOnce())
+        #expect(await maintenance.runOnce())
+        #expect(logs.all.filter { $0.contains("daily purge") }.count == 1)
+        clock.advance(by: 15 * 60)   // 00:05 in Copenhagen: a new day
+        #expect(await maintenance.runOnce())
+        #expect(logs.all.filter { $0.contains("daily purge") }.count == 2)
+        #expect(logs.text.contains("purged.closed_cases=0"))
     }
 
     /// A graceful shutdown (SIGTERM) cancels the maintenance sleep; that is the end of the service,

@@ -1,0 +1,49 @@
+/// How long anonymous data is kept (config `retention`, in days). Less data, for less time: what is
+/// past its period is deleted by the daily purge, and a closed case's key is destroyed first.
+public struct RetentionPolicy: Sendable, Hashable {
+    /// A cancelled booking, counted from its appointment day.
+    public var cancelledBookingsDays: Int
+    /// A booking nobody came to (still `booked`, not part of a case), counted from its appointment day.
+    public var unattendedBookingsDays: Int
+    /// A closed case with its sessions, notes and bookings, counted from the day it was closed.
+    public var closedCasesDays: Int
+    /// An access-log entry, counted from its day.
+    public var accessLogDays: Int
+
+    public init(cancelledBookingsDays: Int, unattendedBookingsDays: Int, closedCasesDays: Int, accessLogDays: Int) {
+        self.cancelledBookingsDays = cancelledBookingsDays; self.unattendedBookingsDays = unattendedBookingsDays
+        self.closedCasesDays = closedCasesDays; self.accessLogDays = accessLogDays
+    }
+
+    /// The first day that is still kept, per kind of data, on `today`: anything dated before it has expired.
+    public func cutoffs(today: CalendarDay) -> RetentionCutoffs {
+        RetentionCutoffs(
+            cancelledBookings: today.adding(days: -cancelledBookingsDays), unattendedBookings: today.adding(days: -unattendedBookingsDays),
+            closedCases: today.adding(days: -closedCasesDays), accessLog: today.adding(days: -accessLogDays))
+    }
+
+    /// The longest period: the oldest data that can still exist (backup keys live this long).
+    public var longestDays: Int { max(cancelledBookingsDays, unattendedBookingsDays, closedCasesDays, accessLogDays) }
+}
+
+/// Per kind of data, the first day still kept.
+public struct RetentionCutoffs: Sendable, Hashable {
+    public var cancelledBookings: CalendarDay
+    public var unattendedBookings: CalendarDay
+    public var closedCases: CalendarDay
+    public var accessLog: CalendarDay
+    public init(cancelledBookings: CalendarDay, unattendedBookings: CalendarDay, closedCases: CalendarDay, accessLog: CalendarDay) {
+        self.cancelledBookings = cancelledBookings; self.unattendedBookings = unattendedBookings
+        self.closedCases = closedCases; self.accessLog = accessLog
+    }
+}
+
+/// What a purge removed (or, in a dry run, would remove): counts only.
+public struct PurgeCounts: Sendable, Hashable {
+    public var cancelledBookings = 0
+    public var unattendedBookings = 0
+    public var closedCases = 0
+    public var accessLogEntries = 0
+    public init() {}
+    public var total: Int { cancelledBookings + unattendedBookings + closedCases + accessLogEntries }
+}

@@ -1,0 +1,85 @@
+import Foundation
+import GatewayCore
+import GatewayCrypto
+@_spi(Testing) import GatewayStore
+import GatewayTestSupport
+import GRDB
+import Testing
+
+/// Less data, for less time: what is past its retention period leaves the database file and its WAL.
+@Suite("Retention and purge")
+struct RetentionTests {
+    let random = SeededRandom(seed: 808)
+    let actor = StaffActor(pseudonym: "p-uturn", providerId: ProviderID("uturn"))
+
+    func context(_ day: String) -> CaseContext {
+        CaseContext(actor: actor, today: CalendarDay(iso: day)!, now: TestFixtures.instant(2026, 11, 23, 9))
+    }
+
+    static func fileBytes(_ path: String) -> Data {
+        ["", "-wal", "-shm"].reduce(into: Data()) { $0.append((try? Data(contentsOf: URL(fileURLWithPath: path + $1))) ?? Data()) }
+    }
+
+    @Test func aPurgeRemovesExpiredBookingsCasesAndLogEntriesFromTheRawFiles() async throws {
+        let path = NSTemporaryDirectory() + "anongate-retention-\(UUID().uuidString)/anonymous.sqlite"
+        let store = try AnonymousStore.open(path: path, storeKey: .random(random), random: random)
+        let calculator = SlotCalculator(configuration: try TestFixtures.configuration())
+        let past = try #require(calculator.slot(SlotID("kk-pas.pas.20261123T0900")!))
+        let future = try #require(calculator.slot(SlotID("kk-pas.pas.20261210T0900")!))
+        let day = CalendarDay(iso: "2026-11-20")!
+        let unattended = Data(random.bytes(32)), cancelled = Data(random.bytes(32)), live = Data(random.bytes(32))
+        _ = try await store.book(id: "unattended", tokenHash: unattended, slot: past, ageBand: .from25, substances: [.cocaine],
+                                 requests: BookingRequests(message: "kom ikke"), bookedOn: day)
+        _ = try await store.book(id: "cancelled", tokenHash: cancelled, slot: past, ageBand: .from25, substances: [],
+                                 requests: BookingRequests(), bookedOn: day)
+        try await store.cancel(tokenHash: cancelled)
+        _ = try await store.book(id: "live", tokenHash: live, slot: future, ageBand: .from25, substances: [],
+                                 requests: BookingRequests(message: "stadig aktuel"), bookedOn: day)
+        // A case closed on the 23rd, with a note; another still open, touched on the 25th.
+        let closed = try await store.walkIn(service: .uturn, ageBand: .from18To24, context("2026-11-23"), limit: .conversations(5), random: random)
+        try await store.addNote(code: closed.anonymousCase.code, text: "lukket sag", noteId: "n1", context("2026-11-23"))
+        _ = try await store.close(code: closed.anonymousCase.code, reason: .completed, context("2026-11-23"))
+        let open = try await store.walkIn(service: .uturn, ageBand: .from18To24, context("2026-11-25"), limit: .conversations(5), random: random)
+
+        let secrets = try await store.reader.read { db in
+            [try Data.fetchOne(db, sql: "SELECT messageSealed FROM booking WHERE id = 'unattended'")!,
+             try Data.fetchOne(db, sql: "SELECT substancesSealed FROM booking WHERE id = 'unattended'")!,
+             try Data.fetchOne(db, sql: "SELECT bodySealed FROM case_note WHERE id = 'n1'")!,
+             try Data.fetchOne(db, sql: "SELECT caseKeyWrapped FROM anonymous_case WHERE code = ?", arguments: [closed.anonymousCase.code.value])!]
+        }
+        let cutoffs = RetentionCutoffs(cancelledBookings: CalendarDay(iso: "2026-11-24")!, unattendedBookings: CalendarDay(iso: "2026-11-24")!,
+                                       closedCases: CalendarDay(iso: "2026-11-24")!, accessLog: CalendarDay(iso: "2026-11-24")!)
+        let planned = try await store.purge(cutoffs, dryRun: true)
+        #expect(planned.cancelledBookings == 1 && planned.unattendedBookings == 1 && planned.closedCases == 1)
+        #expect(planned.accessLogEntries == 3)   // walk-in, write-note, close on the 23rd
+        #expect(try await store.reader.read { db in try Int.fetchOne(db, sql: "SELECT count(*) FROM booking") } == 3)
+
+        let done = try await store.purge(cutoffs, dryRun: false)
+        #expect(done == planned)
+        let left = try await store.reader.read { db in
+            (try String.fetchAll(db, sql: "SELECT id FROM booking"), try String.fetchAll(db, sql: "SELECT code FROM anonymous_case"),
+             try Int.fetchOne(db, sql: "SELECT count(*) FROM access_log")!, try Int.fetchOne(db, sql: "SELECT count(*) FROM case_note")!)
+        }
+        #expect(left.0 == ["live"])
+        #expect(left.1 == [open.anonymousCase.code.value])
+        #expect(left.2 == 1)
+        #expect(left.3 == 0)
+        // Nothing of the purged values is left in the database file, its WAL or shared memory.
+        let bytes = Self.fileBytes(path)
+        for secret in secrets { #expect(bytes.range(of: secret) == nil) }
+        #expect(try await store.booking(tokenHash: live).requests.message == "stadig aktuel")
+        // Outside a purge the access log still refuses every DELETE.
+        await #expect(throws: (any Error).self) {
+            try await store.testingWriter.write { db in try db.execute(sql: "DELETE FROM access_log") }
+        }
+    }
+
+    @Test func theCutoffsFollowTheConfiguredPeriods() throws {
+        let policy = try TestFixtures.configuration().retention
+        #expect(policy == RetentionPolicy(cancelledBookingsDays: 30, unattendedBookingsDays: 90, closedCasesDays: 365, accessLogDays: 730))
+        let cutoffs = policy.cutoffs(today: CalendarDay(iso: "2026-11-23")!)
+        #expect(cutoffs.cancelledBookings.description == "2026-10-24")
+        #expect(cutoffs.closedCases.description == "2025-11-23")
+        #expect(policy.longestDays == 730)
+    }
+}
