@@ -228,6 +228,13 @@ public struct BookingService: Sendable {
         do { try await store.cancel(tokenHash: hash(token)) } catch { throw Self.error(error) }
     }
 
+    /// "Forget me": the booking, and its anonymous case with the notes if there is one, deleted now.
+    /// Afterwards the token is unknown. Answers whether a case was forgotten.
+    @discardableResult
+    public func forget(_ token: OneTimeToken) async throws(ServiceError) -> Bool {
+        do { return try await store.forget(tokenHash: hash(token), today: today) } catch { throw Self.error(error) }
+    }
+
     /// Moves a booking, or chooses the time for a follow-up token (the same token then holds the booking).
     public func reschedule(_ token: OneTimeToken, to rawSlot: String?) async throws(ServiceError) -> Booking {
         switch try await holding(token) {

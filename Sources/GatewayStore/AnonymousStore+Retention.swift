@@ -25,14 +25,7 @@ extension AnonymousStore {
 
             try db.execute(sql: "DELETE FROM booking WHERE \(cancelled)", arguments: [cancelledBefore])
             try db.execute(sql: "DELETE FROM booking WHERE \(unattended)", arguments: [unattendedBefore])
-            for code in expiredCases {
-                // Crypto-shredding first: without its key the notes could not be opened even if a page survived.
-                try db.execute(sql: "UPDATE anonymous_case SET caseKeyWrapped = NULL, decisionReasonSealed = NULL WHERE code = ?", arguments: [code])
-                for table in ["case_note", "case_session", "case_live_token", "booking"] {
-                    try db.execute(sql: "DELETE FROM \(table) WHERE caseCode = ?", arguments: [code])
-                }
-                try db.execute(sql: "DELETE FROM anonymous_case WHERE code = ?", arguments: [code])
-            }
+            for code in expiredCases { try Self.deleteCase(db, code: code) }
             // The trigger lets DELETE through only for entries older than the cutoff declared here,
             // and only inside this transaction (the declaration is removed before it commits).
             try db.execute(sql: "INSERT INTO access_log_purge (cutoff) VALUES (?)", arguments: [cutoffs.accessLog.description])
@@ -49,5 +42,52 @@ extension AnonymousStore {
             }
         }
         return counts
+    }
+
+    /// Forgets now what a citizen's live token holds: the booking, and — when it belongs to an
+    /// anonymous case, or is the case's follow-up token — the whole case with its notes. What stays
+    /// is one access-log entry `forgotten` for the case, without content. Answers whether a case was
+    /// forgotten. A token that is not live (used, cancelled, unknown) forgets nothing.
+    public func forget(tokenHash: Data, today: CalendarDay) async throws(BookingStoreError) -> Bool {
+        let forgotten = try await write(BookingStoreError.self) { db -> Bool? in
+            if let row = try Row.fetchOne(db, sql: "SELECT id, status, caseCode FROM booking WHERE tokenHash = ?", arguments: [tokenHash]) {
+                let status = try row.decoded("status", as: BookingStatus.self)
+                guard status == .booked else { throw BookingStoreError.noLongerValid(status) }
+                guard let code = row["caseCode"] as String? else {
+                    try db.execute(sql: "DELETE FROM booking WHERE id = ?", arguments: [row["id"] as String])
+                    return false
+                }
+                try Self.forgetCase(db, code: code, today: today)
+                return true
+            }
+            guard let code = try String.fetchOne(db, sql: "SELECT caseCode FROM case_live_token WHERE tokenHash = ?", arguments: [tokenHash]) else {
+                return nil
+            }
+            try Self.forgetCase(db, code: code, today: today)
+            return true
+        }
+        guard let forgotten else { throw .notFound }
+        do { try await access.truncateWAL() } catch { throw .storageFailure }
+        return forgotten
+    }
+
+    /// The access log keeps that a case was forgotten (by the citizen, on which day), nothing else.
+    static func forgetCase(_ db: Database, code: String, today: CalendarDay) throws {
+        guard let provider = try String.fetchOne(db, sql: "SELECT providerId FROM anonymous_case WHERE code = ?", arguments: [code]) else {
+            throw UndecodableRow()
+        }
+        try AccessLogRecord(id: nil, day: today.description, staffPseudonym: "citizen", providerId: provider, action: "forgotten", caseCode: code)
+            .insert(db)
+        try deleteCase(db, code: code)
+    }
+
+    /// Crypto-shredding first (the wrapped key and sealed decision reason are erased), then every row
+    /// of the case. With `secure_delete` the freed pages are zeroed.
+    static func deleteCase(_ db: Database, code: String) throws {
+        try db.execute(sql: "UPDATE anonymous_case SET caseKeyWrapped = NULL, decisionReasonSealed = NULL WHERE code = ?", arguments: [code])
+        for table in ["case_note", "case_session", "case_live_token", "booking"] {
+            try db.execute(sql: "DELETE FROM \(table) WHERE caseCode = ?", arguments: [code])
+        }
+        try db.execute(sql: "DELETE FROM anonymous_case WHERE code = ?", arguments: [code])
     }
 }

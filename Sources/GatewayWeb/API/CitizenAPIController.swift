@@ -100,8 +100,21 @@ struct CitizenAPIController {
         }
     }
 
+    /// Cancels the booking; with `?forget=true` forgets it instead — the booking and its anonymous
+    /// case with the notes are deleted now, and the token becomes unknown.
     @Sendable func cancelBooking(_ request: Request, context: GatewayRequestContext) async throws -> Response {
-        do { try await bookings.cancel(try bearerToken(request)) } catch let error as ServiceError { throw error.problem }
+        let forget: Bool
+        switch request.uri.queryParameters["forget"].map(String.init) {
+        case nil, "false": forget = false
+        case "true": forget = true
+        default: throw ServiceError.invalidField("forget", .oneOf(["true", "false"])).problem
+        }
+        let token = try bearerToken(request)
+        if forget {
+            do { _ = try await bookings.forget(token) } catch { throw error.problem }
+        } else {
+            do { try await bookings.cancel(token) } catch { throw error.problem }
+        }
         return Response(status: .noContent)
     }
 

@@ -57,6 +57,40 @@ extension CitizenPages {
         }
     }
 
+    /// "Forget me", step one: what will be deleted and what cannot be forgotten, and a confirmation.
+    @Sendable func forgetStart(_ request: Request, context: GatewayRequestContext) async throws -> Response {
+        let form = try await FormBody.read(request)
+        let language = PageRenderer.language(form: form)
+        do {
+            let token = try desk.parseToken(form["token"])
+            _ = try await desk.holding(token)   // only a live token can be forgotten
+            return renderForget(token, language, error: nil, status: .ok)
+        } catch let problem as GatewayProblem {
+            return renderManage(language, problem)
+        }
+    }
+
+    /// "Forget me", step two: deleted now, once the box is ticked.
+    @Sendable func forgetConfirm(_ request: Request, context: GatewayRequestContext) async throws -> Response {
+        let form = try await FormBody.read(request)
+        let language = PageRenderer.language(form: form)
+        do {
+            let token = try desk.parseToken(form["token"])
+            guard form["confirm"] == "yes" else {
+                return renderForget(token, language, error: texts.text(.forgetMustConfirm, language), status: .badRequest)
+            }
+            try await desk.forget(token)
+            return renderer.page("forgotten", ErrorBox(error: nil), language: language, status: .ok, switch: .none)
+        } catch let problem as GatewayProblem {
+            return renderManage(language, problem)
+        }
+    }
+
+    func renderForget(_ token: OneTimeToken, _ language: Language, error: String?, status: HTTPResponse.Status) -> Response {
+        renderer.page("forget", BookingPage(token: token.formatted, error: error), language: language, status: status,
+                      switch: .form(action: "/booking/forget", fields: [HiddenField(name: "token", value: token.formatted)]))
+    }
+
     @Sendable func moveTimes(_ request: Request, context: GatewayRequestContext) async throws -> Response {
         let form = try await FormBody.read(request)
         let language = PageRenderer.language(form: form)

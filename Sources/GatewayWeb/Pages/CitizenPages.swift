@@ -35,6 +35,7 @@ struct CitizenPages: Sendable {
         ("/", .get), ("/book/questions", .post), ("/book/times", .post), ("/book/details", .post), ("/book/confirm", .post),
         ("/book", .post), ("/book/receipt", .get), ("/book/done", .post), ("/booking/calendar.ics", .post), ("/booking", .get), ("/booking", .post),
         ("/booking/cancel", .post), ("/booking/move", .post), ("/booking/move/confirm", .post),
+        ("/booking/forget", .post), ("/booking/forget/confirm", .post),
     ]
 
     func addRoutes(to router: Router<GatewayRequestContext>) {
@@ -52,6 +53,8 @@ struct CitizenPages: Sendable {
         router.post("/booking/cancel", use: cancel)
         router.post("/booking/move", use: moveTimes)
         router.post("/booking/move/confirm", use: moveConfirm)
+        router.post("/booking/forget", use: forgetStart)
+        router.post("/booking/forget/confirm", use: forgetConfirm)
     }
 
     // MARK: Booking, step by step

@@ -157,6 +157,16 @@ enum TextKey: String, CaseIterable, Sendable {
     case alreadyBookedHeading
     case alreadyBookedText
     case alreadyBookedLookUp
+    case forgetButton
+    case forgetHeading
+    case forgetText
+    case forgetKeeps
+    case forgetConfirm
+    case forgetNow
+    case forgetKeepBooking
+    case forgetMustConfirm
+    case forgottenHeading
+    case forgottenText
     case problemNotFound
     case problemMethodNotAllowed
     case problemTooManyFields
