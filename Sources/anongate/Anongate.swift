@@ -56,6 +56,11 @@ struct Serve: AsyncParsableCommand {
             throw fail(error.description, Exit.configuration)
         }
 
+        // One instance per data folder, held until this process ends.
+        let lock: InstanceLock
+        do { lock = try InstanceLock.acquire(data: data) } catch { throw fail(error.description, Exit.storage) }
+        defer { withExtendedLifetime(lock) {} }
+
         let files = StoreFiles(data: data, keys: keys)
         let anonymousStore: AnonymousStore, identifiedStore: IdentifiedStore, anonymousKey: KeyMaterial, pepper: KeyMaterial
         do {

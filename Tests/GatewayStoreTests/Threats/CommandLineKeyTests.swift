@@ -77,4 +77,34 @@ struct CommandLineKeyTests {
         let broken = try Anongate.run(["purge", "--config", work + "/missing.yaml", "--data", work + "/data", "--keys", work + "/Keys"], in: work)
         #expect(broken.status == 78)
     }
+
+    /// One instance per data folder: a second `serve` refuses to start, naming the first one's PID;
+    /// the first stops cleanly (exit 0) on SIGTERM.
+    @Test func aSecondServeOnTheSameDataFolderRefusesToStart() async throws {
+        let work = NSTemporaryDirectory() + "anongate-cli-\(UUID().uuidString)"
+        try FileManager.default.createDirectory(atPath: work, withIntermediateDirectories: true)
+        let location = ["--config", repository + "/Config/gateway.yaml", "--data", work + "/data", "--keys", work + "/Keys"]
+        let first = Process()
+        first.executableURL = URL(fileURLWithPath: Anongate.executable)
+        first.arguments = ["serve", "--port", "0"] + location
+        first.currentDirectoryURL = URL(fileURLWithPath: work)
+        FileManager.default.createFile(atPath: work + "/serve.log", contents: nil)
+        first.standardOutput = FileHandle.nullDevice
+        first.standardError = try FileHandle(forWritingTo: URL(fileURLWithPath: work + "/serve.log"))
+        try first.run()
+        defer { if first.isRunning { first.terminate() } }
+        // Wait until the first listens (and so holds the lock and has its signal handlers).
+        for _ in 0..<150 {
+            if ((try? String(contentsOfFile: work + "/serve.log", encoding: .utf8)) ?? "").contains("listening") { break }
+            try await Task.sleep(for: .milliseconds(100))
+        }
+        let held = ((try? String(contentsOfFile: work + "/data/anongate.lock", encoding: .utf8)) ?? "").trimmingCharacters(in: .whitespacesAndNewlines)
+        #expect(held == "\(first.processIdentifier)")
+        let second = try Anongate.run(["serve", "--port", "0"] + location, in: work)
+        #expect(second.status == 74)
+        #expect(second.err.contains("PID \(first.processIdentifier)"))
+        first.terminate()
+        first.waitUntilExit()
+        #expect(first.terminationStatus == 0)
+    }
 }
