@@ -71,6 +71,9 @@ public final class AnonymousStore: Sendable, StoreAccessing {
     /// The writer itself, for tests that inject storage faults. Not for product code.
     @_spi(Testing) public var testingWriter: any DatabaseWriter { access.writer }
 
+    /// Readiness: the store answers a read (its key check is there).
+    public func isReady() async -> Bool { await access.answers() }
+
     /// Truncating WAL checkpoint (`StoreAccess.truncateWAL`); a storage failure when it cannot finish.
     public func truncateWAL() async throws(BookingStoreError) {
         do { try await access.truncateWAL() } catch { throw .storageFailure }

@@ -124,6 +124,16 @@ final class StoreAccess: Sendable {
         }
     }
 
+    /// Whether the database answers a read of its key check (readiness). A failure is the answer
+    /// "not ready", not an error to pass on.
+    func answers() async -> Bool {
+        do {
+            return try await writer.read { db in try Int.fetchOne(db, sql: "SELECT count(*) FROM key_check") ?? 0 } > 0
+        } catch {
+            return false
+        }
+    }
+
     /// Copies every WAL frame into the database and truncates the WAL to zero bytes, so the old
     /// page images it held (write order, ciphertext of cancelled or deleted values) are gone.
     /// Waits for readers (busy timeout); a checkpoint that cannot finish throws and is retried later.

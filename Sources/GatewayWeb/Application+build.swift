@@ -44,7 +44,7 @@ public func buildRouter(_ dependencies: GatewayDependencies) throws -> Router<Ga
     let renderer = try PageRenderer()
 
     let routes = RouteTable(
-        [("/healthz", .get), ("/static/site.css", .get)]
+        [("/healthz", .get), ("/readyz", .get), ("/static/site.css", .get)]
         + CitizenPages.routes
         + CitizenAPIController.routes.map { ("/api/v1/" + $0.0, $0.1) }
         + StaffAPIController.routes.map { ("/api/v1/staff/" + $0.0, $0.1) }
@@ -58,7 +58,21 @@ public func buildRouter(_ dependencies: GatewayDependencies) throws -> Router<Ga
     })
     router.add(middleware: CrossSiteRequestMiddleware(network: network))
 
+    // Liveness: the process answers. Readiness: both stores answer a read (the server listens only
+    // after migrations and key checks, so a migrating gateway is not ready either: it does not answer).
     router.get("/healthz") { _, _ in "ok\n" }
+    let anonymousStore = dependencies.anonymousStore, identifiedStore = dependencies.identifiedStore
+    router.get("/readyz") { _, _ -> Response in
+        let ready = await anonymousStore.isReady()
+        let identifiedReady = await identifiedStore.isReady()
+        var headers = HTTPFields()
+        headers[.contentType] = "text/plain; charset=utf-8"
+        guard ready && identifiedReady else {
+            headers[.retryAfter] = "30"
+            return Response(status: .serviceUnavailable, headers: headers, body: .init(byteBuffer: ByteBuffer(string: "not ready\n")))
+        }
+        return Response(status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(string: "ready\n")))
+    }
     router.get("/static/site.css") { _, _ -> Response in
         var headers = HTTPFields()
         headers[.contentType] = "text/css; charset=utf-8"

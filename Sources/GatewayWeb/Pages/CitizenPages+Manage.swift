@@ -65,8 +65,8 @@ extension CitizenPages {
             let token = try desk.parseToken(form["token"])
             _ = try await desk.holding(token)   // only a live token can be forgotten
             return renderForget(token, language, error: nil, status: .ok)
-        } catch let problem as GatewayProblem {
-            return renderManage(language, problem)
+        } catch {
+            return renderManage(language, error)
         }
     }
 
@@ -81,8 +81,8 @@ extension CitizenPages {
             }
             try await desk.forget(token)
             return renderer.page("forgotten", ErrorBox(error: nil), language: language, status: .ok, switch: .none)
-        } catch let problem as GatewayProblem {
-            return renderManage(language, problem)
+        } catch {
+            return renderManage(language, error)
         }
     }
 
