@@ -83,12 +83,21 @@ public struct CaseService: Sendable {
     // MARK: Cases
 
     public func readCase(_ code: CaseCode, by staff: StaffIdentity) async throws(ServiceError) -> AnonymousCase {
-        do { return try await store.anonymousCase(code, context(staff)) } catch { throw Self.error(error, tokenContext: false) }
+        do { return try await store.anonymousCase(code, context(staff)) } catch { throw await refused(error, code, staff) }
     }
 
-    /// Open cases of this provider and those referred to it. Listing is not reading: no details, no log entry.
+    /// Open cases of this provider and those referred to it; each listed case is logged (`list-cases`).
     public func openCases(for staff: StaffIdentity) async throws(ServiceError) -> [AnonymousCase] {
-        do { return try await store.openCases(visibleTo: staff.member.providerId) } catch { throw Self.error(error, tokenContext: false) }
+        do { return try await store.openCases(context(staff)) } catch { throw Self.error(error, tokenContext: false) }
+    }
+
+    /// A case operation that found no case this provider may see: the attempt is logged (`refused`),
+    /// so probing another provider's case codes leaves a trace for both providers' auditors.
+    func refused(_ error: CaseStoreError, _ code: CaseCode, _ staff: StaffIdentity) async -> ServiceError {
+        if case .notFound = error {
+            do { try await store.logRefusal(code: code, context(staff)) } catch { return .storageFailure }
+        }
+        return Self.error(error, tokenContext: false)
     }
 
     /// The provider's bookings on one day.
@@ -96,7 +105,7 @@ public struct CaseService: Sendable {
         let calculator = booking.calculator
         let start = calculator.instant(day, TimeOfDay(hour: 0, minute: 0)!)
         let end = calculator.instant(day.adding(days: 1), TimeOfDay(hour: 0, minute: 0)!)
-        do { return try await store.schedule(provider: staff.member.providerId, from: start, to: end) } catch {
+        do { return try await store.schedule(provider: staff.member.providerId, from: start, to: end, context(staff)) } catch {
             throw Self.error(error, tokenContext: false)
         }
     }
@@ -112,7 +121,7 @@ public struct CaseService: Sendable {
                                                        context(staff), limit: service.sessionLimit)
             return (token, booked)
         } catch {
-            throw Self.error(error, tokenContext: false)
+            throw await refused(error, code, staff)
         }
     }
 
@@ -121,7 +130,7 @@ public struct CaseService: Sendable {
         let token = OneTimeToken(generatingWith: booking.random)
         let limit = try limit(current.serviceId)
         do { try await store.issueFollowUp(code: code, tokenHash: booking.hash(token), context(staff), limit: limit) } catch {
-            throw Self.error(error, tokenContext: false)
+            throw await refused(error, code, staff)
         }
         return token
     }
@@ -133,7 +142,7 @@ public struct CaseService: Sendable {
         do {
             return try await store.markNoShow(code: code, context(staff), counts: service.noShowCounts, limit: service.sessionLimit)
         } catch {
-            throw Self.error(error, tokenContext: false)
+            throw await refused(error, code, staff)
         }
     }
 
@@ -143,16 +152,16 @@ public struct CaseService: Sendable {
         guard let text = rawText?.trimmingCharacters(in: .whitespacesAndNewlines), !text.isEmpty else { throw .missingField("text") }
         guard text.count <= Self.maximumNoteLength else { throw .invalidField("text", .maxLength(Self.maximumNoteLength)) }
         let id = booking.newId()
-        do { try await store.addNote(code: code, text: text, noteId: id, context(staff)) } catch { throw Self.error(error, tokenContext: false) }
+        do { try await store.addNote(code: code, text: text, noteId: id, context(staff)) } catch { throw await refused(error, code, staff) }
         return id
     }
 
     public func notes(_ code: CaseCode, by staff: StaffIdentity) async throws(ServiceError) -> [CaseNote] {
-        do { return try await store.notes(code: code, context(staff)) } catch { throw Self.error(error, tokenContext: false) }
+        do { return try await store.notes(code: code, context(staff)) } catch { throw await refused(error, code, staff) }
     }
 
     public func destroyNotes(_ code: CaseCode, by staff: StaffIdentity) async throws(ServiceError) {
-        do { try await store.destroyNotes(code: code, context(staff)) } catch { throw Self.error(error, tokenContext: false) }
+        do { try await store.destroyNotes(code: code, context(staff)) } catch { throw await refused(error, code, staff) }
     }
 
     public static let maximumReasonLength = 4000
@@ -174,7 +183,7 @@ public struct CaseService: Sendable {
         do {
             return try await store.decide(code: code, outcome: outcome, reason: reason, referral: referral, shareNotes: shareNotes, context(staff))
         } catch {
-            throw Self.error(error, tokenContext: false)
+            throw await refused(error, code, staff)
         }
     }
 
@@ -183,7 +192,7 @@ public struct CaseService: Sendable {
         guard let reason = DischargeReason(rawValue: rawReason) else { throw .invalidField("reason", .dischargeReason) }
         do { return try await store.close(code: code, reason: reason, context(staff)) } catch {
             if case .refused(.transferredOnlyByHandover) = error { throw .invalidField("reason", .dischargeReason) }
-            throw Self.error(error, tokenContext: false)
+            throw await refused(error, code, staff)
         }
     }
 
@@ -207,7 +216,7 @@ public struct CaseService: Sendable {
             // Undo the enrolment; if even that fails, the orphan names no case (it carries nothing that
             // points back), and the caller is told the storage failed.
             do { try await identified.delete(enrolmentId: enrolment.id) } catch { throw .storageFailure }
-            throw Self.error(error, tokenContext: false)
+            throw await refused(error, code, staff)
         }
         return enrolment.id
     }

@@ -204,18 +204,29 @@ extension AnonymousStore {
         }
     }
 
-    /// Open cases a provider may see: its own, and those referred to it (so a receiving provider finds its referrals).
-    public func openCases(visibleTo provider: ProviderID) async throws(CaseStoreError) -> [AnonymousCase] {
-        try await read(CaseStoreError.self) { db in
-            try Row.fetchAll(db.cachedStatement(sql: Self.caseSelect + " WHERE c.status = 'open' AND (c.providerId = ? OR c.referralProviderId = ?) ORDER BY c.openedOn, c.code"),
-                             arguments: [provider.rawValue, provider.rawValue]).map(self.decodeCase)
+    /// Open cases a provider may see: its own, and those referred to it (so a receiving provider finds
+    /// its referrals). Listing shows case codes: each listed case is logged (`list-cases`).
+    public func openCases(_ context: CaseContext) async throws(CaseStoreError) -> [AnonymousCase] {
+        let provider = context.actor.providerId
+        return try await write(CaseStoreError.self) { db in
+            let found = try Row.fetchAll(
+                db.cachedStatement(sql: Self.caseSelect + " WHERE c.status = 'open' AND (c.providerId = ? OR c.referralProviderId = ?) ORDER BY c.openedOn, c.code"),
+                arguments: [provider.rawValue, provider.rawValue]).map(self.decodeCase)
+            for item in found { try self.logAccess(db, context, action: "list-cases", code: item.code.value) }
+            return found
         }
     }
 
-    /// A provider's bookings between two instants, for the schedule. Never a token.
-    public func schedule(provider: ProviderID, from: Date, to: Date) async throws(CaseStoreError) -> [(Booking, CaseCode?)] {
-        let rows = try await read(CaseStoreError.self) { db -> [ScheduleEntry] in
-            try Row.fetchAll(db.cachedStatement(sql: """
+    /// A refused attempt on a case this provider may not see (or that does not exist), logged on its own.
+    public func logRefusal(code: CaseCode, _ context: CaseContext) async throws(CaseStoreError) {
+        try await write(CaseStoreError.self) { db in try self.logAccess(db, context, action: "refused", code: code.value) }
+    }
+
+    /// A provider's bookings between two instants, for the schedule. Never a token. The programme
+    /// shows case codes and messages: every case on it is logged (`read-schedule`).
+    public func schedule(provider: ProviderID, from: Date, to: Date, _ context: CaseContext) async throws(CaseStoreError) -> [(Booking, CaseCode?)] {
+        let rows = try await write(CaseStoreError.self) { db -> [ScheduleEntry] in
+            let entries = try Row.fetchAll(db.cachedStatement(sql: """
                 SELECT * FROM booking WHERE providerId = ? AND startsAt >= ? AND startsAt < ? AND status != 'cancelled'
                 ORDER BY startsAt, slotId
                 """), arguments: [provider.rawValue, StoredTime.text(from), StoredTime.text(to)]).map { row in
@@ -225,6 +236,8 @@ extension AnonymousStore {
                 }
                 return ScheduleEntry(booking: try self.decodeBooking(row), code: code)
             }
+            for code in Set(entries.compactMap(\.code?.value)).sorted() { try self.logAccess(db, context, action: "read-schedule", code: code) }
+            return entries
         }
         return rows.map { ($0.booking, $0.code) }
     }

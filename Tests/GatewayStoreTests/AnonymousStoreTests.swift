@@ -206,7 +206,7 @@ extension StorageFailureTests {
                                    CaseContext(actor: StaffActor(pseudonym: "p", providerId: ProviderID("uturn")), today: CalendarDay(iso: "2026-11-23")!, now: Date()),
                                    limit: .conversations(5), random: random)
         }
-        #expect(try await store.openCases(visibleTo: ProviderID("uturn")).isEmpty)
+        #expect(try await store.openCases(CaseContext(actor: StaffActor(pseudonym: "p", providerId: ProviderID("uturn")), today: CalendarDay(iso: "2026-11-23")!, now: Date())).isEmpty)
     }
 
     @Test func aFailedBookingInsertIsNotAFullSlot() async throws {

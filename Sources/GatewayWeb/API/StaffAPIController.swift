@@ -285,7 +285,9 @@ struct StaffAPIController {
         // Resolve pseudonyms to usernames for the auditor; the anonymous store never holds usernames.
         let names = try await run { () async throws(ServiceError) in try await sessions.usernamesByPseudonym() }
         return try JSONResponse.make(API.AccessLog(entries: entries.map {
-            API.AccessLogEntry(at: $0.day.description, staff: names[$0.staffPseudonym] ?? "unknown (\($0.staffPseudonym))",
+            API.AccessLogEntry(at: $0.day.description, staff: names[$0.staffPseudonym]
+                                   // "citizen" (forget me) cannot collide: staff pseudonyms are 24 hex digits.
+                                   ?? ($0.staffPseudonym == "citizen" ? "citizen" : "unknown (\($0.staffPseudonym))"),
                                action: $0.action, caseCode: $0.caseCode)
         }))
     }

@@ -107,6 +107,30 @@ struct RolesAndProvidersTests {
         }
     }
 
+    /// The programme and the case list show case codes (and messages): reading them is logged; so is
+    /// a refused attempt on another provider's case, visible to both providers' auditors.
+    @Test func theProgrammeTheCaseListAndRefusedProbesAreLogged() async throws {
+        let gateway = try await TestGateway.withStaff()
+        try await gateway.addStaff("ulla", provider: "uturn", role: .auditor)
+        try await gateway.test { client in
+            let token = try await client.book(CaseTests.pasBooking)
+            gateway.clock.set(TestGateway.mondayMorning)
+            let carl = try await client.signIn("carl"), anna = try await client.signIn("anna")
+            let code = try #require(try await client.json(.post, "/api/v1/staff/checkins", ["token": token], headers: carl).object?["caseCode"] as? String)
+            #expect(try await client.json(.get, "/api/v1/staff/schedule?date=2026-11-23", headers: carl).status == .ok)
+            #expect(try await client.json(.get, "/api/v1/staff/cases", headers: carl).status == .ok)
+            // Anna (U-turn) probes the PAS case: "not found" — and a trace.
+            #expect(try await client.json(.get, "/api/v1/staff/cases/\(code)/notes", headers: anna).status == .notFound)
+            let owner = try await client.json(.get, "/api/v1/staff/access-log?caseCode=\(code)", headers: try await client.signIn("finn"))
+            let actions = ((owner.object?["entries"] as? [[String: Any]]) ?? []).map { "\($0["staff"] ?? "")/\($0["action"] ?? "")" }
+            #expect(actions.contains("carl/read-schedule"))
+            #expect(actions.contains("carl/list-cases"))
+            #expect(actions.contains("anna/refused"))
+            let prober = try await client.json(.get, "/api/v1/staff/access-log", headers: try await client.signIn("ulla"))
+            #expect(prober.text.contains("refused") && prober.text.contains(code))
+        }
+    }
+
     @Test func aWalkInTakesOnlyTodaysBookingNotOneMissedLastMonth() async throws {
         let gateway = try await TestGateway.withStaff()
         try await gateway.test { client in
