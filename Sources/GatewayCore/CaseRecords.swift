@@ -53,6 +53,10 @@ public struct CaseNote: Sendable, Hashable {
 
 /// One line of the access log: which staff pseudonym did what to which case, on which day (never finer).
 public struct AccessLogEntry: Sendable, Hashable {
+    /// The actor of a `forgotten` entry: the citizen, not a member of staff. Staff pseudonyms are
+    /// 24 hex digits, so it cannot collide with one.
+    public static let citizen = "citizen"
+
     public var day: CalendarDay
     public var staffPseudonym: String
     public var providerId: ProviderID

@@ -18,13 +18,13 @@ public struct FormTokenSigner: Sendable {
     public func issue(purpose: String, at now: Date) -> String {
         let minute = UInt32(clamping: Int(now.timeIntervalSince1970 / 60))
         let payload = withUnsafeBytes(of: minute.bigEndian) { Array($0) } + random.bytes(12)
-        return Self.base64url(payload + mac(payload, purpose))
+        return Base64URL.encode(payload + mac(payload, purpose))
     }
 
     /// The token's nonce (to remember it as used) when it is genuine, for this purpose, and younger
     /// than `lifetime`; nil otherwise.
     public func verify(_ token: String?, purpose: String, at now: Date, lifetime: TimeInterval) -> String? {
-        guard let token, token.count <= 64, let bytes = Self.bytes(base64url: token), bytes.count == 32 else { return nil }
+        guard let token, token.count <= 64, let bytes = Base64URL.decode(token), bytes.count == 32 else { return nil }
         let payload = Array(bytes.prefix(16)), sent = Array(bytes.suffix(16))
         guard zip(sent, mac(payload, purpose)).reduce(UInt8(0), { $0 | ($1.0 ^ $1.1) }) == 0 else { return nil }
         let minute = payload.prefix(4).reduce(UInt32(0)) { $0 << 8 | UInt32($1) }
@@ -35,17 +35,5 @@ public struct FormTokenSigner: Sendable {
 
     private func mac(_ payload: [UInt8], _ purpose: String) -> [UInt8] {
         Array(HMAC<SHA256>.authenticationCode(for: Data("anongate/form/v1|\(purpose)|".utf8) + payload, using: key).prefix(16))
-    }
-
-    static func base64url(_ bytes: [UInt8]) -> String {
-        Data(bytes).base64EncodedString().replacingOccurrences(of: "+", with: "-").replacingOccurrences(of: "/", with: "_")
-            .replacingOccurrences(of: "=", with: "")
-    }
-
-    static func bytes(base64url text: String) -> [UInt8]? {
-        guard text.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "-" || $0 == "_") }) else { return nil }
-        var base64 = text.replacingOccurrences(of: "-", with: "+").replacingOccurrences(of: "_", with: "/")
-        while base64.count % 4 != 0 { base64 += "=" }
-        return Data(base64Encoded: base64).map(Array.init)
     }
 }

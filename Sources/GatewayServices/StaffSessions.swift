@@ -108,7 +108,7 @@ public actor StaffSessions {
         if let secret = credentials?.totpSecret, let member = credentials?.member {
             step = TOTP.matchingStep(totp ?? "", secret: secret, at: now)
             let used = usedSteps[member.id] ?? Int64.min
-            accepted = accepted && step != nil && step! > used
+            accepted = accepted && (step.map { $0 > used } ?? false)
         }
         guard accepted, let member = credentials?.member else {
             let previous = failures[key]?.count ?? 0
@@ -119,8 +119,8 @@ public actor StaffSessions {
         failures[key] = nil
         if let step { usedSteps[member.id] = step }
         if sessions.count >= Self.maximumSessions { sweepSessions(now) }
-        let token = Self.base64url(random.bytes(32))
-        let csrf = Self.base64url(random.bytes(24))
+        let token = Base64URL.encode(random.bytes(32))
+        let csrf = Base64URL.encode(random.bytes(24))
         let expires = now.addingTimeInterval(Self.absoluteLifetime)
         sessions[Self.hash(token)] = Session(staffId: member.id, csrfToken: csrf, lastSeen: now, expiresAt: expires)
         return (token, StaffSession(staff: identity(member), csrfToken: csrf, expiresAt: expires))
@@ -189,8 +189,4 @@ public actor StaffSessions {
 
     static func hash(_ token: String) -> Data { SessionTokenDigest.digest(token) }
 
-    static func base64url(_ bytes: [UInt8]) -> String {
-        Data(bytes).base64EncodedString().replacingOccurrences(of: "+", with: "-").replacingOccurrences(of: "/", with: "_")
-            .replacingOccurrences(of: "=", with: "")
-    }
 }

@@ -84,7 +84,7 @@ extension AnonymousStore {
         guard let provider = try String.fetchOne(db, sql: "SELECT providerId FROM anonymous_case WHERE code = ?", arguments: [code]) else {
             throw UndecodableRow()
         }
-        try AccessLogRecord(id: nil, day: today.description, staffPseudonym: "citizen", providerId: provider, action: "forgotten", caseCode: code)
+        try AccessLogRecord(id: nil, day: today.description, staffPseudonym: AccessLogEntry.citizen, providerId: provider, action: "forgotten", caseCode: code)
             .insert(db)
         try deleteCase(db, code: code)
     }

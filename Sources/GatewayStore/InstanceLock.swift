@@ -36,9 +36,9 @@ public final class InstanceLock: Sendable {
         let descriptor = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0o600)
         guard descriptor >= 0 else { throw .cannotOpen(path: path, reason: String(cString: strerror(errno))) }
         guard flock(descriptor, LOCK_EX | LOCK_NB) == 0 else {
+            // `try?`: the holder's PID is for the message only; an unreadable file still refuses to start.
             let holder = (try? String(contentsOfFile: path, encoding: .utf8))?.trimmingCharacters(in: .whitespacesAndNewlines)
             close(descriptor)
-            // The holder's PID is for the message only; an unreadable file still refuses.
             throw .heldBy(pid: holder.flatMap { $0.isEmpty ? nil : $0 } ?? "unknown", path: path)
         }
         let pid = Array("\(getpid())\n".utf8)

@@ -92,3 +92,15 @@ struct OneTimeTokenTests {
         #expect(!String(describing: token).contains(token.formatted))
     }
 }
+
+@Suite("Base64URL")
+struct Base64URLTests {
+    @Test func roundTripsWithoutPaddingAndRefusesOtherAlphabets() {
+        let bytes: [UInt8] = [0xFB, 0xFF, 0x00, 0x10, 0x3E]
+        let text = Base64URL.encode(bytes)
+        #expect(text == "-_8AED4")
+        #expect(Base64URL.decode(text) == bytes)
+        #expect(Base64URL.decode("+/8AED4") == nil)
+        #expect(Base64URL.decode("AB=C") == nil)
+    }
+}

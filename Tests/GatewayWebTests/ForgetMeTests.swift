@@ -45,6 +45,21 @@ struct ForgetMeTests {
         #expect(bytes.range(of: Data("GLEM-DENNE-NOTE".utf8)) == nil)
     }
 
+    @Test func aFollowUpTokenForgetsItsCaseToo() async throws {
+        let gateway = try await TestGateway.withStaff()
+        try await gateway.test { client in
+            gateway.clock.set(TestGateway.mondayMorning)
+            let anna = try await client.signIn("anna")
+            let code = try #require(try await client.json(.post, "/api/v1/staff/walkins", ["serviceId": "uturn", "ageBand": "18-24"], headers: anna)
+                .object?["caseCode"] as? String)
+            let followUp = try #require(try await client.json(.post, "/api/v1/staff/cases/\(code)/follow-up", headers: anna).object?["token"] as? String)
+            let forgotten = try await client.execute(uri: "/api/v1/bookings/current?forget=true", method: .delete, headers: client.bearer(followUp))
+            #expect(forgotten.status == .noContent)
+            #expect(try await client.json(.get, "/api/v1/bookings/current", headers: client.bearer(followUp)).status == .notFound)
+            #expect(try await client.json(.get, "/api/v1/staff/cases/\(code)", headers: anna).status == .notFound)
+        }
+    }
+
     @Test func onThePagesForgettingTakesTwoStepsAndSaysWhatCannotBeForgotten() async throws {
         let gateway = try TestGateway()
         try await gateway.test { client in

@@ -286,8 +286,7 @@ struct StaffAPIController {
         let names = try await run { () async throws(ServiceError) in try await sessions.usernamesByPseudonym() }
         return try JSONResponse.make(API.AccessLog(entries: entries.map {
             API.AccessLogEntry(at: $0.day.description, staff: names[$0.staffPseudonym]
-                                   // "citizen" (forget me) cannot collide: staff pseudonyms are 24 hex digits.
-                                   ?? ($0.staffPseudonym == "citizen" ? "citizen" : "unknown (\($0.staffPseudonym))"),
+                                   ?? ($0.staffPseudonym == AccessLogEntry.citizen ? AccessLogEntry.citizen : "unknown (\($0.staffPseudonym))"),
                                action: $0.action, caseCode: $0.caseCode)
         }))
     }
