@@ -69,6 +69,28 @@ try:
     click("#confirmCancel"); click("button.danger")
     assert "cancelled" in driver.page_source
     shot("cancelled")
+
+    # A second booking: its receipt is shown once (a reload does not show the reference again),
+    # then "forget me" in two steps.
+    driver.get(base + "/")
+    click("#service-uturn"); click("main button[type=submit]")
+    click("#age-18-24"); click("main button[type=submit]")
+    driver.find_elements(By.CSS_SELECTOR, "input[name=slot]")[0].click(); click("main form:not(.inline) button[type=submit]")
+    click("main button[type=submit]")
+    click("main button[type=submit]")
+    second = driver.find_element(By.CSS_SELECTOR, ".token").text
+    driver.refresh()
+    assert second not in driver.page_source, "the receipt was shown twice"
+    shot("receipt-reloaded")
+    driver.get(base + "/booking")
+    driver.find_element(By.ID, "token").send_keys(second)
+    click("main button[type=submit]")
+    click(None, driver.find_element(By.CSS_SELECTOR, "form[action='/booking/forget'] button"))
+    assert "confirmForget" in driver.page_source
+    shot("forget")
+    click("#confirmForget"); click("button.danger")
+    assert "Alt om dig er slettet" in driver.page_source
+    shot("forgotten")
     print("browser check: OK (JavaScript off, no cookies:", driver.get_cookies() == [], ")")
 finally:
     driver.quit()
