@@ -1,8 +1,10 @@
+import GatewayCrypto
 import GRDB
 
 /// The anonymous store's one migration list. Shipped migrations are never edited; add new ones at the end.
 enum AnonymousMigrations {
-    static var migrator: DatabaseMigrator {
+    /// `chain` keys the access log's MACs (v6 chains the entries written before it).
+    static func migrator(chain: AuditChain) -> DatabaseMigrator {
         var migrator = DatabaseMigrator()
         // WITHOUT ROWID: rows are kept in order of their random id, not of insertion. (The WAL
         // still records write order until a checkpoint: SECURITY.md, "Time windows".)
@@ -123,6 +125,51 @@ enum AnonymousMigrations {
                 CREATE TRIGGER access_log_no_delete BEFORE DELETE ON access_log
                     WHEN OLD.day >= coalesce((SELECT max(cutoff) FROM access_log_purge), '0000-00-00')
                     BEGIN SELECT RAISE(ABORT, 'the access log is append-only'); END;
+                """)
+        }
+        // A tamper-evident access log: each entry gets its place in the chain (`seq`), a MAC of its
+        // fields and place, and a MAC chaining it to the entry before. The head row holds the last
+        // place, the anchor row where the chain starts after a purge, checkpoints are signed.
+        // Entries written before this version are chained here, in their order.
+        migrator.registerMigration("v6-access-log-chain") { db in
+            try db.execute(sql: """
+                ALTER TABLE access_log ADD COLUMN seq INTEGER;
+                ALTER TABLE access_log ADD COLUMN entryMac BLOB;
+                ALTER TABLE access_log ADD COLUMN chainMac BLOB;
+                CREATE TABLE access_log_head (
+                    one INTEGER PRIMARY KEY CHECK (one = 1),
+                    seq INTEGER NOT NULL, chainMac BLOB NOT NULL, mac BLOB NOT NULL);
+                CREATE TABLE access_log_anchor (
+                    one INTEGER PRIMARY KEY CHECK (one = 1),
+                    seq INTEGER NOT NULL, chainMac BLOB NOT NULL, mac BLOB NOT NULL);
+                CREATE TABLE access_log_checkpoint (
+                    seq INTEGER PRIMARY KEY,
+                    day TEXT NOT NULL CHECK (length(day) = 10),
+                    chainMac BLOB NOT NULL,
+                    signature BLOB NOT NULL);
+                DROP TRIGGER access_log_no_update;
+                """)
+            var previous = AuditChain.genesis
+            var seq: Int64 = 0
+            let rows = try Row.fetchAll(db, sql: "SELECT id, day, staffPseudonym, providerId, action, caseCode FROM access_log ORDER BY id")
+            for row in rows {
+                seq += 1
+                let fields = AuditFields(seq: seq, day: row["day"], actor: row["staffPseudonym"], provider: row["providerId"],
+                                         action: row["action"], caseCode: row["caseCode"])
+                let entryMAC = chain.entryMAC(fields)
+                previous = chain.chainMAC(previous: previous, entryMAC: entryMAC)
+                try db.execute(sql: "UPDATE access_log SET seq = ?, entryMac = ?, chainMac = ? WHERE id = ?",
+                               arguments: [seq, entryMAC, previous, row["id"] as Int64])
+            }
+            if seq > 0 {
+                try db.execute(sql: "INSERT INTO access_log_head (one, seq, chainMac, mac) VALUES (1, ?, ?, ?)",
+                               arguments: [seq, previous, chain.headMAC(seq: seq, chain: previous)])
+            }
+            try db.execute(sql: """
+                CREATE UNIQUE INDEX access_log_seq ON access_log (seq);
+                CREATE TRIGGER access_log_no_update BEFORE UPDATE ON access_log BEGIN SELECT RAISE(ABORT, 'the access log is append-only'); END;
+                CREATE TRIGGER access_log_checkpoint_no_update BEFORE UPDATE ON access_log_checkpoint
+                    BEGIN SELECT RAISE(ABORT, 'checkpoints are append-only'); END;
                 """)
         }
         return migrator

@@ -1,5 +1,6 @@
 import Foundation
 import GatewayCore
+import GatewayCrypto
 import GRDB
 
 extension AnonymousStore {
@@ -28,6 +29,14 @@ extension AnonymousStore {
             for code in expiredCases { try Self.deleteCase(db, code: code) }
             // The trigger lets DELETE through only for entries older than the cutoff declared here,
             // and only inside this transaction (the declaration is removed before it commits).
+            // The chain then starts after the last purged entry: the anchor (MACed) says where.
+            if let last = try Row.fetchOne(
+                db, sql: "SELECT seq, chainMac FROM access_log WHERE day < ? ORDER BY seq DESC LIMIT 1", arguments: [cutoffs.accessLog.description]) {
+                let seq: Int64 = last["seq"], chainMAC: Data = last["chainMac"]
+                try db.execute(sql: "INSERT OR REPLACE INTO access_log_anchor (one, seq, chainMac, mac) VALUES (1, ?, ?, ?)",
+                               arguments: [seq, chainMAC, self.auditChain.anchorMAC(seq: seq, chain: chainMAC)])
+                try db.execute(sql: "DELETE FROM access_log_checkpoint WHERE seq <= ?", arguments: [seq])
+            }
             try db.execute(sql: "INSERT INTO access_log_purge (cutoff) VALUES (?)", arguments: [cutoffs.accessLog.description])
             try db.execute(sql: "DELETE FROM access_log WHERE day < ?", arguments: [cutoffs.accessLog.description])
             try db.execute(sql: "DELETE FROM access_log_purge")
@@ -42,6 +51,7 @@ extension AnonymousStore {
     /// is one access-log entry `forgotten` for the case, without content. Answers whether a case was
     /// forgotten. A token that is not live (used, cancelled, unknown) forgets nothing.
     public func forget(tokenHash: Data, today: CalendarDay) async throws(BookingStoreError) -> Bool {
+        let chain = auditChain
         let forgotten = try await write(BookingStoreError.self) { db -> Bool? in
             if let row = try Row.fetchOne(db, sql: "SELECT id, status, caseCode FROM booking WHERE tokenHash = ?", arguments: [tokenHash]) {
                 let status = try row.decoded("status", as: BookingStatus.self)
@@ -50,13 +60,13 @@ extension AnonymousStore {
                     try db.execute(sql: "DELETE FROM booking WHERE id = ?", arguments: [row["id"] as String])
                     return false
                 }
-                try Self.forgetCase(db, code: code, today: today)
+                try Self.forgetCase(db, chain: chain, code: code, today: today)
                 return true
             }
             guard let code = try String.fetchOne(db, sql: "SELECT caseCode FROM case_live_token WHERE tokenHash = ?", arguments: [tokenHash]) else {
                 return nil
             }
-            try Self.forgetCase(db, code: code, today: today)
+            try Self.forgetCase(db, chain: chain, code: code, today: today)
             return true
         }
         guard let forgotten else { throw .notFound }
@@ -80,12 +90,11 @@ extension AnonymousStore {
     }
 
     /// The access log keeps that a case was forgotten (by the citizen, on which day), nothing else.
-    static func forgetCase(_ db: Database, code: String, today: CalendarDay) throws {
+    static func forgetCase(_ db: Database, chain: AuditChain, code: String, today: CalendarDay) throws {
         guard let provider = try String.fetchOne(db, sql: "SELECT providerId FROM anonymous_case WHERE code = ?", arguments: [code]) else {
             throw UndecodableRow()
         }
-        try AccessLogRecord(id: nil, day: today.description, staffPseudonym: AccessLogEntry.citizen, providerId: provider, action: "forgotten", caseCode: code)
-            .insert(db)
+        try appendAccessLog(db, chain: chain, day: today, actor: AccessLogEntry.citizen, provider: provider, action: "forgotten", caseCode: code)
         try deleteCase(db, code: code)
     }
 

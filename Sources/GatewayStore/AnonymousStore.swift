@@ -10,6 +10,8 @@ public final class AnonymousStore: Sendable, StoreAccessing {
     let access: StoreAccess
     let sealer: FieldSealer
     let caseKeys: CaseKeyWrapper
+    /// Keys the access log's MAC chain and signs its checkpoints.
+    let auditChain: AuditChain
     /// Chooses a booking's seat among the free ones (the lowest would reveal booking order).
     let random: any RandomSource
 
@@ -27,10 +29,12 @@ public final class AnonymousStore: Sendable, StoreAccessing {
         let caseKeys = CaseKeyWrapper(storeKey: storeKey)
         self.sealer = sealer
         self.caseKeys = caseKeys
+        let auditChain = AuditChain(storeKey: storeKey)
+        self.auditChain = auditChain
         var keys: [(role: String, key: KeyMaterial)] = [(KeyRole.anonymousStore.rawValue, storeKey)]
         if let tokenPepper { keys.append((KeyRole.tokenPepper.rawValue, tokenPepper)) }
         try StoreKeyCheck.verifyRecorded(writer, keys: keys)
-        try AnonymousMigrations.migrator.migrate(writer)
+        try AnonymousMigrations.migrator(chain: auditChain).migrate(writer)
         try StoreKeyCheck.verifyOrRecord(writer, keys: keys) { db in
             // A store from before key checks: one wrapped case key, or one sealed booking answer, must open.
             // `try?` here means "did not open", which answers false and stops the open (fail closed).
@@ -80,6 +84,8 @@ public final class AnonymousStore: Sendable, StoreAccessing {
     }
 
     /// The migration list, for tests that build a store as an older version left it.
-    @_spi(Testing) public static var migrator: DatabaseMigrator { AnonymousMigrations.migrator }
+    @_spi(Testing) public static func migrator(storeKey: KeyMaterial) -> DatabaseMigrator {
+        AnonymousMigrations.migrator(chain: AuditChain(storeKey: storeKey))
+    }
 
 }

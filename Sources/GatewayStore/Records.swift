@@ -11,6 +11,10 @@ struct AccessLogRecord: Codable, FetchableRecord, PersistableRecord, Sendable {
     var providerId: String
     var action: String
     var caseCode: String
+    /// The place in the MAC chain and the MACs (`AuditChain`); nil only on a row the gateway did not write.
+    var seq: Int64?
+    var entryMac: Data?
+    var chainMac: Data?
 
     enum Columns {
         static let id = Column(CodingKeys.id)

@@ -242,7 +242,7 @@ struct SchemaTests {
                          "ipaddress", "useragent", "faith", "religion", "ethnicity", "nationality", "birthdate", "createdat", "timestamp"]
         let anonymous = try Self.columns(AnonymousStore.inMemory(storeKey: .random(random)).reader)
         let identified = try Self.columns(IdentifiedStore.inMemory(storeKey: .random(random)).reader)
-        #expect(Set(anonymous.keys) == ["booking", "anonymous_case", "case_session", "case_live_token", "case_note", "access_log", "key_check", "access_log_purge"])
+        #expect(Set(anonymous.keys) == ["booking", "anonymous_case", "case_session", "case_live_token", "case_note", "access_log", "key_check", "access_log_purge", "access_log_head", "access_log_anchor", "access_log_checkpoint"])
         #expect(Set(identified.keys) == ["enrolment", "staff_account", "key_check"])
         for (table, names) in anonymous.merging(identified, uniquingKeysWith: { $0 + $1 }) {
             for name in names {
@@ -276,7 +276,7 @@ struct MigrationTests {
                     """, arguments: [carried])
             }
             let anonymous = try DatabasePool(path: anonymousPath)
-            try AnonymousStore.migrator.migrate(anonymous, upTo: "v3-key-check")
+            try AnonymousStore.migrator(storeKey: key).migrate(anonymous, upTo: "v3-key-check")
             try await anonymous.write { db in
                 try db.execute(sql: """
                     INSERT INTO anonymous_case (code, serviceId, providerId, ageBand, openedOn, status) VALUES ('K7MQ-9TXT', 'uturn', 'uturn', '14-17', '2026-10-01', 'open');
@@ -295,6 +295,8 @@ struct MigrationTests {
         do { log = try await anonymous.accessLog(code: nil, provider: ProviderID("uturn")) } catch { Issue.record("access log: \(error)"); return }
         #expect(log.map(\.action) == ["read-case", "close-transferred"])
         #expect(log.map(\.day.description) == ["2026-10-14", "2026-10-14"])
+        // v6 chained the entries written before it, in their order.
+        #expect(try await anonymous.verifyAccessLog() == .intact(entries: 2, first: 1, last: 2, checkpoints: 0))
         let columns = try await anonymous.reader.read { db in try String.fetchAll(db, sql: "SELECT name FROM pragma_table_info('access_log')") }
         #expect(!columns.contains("at"))
         await #expect(throws: (any Error).self) {

@@ -8,7 +8,8 @@ import Synchronization
 /// Runs beside the HTTP server: every `interval` both stores' WAL files are checkpointed and
 /// truncated, which bounds how long old page images (write order, the ciphertext of cancelled or
 /// deleted values) stay in `*.sqlite-wal` (SECURITY.md, "Time windows"). Once per Copenhagen
-/// day, the first tick also purges what is past its retention period (counts only in the log).
+/// day, the first tick also purges what is past its retention period (counts only in the log)
+/// and logs a signed checkpoint of the access log.
 /// A round that cannot finish (a long reader) is logged and retried at the next tick; it loses no data.
 final class StoreMaintenance: Service, Sendable {
     let anonymous: AnonymousStore
@@ -44,11 +45,16 @@ final class StoreMaintenance: Service, Sendable {
         if let retention, lastPurge.withLock({ $0 }) != retention.today {
             do {
                 let counts = try await retention.purge(dryRun: false)
-                lastPurge.withLock { $0 = retention.today }
                 logger.info("daily purge", metadata: [
                     "purged.cancelled_bookings": "\(counts.cancelledBookings)", "purged.unattended_bookings": "\(counts.unattendedBookings)",
                     "purged.closed_cases": "\(counts.closedCases)", "purged.access_log_entries": "\(counts.accessLogEntries)",
                 ])
+                // A copy of the log's state outside the database: `anongate audit verify --checkpoint`
+                // checks it later, which a rollback of the whole file cannot undo.
+                if let checkpoint = try await anonymous.checkpointAccessLog(today: retention.today) {
+                    logger.info("access-log checkpoint", metadata: ["checkpoint": "\(checkpoint.text)"])
+                }
+                lastPurge.withLock { $0 = retention.today }
             } catch {
                 complete = false
                 logger.warning("daily purge did not finish; retried at the next interval")

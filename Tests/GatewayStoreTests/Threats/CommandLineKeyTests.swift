@@ -1,3 +1,6 @@
+import GatewayCore
+import GatewayStore
+import GRDB
 import Foundation
 import Testing
 
@@ -76,6 +79,38 @@ struct CommandLineKeyTests {
         #expect(real.out.hasPrefix("removed:"))
         let broken = try Anongate.run(["purge", "--config", work + "/missing.yaml", "--data", work + "/data", "--keys", work + "/Keys"], in: work)
         #expect(broken.status == 78)
+    }
+
+    /// `audit verify` exits 0 on an intact log and 65 naming the first changed entry, with the
+    /// triggers dropped; a malformed `--checkpoint` is a usage error (64).
+    @Test func auditVerifyNamesTheFirstChangedEntryAndExits65() async throws {
+        let work = NSTemporaryDirectory() + "anongate-cli-\(UUID().uuidString)"
+        try FileManager.default.createDirectory(atPath: work, withIntermediateDirectories: true)
+        let location = ["--config", repository + "/Config/gateway.yaml", "--data", work + "/data", "--keys", work + "/Keys"]
+        let missing = try Anongate.run(["audit", "verify"] + location, in: work)
+        #expect(missing.status == 74)
+        #expect(!FileManager.default.fileExists(atPath: work + "/Keys"))
+        #expect(try Anongate.run(["keys", "init", "--keys", work + "/Keys", "--data", work + "/data"], in: work).status == 0)
+        do {
+            let files = StoreFiles(data: work + "/data", keys: work + "/Keys")
+            let store = try files.openAnonymous()
+            let actor = StaffActor(pseudonym: "p1", providerId: ProviderID("uturn"))
+            for byte in UInt8(0)..<4 {
+                try await store.logRefusal(code: CaseCode(randomBytes: [byte, 2, 2, 2, 2]),
+                                           CaseContext(actor: actor, today: CalendarDay(iso: "2026-11-23")!, now: Date()))
+            }
+        }
+        let intact = try Anongate.run(["audit", "verify"] + location, in: work)
+        #expect(intact.status == 0, "\(intact.err)")
+        #expect(intact.out.contains("access log intact: 4 entries (entries 1–4)"))
+        let queue = try DatabaseQueue(path: work + "/data/anonymous.sqlite")
+        try await queue.write { db in
+            try db.execute(sql: "DROP TRIGGER access_log_no_update; UPDATE access_log SET action = 'check-in' WHERE seq = 2")
+        }
+        let bent = try Anongate.run(["audit", "verify"] + location, in: work)
+        #expect(bent.status == 65)
+        #expect(bent.out.contains("entry 2 (row 2) was changed"))
+        #expect(try Anongate.run(["audit", "verify", "--checkpoint", "7.x.y"] + location, in: work).status == 64)
     }
 
     /// One instance per data folder: a second `serve` refuses to start, naming the first one's PID;

@@ -46,6 +46,27 @@ struct StoreMaintenanceTests {
         #expect(logs.text.contains("purged.closed_cases=0"))
     }
 
+    /// The daily round logs a signed checkpoint of the access log, which verifies against the log.
+    @Test func theDailyRoundLogsASignedCheckpointOfTheAccessLog() async throws {
+        let clock = TestClock(TestFixtures.instant(2026, 11, 23, 10))
+        let logs = LogCapture()
+        let anonymous = try AnonymousStore.inMemory(storeKey: .random(random))
+        let actor = StaffActor(pseudonym: "p1", providerId: ProviderID("uturn"))
+        for byte in UInt8(0)..<3 {
+            try await anonymous.logRefusal(code: CaseCode(randomBytes: [byte, 0, 0, 0, 0]),
+                                           CaseContext(actor: actor, today: CalendarDay(iso: "2026-11-23")!, now: clock.now))
+        }
+        let maintenance = StoreMaintenance(
+            anonymous: anonymous, identified: try IdentifiedStore.inMemory(storeKey: .random(random)), interval: .seconds(60),
+            logger: logs.logger(), retention: DataRetention(store: anonymous, configuration: try TestFixtures.configuration(), clock: clock))
+        #expect(await maintenance.runOnce())
+        let line = try #require(logs.all.first { $0.contains("access-log checkpoint") })
+        let text = try #require(line.split(separator: " ").first { $0.hasPrefix("checkpoint=") }).dropFirst("checkpoint=".count)
+        let checkpoint = try #require(AuditCheckpoint(text: String(text)))
+        #expect(checkpoint.seq == 3)
+        #expect(try await anonymous.verifyAccessLog(external: [checkpoint]) == .intact(entries: 3, first: 1, last: 3, checkpoints: 2))
+    }
+
     /// A graceful shutdown (SIGTERM) cancels the maintenance sleep; that is the end of the service,
     /// not an error that makes the process exit with a failure.
     @Test func aGracefulShutdownEndsMaintenanceWithoutAnError() async throws {
