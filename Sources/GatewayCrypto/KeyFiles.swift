@@ -54,8 +54,10 @@ public struct KeyDirectory: Sendable {
     }
 
     /// Loads one key, refusing files that are missing, malformed or readable by group/others.
-    public func load(_ role: KeyRole) throws(KeyFileError) -> KeyMaterial {
-        let file = filePath(role)
+    public func load(_ role: KeyRole) throws(KeyFileError) -> KeyMaterial { try load(file: filePath(role)) }
+
+    /// Loads a key file by path (the roles' files and the monthly backup keys), with the same checks.
+    public func load(file: String) throws(KeyFileError) -> KeyMaterial {
         var info = stat()
         guard stat(file, &info) == 0 else {
             if errno == ENOENT { throw .missing(path: file) }
@@ -85,32 +87,36 @@ public struct KeyDirectory: Sendable {
     /// Creates the given key files that do not exist yet (mode 0600); never overwrites one.
     @discardableResult
     public func create(_ roles: [KeyRole], random: any RandomSource) throws(KeyFileError) -> [String] {
-        guard !roles.isEmpty else { return [] }
+        var created: [String] = []
+        for role in roles {
+            if try createFile(at: filePath(role), random: random) { created.append(filePath(role)) }
+        }
+        return created
+    }
+
+    /// Creates one key file (mode 0600) unless it exists; answers whether it created it.
+    @discardableResult
+    func createFile(at file: String, random: any RandomSource) throws(KeyFileError) -> Bool {
         do {
             try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
         } catch {
             throw .cannotCreate(path: path, reason: error.localizedDescription)
         }
-        var created: [String] = []
-        for role in roles {
-            let file = filePath(role)
-            // O_EXCL: if the file appeared meanwhile, it is kept, never replaced.
-            let descriptor = open(file, O_WRONLY | O_CREAT | O_EXCL, 0o600)
-            if descriptor < 0 {
-                if errno == EEXIST { continue }
-                throw .cannotCreate(path: file, reason: String(cString: strerror(errno)))
-            }
-            let line = Array((Data(random.bytes(32)).base64EncodedString() + "\n").utf8)
-            let written = line.withUnsafeBytes { write(descriptor, $0.baseAddress, $0.count) }
-            fsync(descriptor)
-            close(descriptor)
-            guard written == line.count else {
-                unlink(file)
-                throw .cannotCreate(path: file, reason: "short write")
-            }
-            created.append(file)
+        // O_EXCL: if the file appeared meanwhile, it is kept, never replaced.
+        let descriptor = open(file, O_WRONLY | O_CREAT | O_EXCL, 0o600)
+        if descriptor < 0 {
+            if errno == EEXIST { return false }
+            throw .cannotCreate(path: file, reason: String(cString: strerror(errno)))
         }
-        return created
+        let line = Array((Data(random.bytes(32)).base64EncodedString() + "\n").utf8)
+        let written = line.withUnsafeBytes { write(descriptor, $0.baseAddress, $0.count) }
+        fsync(descriptor)
+        close(descriptor)
+        guard written == line.count else {
+            unlink(file)
+            throw .cannotCreate(path: file, reason: "short write")
+        }
+        return true
     }
 }
 

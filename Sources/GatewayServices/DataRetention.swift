@@ -1,5 +1,6 @@
 import Foundation
 import GatewayCore
+import GatewayCrypto
 import GatewayStore
 
 /// The retention periods applied to the anonymous store on Copenhagen's calendar: used by the
@@ -9,9 +10,12 @@ public struct DataRetention: Sendable {
     let policy: RetentionPolicy
     let calculator: SlotCalculator
     let clock: any GatewayClock
+    /// The monthly backup keys; nil where the caller holds none (tests of the store alone).
+    let backupKeys: BackupKeyring?
 
-    public init(store: AnonymousStore, configuration: GatewayConfiguration, clock: any GatewayClock) {
+    public init(store: AnonymousStore, configuration: GatewayConfiguration, clock: any GatewayClock, backupKeys: BackupKeyring? = nil) {
         self.store = store
+        self.backupKeys = backupKeys
         self.policy = configuration.retention
         self.calculator = SlotCalculator(configuration: configuration)
         self.clock = clock
@@ -21,7 +25,18 @@ public struct DataRetention: Sendable {
     public var today: CalendarDay { calculator.day(of: clock.now) }
 
     /// Removes what has expired today (or only counts it), answering counts only.
+    /// Then destroys the backup keys of months past the longest retention period.
     public func purge(dryRun: Bool) async throws(ServiceError) -> PurgeCounts {
-        do { return try await store.purge(policy.cutoffs(today: today), dryRun: dryRun) } catch { throw .storageFailure }
+        let today = self.today
+        var counts: PurgeCounts
+        do { counts = try await store.purge(policy.cutoffs(today: today), dryRun: dryRun) } catch { throw .storageFailure }
+        guard let backupKeys else { return counts }
+        for period in backupKeys.periods() where policy.backupKeyExpired(period, today: today) {
+            if !dryRun {
+                do { try backupKeys.destroy(period) } catch { throw .storageFailure }
+            }
+            counts.backupKeys += 1
+        }
+        return counts
     }
 }

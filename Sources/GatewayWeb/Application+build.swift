@@ -18,16 +18,19 @@ public struct GatewayDependencies: Sendable {
     public var staffPseudonymizer: StaffPseudonymizer
     public var passwordHasher: PasswordHasher
     public var logger: Logger
+    /// The monthly backup keys, which the daily purge destroys when their months expire; nil in tests without key files.
+    public var backupKeys: BackupKeyring?
 
     public init(
         configuration: GatewayConfiguration, clock: any GatewayClock, random: any RandomSource,
         anonymousStore: AnonymousStore, identifiedStore: IdentifiedStore, tokenHasher: TokenHasher,
-        staffPseudonymizer: StaffPseudonymizer, passwordHasher: PasswordHasher = PasswordHasher(), logger: Logger
+        staffPseudonymizer: StaffPseudonymizer, passwordHasher: PasswordHasher = PasswordHasher(), logger: Logger,
+        backupKeys: BackupKeyring? = nil
     ) {
         self.configuration = configuration; self.clock = clock; self.random = random
         self.anonymousStore = anonymousStore; self.identifiedStore = identifiedStore
         self.tokenHasher = tokenHasher; self.staffPseudonymizer = staffPseudonymizer
-        self.passwordHasher = passwordHasher; self.logger = logger
+        self.passwordHasher = passwordHasher; self.logger = logger; self.backupKeys = backupKeys
     }
 }
 
@@ -99,7 +102,8 @@ public func buildApplication(_ dependencies: GatewayDependencies, host: String, 
     let maintenance = StoreMaintenance(
         anonymous: dependencies.anonymousStore, identified: dependencies.identifiedStore,
         interval: .seconds(configuration.storage.walCheckpointSeconds), logger: dependencies.logger,
-        retention: DataRetention(store: dependencies.anonymousStore, configuration: configuration, clock: dependencies.clock))
+        retention: DataRetention(
+            store: dependencies.anonymousStore, configuration: configuration, clock: dependencies.clock, backupKeys: dependencies.backupKeys))
     return Application(
         router: try buildRouter(dependencies),
         configuration: .init(address: .hostname(host, port: port), serverName: nil),

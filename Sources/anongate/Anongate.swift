@@ -13,7 +13,7 @@ struct Anongate: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "anongate",
         abstract: "Anonymous-access gateway for Copenhagen's anonymous drug-treatment services.",
-        subcommands: [Serve.self, Keys.self, Staff.self, Purge.self, Audit.self])
+        subcommands: [Serve.self, Keys.self, Staff.self, Purge.self, Audit.self, Backup.self, Restore.self])
 }
 
 /// Exit codes from sysexits.h, so scripts can tell a bad config from a bad key.
@@ -76,7 +76,7 @@ struct Serve: AsyncParsableCommand {
         let dependencies = GatewayDependencies(
             configuration: configuration, clock: SystemClock(), random: SystemRandomSource(),
             anonymousStore: anonymousStore, identifiedStore: identifiedStore, tokenHasher: TokenHasher(pepper: pepper),
-            staffPseudonymizer: StaffPseudonymizer(storeKey: anonymousKey), logger: logger)
+            staffPseudonymizer: StaffPseudonymizer(storeKey: anonymousKey), logger: logger, backupKeys: BackupKeyring(keys: files.keys))
         logger.info("anongate starting", metadata: ["config": "\(config)", "data": "\(data)"])
         let app = try buildApplication(dependencies, host: host, port: port)
         try await app.runService()

@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import GatewayConfig
 import GatewayCore
+import GatewayCrypto
 import GatewayServices
 import GatewayStore
 
@@ -26,7 +27,7 @@ struct Purge: AsyncParsableCommand {
         } catch {
             throw fail(error.description, error.isKeyProblem ? Exit.keys : Exit.storage)
         }
-        let retention = DataRetention(store: store, configuration: configuration, clock: SystemClock())
+        let retention = DataRetention(store: store, configuration: configuration, clock: SystemClock(), backupKeys: BackupKeyring(keys: files.keys))
         let counts: PurgeCounts
         do { counts = try await retention.purge(dryRun: dryRun) } catch {
             throw fail("the anonymous store in \(data) could not be purged; nothing was changed", Exit.storage)
@@ -36,5 +37,6 @@ struct Purge: AsyncParsableCommand {
         print("  unattended bookings  \(counts.unattendedBookings)")
         print("  closed cases         \(counts.closedCases)   (keys destroyed, notes and sessions deleted)")
         print("  access-log entries   \(counts.accessLogEntries)")
+        print("  backup keys          \(counts.backupKeys)   (months past the longest retention period: their backups can no longer be opened)")
     }
 }

@@ -24,6 +24,14 @@ public struct RetentionPolicy: Sendable, Hashable {
 
     /// The longest period: the oldest data that can still exist (backup keys live this long).
     public var longestDays: Int { max(cancelledBookingsDays, unattendedBookingsDays, closedCasesDays, accessLogDays) }
+
+    /// A backup period's key is destroyed once the period's last day is more than the longest
+    /// retention period ago: every backup sealed under it then holds only data that has expired
+    /// (and cases shredded since), and becomes unreadable with it.
+    public func backupKeyExpired(_ period: CalendarMonth, today: CalendarDay) -> Bool {
+        let next = period.month == 12 ? CalendarDay(year: period.year + 1, month: 1, day: 1)! : CalendarDay(year: period.year, month: period.month + 1, day: 1)!
+        return next.adding(days: -1) < today.adding(days: -longestDays)
+    }
 }
 
 /// Per kind of data, the first day still kept.
@@ -44,6 +52,8 @@ public struct PurgeCounts: Sendable, Hashable {
     public var unattendedBookings = 0
     public var closedCases = 0
     public var accessLogEntries = 0
+    /// Monthly backup keys destroyed: every backup of those months can no longer be opened.
+    public var backupKeys = 0
     public init() {}
     public var total: Int { cancelledBookings + unattendedBookings + closedCases + accessLogEntries }
 }

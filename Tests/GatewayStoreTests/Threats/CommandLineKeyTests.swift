@@ -113,6 +113,45 @@ struct CommandLineKeyTests {
         #expect(try Anongate.run(["audit", "verify", "--checkpoint", "7.x.y"] + location, in: work).status == 64)
     }
 
+    /// `backup DIR` seals both stores under this month's key; `restore DIR` brings them back into an
+    /// empty data folder and says what it restored; a destroyed month key is exit 77.
+    @Test func backupAndRestoreFromTheCommandLine() throws {
+        let work = NSTemporaryDirectory() + "anongate-cli-\(UUID().uuidString)"
+        try FileManager.default.createDirectory(atPath: work, withIntermediateDirectories: true)
+        let config = ["--config", repository + "/Config/gateway.yaml"]
+        let location = config + ["--data", work + "/data", "--keys", work + "/Keys"]
+        let noData = try Anongate.run(["backup", work + "/backups"] + location, in: work)
+        #expect(noData.status == 74)
+        let added = try Anongate.run(["staff", "add", "--username", "mette", "--provider", "uturn", "--role", "counsellor"] + location,
+                                     input: "a long enough password 42\n", in: work)
+        #expect(added.status == 0, "\(added.err)")
+        _ = try Anongate.run(["purge"] + location, in: work)   // creates the anonymous store
+        #expect(try Anongate.run(["backup", work + "/Keys/inside"] + location, in: work).status == 64)
+        let backup = try Anongate.run(["backup", work + "/backups"] + location, in: work)
+        #expect(backup.status == 0, "\(backup.err)")
+        let folder = try #require(backup.out.split(separator: "\n").first?.replacingOccurrences(of: "backup written: ", with: ""))
+        #expect(backup.out.contains("staff accounts       1"))
+
+        let refused = try Anongate.run(["restore", folder] + location, in: work)
+        #expect(refused.status == 74)
+        #expect(refused.err.contains("restore only into an empty data folder"))
+        let restoredLocation = config + ["--data", work + "/restored", "--keys", work + "/Keys"]
+        let restored = try Anongate.run(["restore", folder] + restoredLocation, in: work)
+        #expect(restored.status == 0, "\(restored.err)")
+        #expect(restored.out.contains("integrity_check ok, key checks ok"))
+        #expect(restored.out.contains("staff accounts       1"))
+        #expect(restored.out.contains("access log: intact"))
+        #expect(try Anongate.run(["staff", "list"] + restoredLocation, in: work).out.contains("mette"))
+
+        #expect(try Anongate.run(["restore", work] + config + ["--data", work + "/other", "--keys", work + "/Keys"], in: work).status == 66)
+        for name in try FileManager.default.contentsOfDirectory(atPath: work + "/Keys") where name.hasPrefix("backup-") {
+            try FileManager.default.removeItem(atPath: work + "/Keys/" + name)
+        }
+        let gone = try Anongate.run(["restore", folder] + config + ["--data", work + "/again", "--keys", work + "/Keys"], in: work)
+        #expect(gone.status == 77)
+        #expect(gone.err.contains("can no longer be opened"))
+    }
+
     /// One instance per data folder: a second `serve` refuses to start, naming the first one's PID;
     /// the first stops cleanly (exit 0) on SIGTERM.
     @Test func aSecondServeOnTheSameDataFolderRefusesToStart() async throws {
