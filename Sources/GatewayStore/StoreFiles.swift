@@ -1,6 +1,7 @@
 import Foundation
 import GatewayCore
 import GatewayCrypto
+import GRDB
 
 /// The two database files in a data folder, the keys each needs, and the one way every command
 /// opens them: create the keys of a store whose database does not exist yet (and say so), refuse
@@ -107,6 +108,46 @@ public enum StoreOpenError: Error, CustomStringConvertible, Sendable {
             error.description
         case .database(let path, let reason):
             "cannot open \(path): \(reason)"
+        }
+    }
+}
+
+/// What `anongate doctor` reads from a store file without changing it: read-only, before any
+/// migration or key check has a chance to write.
+public struct StoreInspection: Sendable {
+    public var pendingMigrations: [String]
+    /// `PRAGMA integrity_check`: `["ok"]` when sound.
+    public var integrity: [String]
+    public var foreignKeyViolations: Int
+    /// Per key role and version recorded in `key_check`: whether the key file matches.
+    public var keyChecks: [(role: String, version: Int, matches: Bool?)]
+}
+
+extension StoreFiles {
+    /// Opens the database read-only and reports; throws when it cannot be opened at all.
+    public func inspect(_ store: Store) throws -> StoreInspection {
+        var configuration = Configuration()
+        configuration.readonly = true
+        let queue = try DatabaseQueue(path: databasePath(store), configuration: configuration)
+        defer { try? queue.close() }   // read-only: closing cannot lose anything
+        let dummy = KeyMaterial(bytes: [UInt8](repeating: 0, count: 32))   // migration identifiers only; nothing is sealed
+        let known = store == .anonymous
+            ? AnonymousMigrations.migrator(chain: AuditChain(storeKey: dummy)).migrations
+            : IdentifiedMigrations.migrator(sealer: FieldSealer(storeKey: dummy, domain: "inspect")).migrations
+        var keyFiles: [String: KeyMaterial] = [:]
+        for role in store.keyRoles { keyFiles[role.rawValue] = try? keys.load(role) }   // a missing or bad file is reported by the key-file check
+        return try queue.read { db in
+            let applied = try db.tableExists("grdb_migrations") ? Set(try String.fetchAll(db, sql: "SELECT identifier FROM grdb_migrations")) : []
+            let checks = try db.tableExists("key_check")
+                ? try Row.fetchAll(db, sql: "SELECT keyRole, keyVersion, mac FROM key_check ORDER BY keyRole, keyVersion").map { row -> (role: String, version: Int, matches: Bool?) in
+                    let role: String = row["keyRole"], version: Int = row["keyVersion"]
+                    return (role, version, keyFiles[role].map { KeyCheck.matches(row["mac"], $0, role: role, version: version) })
+                } : []
+            return StoreInspection(
+                pendingMigrations: known.filter { !applied.contains($0) },
+                integrity: try String.fetchAll(db, sql: "PRAGMA integrity_check"),
+                foreignKeyViolations: try Row.fetchAll(db, sql: "PRAGMA foreign_key_check").count,
+                keyChecks: checks)
         }
     }
 }

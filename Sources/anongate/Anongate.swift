@@ -13,7 +13,7 @@ struct Anongate: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "anongate",
         abstract: "Anonymous-access gateway for Copenhagen's anonymous drug-treatment services.",
-        subcommands: [Serve.self, Keys.self, Staff.self, Purge.self, Audit.self, Backup.self, Restore.self])
+        subcommands: [Serve.self, Keys.self, Staff.self, Purge.self, Audit.self, Backup.self, Restore.self, Doctor.self])
 }
 
 /// Exit codes from sysexits.h, so scripts can tell a bad config from a bad key.

@@ -92,6 +92,9 @@ struct SeparationTests {
         #expect(identifiedValues.count >= 10)
         #expect(anonymousValues.count >= 20)
         #expect(anonymousValues.contains { $0.0 == "anonymous_case.code" })
+        // The audit `anongate doctor` runs agrees: nothing of one store in the other.
+        let providers = Set(try TestFixtures.configuration().providers.map(\.id.rawValue))
+        #expect(try await CrossStoreAudit.separation(anonymous: anonymous, identified: identified, providers: providers).isEmpty)
         #expect(anonymousValues.contains { $0.0 == "booking.tokenHash" })
         for (place, value) in identifiedValues {
             #expect(anonymousBytes.range(of: value) == nil, "identified \(place) appears in anonymous.sqlite")
@@ -197,5 +200,9 @@ struct LinkabilityTests {
             let candidates = cases.filter { clear.isSubset(of: $0.attributes) }
             #expect(candidates.count >= needed, "an enrolment narrows to \(candidates.count) cases on \(clear.sorted())")
         }
+        // The audit `anongate doctor` runs comes to the same answer.
+        let audit = try await CrossStoreAudit.linkability(anonymous: anonymous, identified: identified)
+        #expect(audit.transferredCases == handovers.count && audit.enrolments == handovers.count)
+        #expect((audit.smallestMatch ?? 0) >= needed)
     }
 }
