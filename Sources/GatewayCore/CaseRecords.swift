@@ -66,3 +66,20 @@ public struct AccessLogEntry: Sendable, Hashable {
         self.day = day; self.staffPseudonym = staffPseudonym; self.providerId = providerId; self.action = action; self.caseCode = caseCode
     }
 }
+
+/// What an auditor asks of the access log: one case, one member of staff (by pseudonym), a period
+/// of days (both ends included). Nil means "any".
+public struct AccessLogFilter: Sendable, Hashable {
+    public var caseCode: CaseCode?
+    public var staffPseudonym: String?
+    public var from: CalendarDay?
+    public var to: CalendarDay?
+    public init(caseCode: CaseCode? = nil, staffPseudonym: String? = nil, from: CalendarDay? = nil, to: CalendarDay? = nil) {
+        self.caseCode = caseCode; self.staffPseudonym = staffPseudonym; self.from = from; self.to = to
+    }
+
+    /// The action an auditor's own read leaves in the log, and the case code it carries when the
+    /// read was not of one case.
+    public static let readAction = "read-access-log"
+    public static let allCases = "*"
+}

@@ -235,8 +235,10 @@ public struct CaseService: Sendable {
 }
 
 extension CaseService {
-    /// The provider's access log, optionally for one case.
-    public func accessLog(code: CaseCode?, for staff: StaffIdentity) async throws(ServiceError) -> [AccessLogEntry] {
-        do { return try await store.accessLog(code: code, provider: staff.member.providerId) } catch { throw Self.error(error, tokenContext: false) }
+    /// The provider's access log, filtered; the read is logged too. A period that ends before it
+    /// starts is refused.
+    public func accessLog(_ filter: AccessLogFilter, for staff: StaffIdentity) async throws(ServiceError) -> [AccessLogEntry] {
+        if let from = filter.from, let to = filter.to, to < from { throw .invalidField("to", .notBefore("from")) }
+        do { return try await store.accessLog(filter, context(staff)) } catch { throw Self.error(error, tokenContext: false) }
     }
 }

@@ -53,6 +53,8 @@ public enum FieldRule: Sendable, Hashable {
     case range(ClosedRange<Int>)
     /// `from` beyond the booking horizon.
     case withinHorizon(days: Int)
+    /// A period's end before its start (the other field's name).
+    case notBefore(String)
     /// A decision refers to a provider of anonymous treatment.
     case pasProvider([String])
     /// Closing takes completed, other-offer, hospital or other (transferred comes from a handover).

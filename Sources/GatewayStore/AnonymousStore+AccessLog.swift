@@ -4,21 +4,24 @@ import GatewayCrypto
 import GRDB
 
 extension AnonymousStore {
-    /// The provider's access log, oldest first, optionally for one case: what its own staff did, and
-    /// every access to a case it holds or was referred — so on a referred case each side's auditor
-    /// sees the other side's reads too.
-    public func accessLog(code: CaseCode?, provider: ProviderID) async throws(CaseStoreError) -> [AccessLogEntry] {
-        try await read(CaseStoreError.self) { db in
+    /// The provider's access log, oldest first, filtered: what its own staff did, and every access
+    /// to a case it holds or was referred — so on a referred case each side's auditor sees the other
+    /// side's reads too. The read itself is then logged (`read-access-log`), in the same transaction.
+    public func accessLog(_ filter: AccessLogFilter, _ context: CaseContext) async throws(CaseStoreError) -> [AccessLogEntry] {
+        try await write(CaseStoreError.self) { db in
+            let provider = context.actor.providerId.rawValue
             var sql = """
                 SELECT * FROM access_log WHERE (providerId = ?
                     OR caseCode IN (SELECT code FROM anonymous_case WHERE providerId = ? OR referralProviderId = ?))
                 """
-            var arguments: StatementArguments = [provider.rawValue, provider.rawValue, provider.rawValue]
-            if let code {
-                sql += " AND caseCode = ?"
-                arguments += [code.value]
-            }
-            return try AccessLogRecord.fetchAll(db, sql: sql + " ORDER BY seq", arguments: arguments).map { try $0.entry() }
+            var arguments: StatementArguments = [provider, provider, provider]
+            if let code = filter.caseCode { sql += " AND caseCode = ?"; arguments += [code.value] }
+            if let pseudonym = filter.staffPseudonym { sql += " AND staffPseudonym = ?"; arguments += [pseudonym] }
+            if let from = filter.from { sql += " AND day >= ?"; arguments += [from.description] }
+            if let to = filter.to { sql += " AND day <= ?"; arguments += [to.description] }
+            let entries = try AccessLogRecord.fetchAll(db, sql: sql + " ORDER BY seq", arguments: arguments).map { try $0.entry() }
+            try self.logAccess(db, context, action: AccessLogFilter.readAction, code: filter.caseCode?.value ?? AccessLogFilter.allCases)
+            return entries
         }
     }
 

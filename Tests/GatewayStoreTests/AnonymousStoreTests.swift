@@ -292,11 +292,13 @@ struct MigrationTests {
             parentalConsent: true, caseworkerApproval: true))
         let anonymous = try AnonymousStore.open(path: anonymousPath, storeKey: .random(random))
         let log: [AccessLogEntry]
-        do { log = try await anonymous.accessLog(code: nil, provider: ProviderID("uturn")) } catch { Issue.record("access log: \(error)"); return }
+        let auditor = CaseContext(actor: StaffActor(pseudonym: "p-audit", providerId: ProviderID("uturn")),
+                                  today: CalendarDay(iso: "2026-11-23")!, now: TestFixtures.instant(2026, 11, 23, 9))
+        do { log = try await anonymous.accessLog(AccessLogFilter(), auditor) } catch { Issue.record("access log: \(error)"); return }
         #expect(log.map(\.action) == ["read-case", "close-transferred"])
         #expect(log.map(\.day.description) == ["2026-10-14", "2026-10-14"])
-        // v6 chained the entries written before it, in their order.
-        #expect(try await anonymous.verifyAccessLog() == .intact(entries: 2, first: 1, last: 2, checkpoints: 0))
+        // v6 chained the entries written before it, in their order; the read above came after them.
+        #expect(try await anonymous.verifyAccessLog() == .intact(entries: 3, first: 1, last: 3, checkpoints: 0))
         let columns = try await anonymous.reader.read { db in try String.fetchAll(db, sql: "SELECT name FROM pragma_table_info('access_log')") }
         #expect(!columns.contains("at"))
         await #expect(throws: (any Error).self) {

@@ -277,17 +277,69 @@ struct StaffAPIController {
     }
 
     @Sendable func accessLog(_ request: Request, context: StaffRequestContext) async throws -> Response {
-        var code: CaseCode?
-        if let raw = request.uri.queryParameters["caseCode"].map(String.init) {
-            do { code = try cases.caseCode(raw) } catch { throw error.problem }
-        }
-        let entries = try await run { () async throws(ServiceError) in try await cases.accessLog(code: code, for: context.staff) }
-        // Resolve pseudonyms to usernames for the auditor; the anonymous store never holds usernames.
-        let names = try await run { () async throws(ServiceError) in try await sessions.usernamesByPseudonym() }
+        let query = request.uri.queryParameters
+        let filter = try await AccessLogQuery(
+            caseCode: query["caseCode"].map(String.init), staff: query["staff"].map(String.init),
+            from: query["from"].map(String.init), to: query["to"].map(String.init)
+        ).filter(cases: cases, sessions: sessions, for: context.staff)
+        let entries = try await AccessLogQuery.entries(filter, cases: cases, sessions: sessions, for: context.staff)
         return try JSONResponse.make(API.AccessLog(entries: entries.map {
-            API.AccessLogEntry(at: $0.day.description, staff: names[$0.staffPseudonym]
-                                   ?? ($0.staffPseudonym == AccessLogEntry.citizen ? AccessLogEntry.citizen : "unknown (\($0.staffPseudonym))"),
-                               action: $0.action, caseCode: $0.caseCode)
+            API.AccessLogEntry(at: $0.day, staff: $0.staff, action: $0.action, caseCode: $0.caseCode)
         }))
+    }
+}
+
+/// The access log's filter as typed by an auditor (API query or page form), checked and resolved.
+/// Staff are named by username for the `auditor` role only (resolved from the pseudonym the
+/// anonymous store keeps); a provider-admin sees and filters by pseudonym.
+struct AccessLogQuery {
+    var caseCode: String?
+    var staff: String?
+    var from: String?
+    var to: String?
+
+    struct Line { let day: String; let staff: String; let action: String; let caseCode: String }
+
+    func filter(cases: CaseService, sessions: StaffSessions, for viewer: StaffIdentity) async throws(GatewayProblem) -> AccessLogFilter {
+        var filter = AccessLogFilter()
+        if let raw = nonEmpty(caseCode) {
+            do { filter.caseCode = try cases.caseCode(raw) } catch { throw error.problem }
+        }
+        for (field, raw) in [("from", from), ("to", to)] {
+            guard let text = nonEmpty(raw) else { continue }
+            guard let day = CalendarDay(iso: text) else { throw ServiceError.invalidField(field, .isoDate).problem }
+            if field == "from" { filter.from = day } else { filter.to = day }
+        }
+        if let name = nonEmpty(staff) {
+            guard name.count <= 100 else { throw ServiceError.invalidField("staff", .shortLine(maxLength: 100)).problem }
+            if viewer.member.role == .auditor {
+                let names: [String: String]
+                do { names = try await sessions.usernamesByPseudonym() } catch { throw error.problem }
+                // An unknown username matches no entry (an empty list), like a pseudonym nobody has.
+                filter.staffPseudonym = names.first { $0.value == name }?.key ?? name
+            } else {
+                filter.staffPseudonym = name
+            }
+        }
+        return filter
+    }
+
+    static func entries(_ filter: AccessLogFilter, cases: CaseService, sessions: StaffSessions, for viewer: StaffIdentity) async throws(GatewayProblem) -> [Line] {
+        let entries: [AccessLogEntry]
+        do { entries = try await cases.accessLog(filter, for: viewer) } catch { throw error.problem }
+        var names: [String: String] = [:]
+        if viewer.member.role == .auditor {
+            do { names = try await sessions.usernamesByPseudonym() } catch { throw error.problem }
+        }
+        return entries.map { entry in
+            let staff = entry.staffPseudonym == AccessLogEntry.citizen ? AccessLogEntry.citizen
+                : viewer.member.role == .auditor ? names[entry.staffPseudonym] ?? "unknown (\(entry.staffPseudonym))" : entry.staffPseudonym
+            return Line(day: entry.day.description, staff: staff, action: entry.action, caseCode: entry.caseCode)
+        }
+    }
+
+    private func nonEmpty(_ text: String?) -> String? {
+        guard let text = text?.trimmingCharacters(in: .whitespaces), !text.isEmpty else { return nil }
+        return text
     }
 }

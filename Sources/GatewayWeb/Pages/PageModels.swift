@@ -145,7 +145,24 @@ struct StaffLayoutModel {
     let t: [String: String]
     let signedIn: Bool
     let csrf: String?
+    /// The navigation shows only the pages the role may open.
+    let mayReadSchedule: Bool
+    let mayBookForCallers: Bool
+    let mayReadAccessLog: Bool
     let who: String?
+}
+
+/// The auditor's page: the filter as typed, and the entries.
+struct AccessLogPage {
+    struct Entry { let day: String; let staff: String; let action: String; let caseCode: String }
+    let staff: String
+    let caseCode: String
+    let from: String
+    let to: String
+    let count: String
+    let entries: [Entry]
+    let hasEntries: Bool
+    let error: String?
 }
 
 /// What every staff page has besides its own model.

@@ -195,6 +195,7 @@ enum TextKey: String, CaseIterable, Sendable {
     case problemWholeNumber
     case problemRange
     case problemWithinHorizon
+    case problemNotBefore
     case problemPASProvider
     case problemDischargeReason
     case problemCarryShape
@@ -251,6 +252,18 @@ enum TextKey: String, CaseIterable, Sendable {
     case staffBrand
     case staffTodaysProgramme
     case staffPhoneBooking
+    case staffAccessLog
+    case staffAccessLogIntro
+    case staffAccessLogFilter
+    case staffAccessLogShow
+    case staffStaffMember
+    case staffFromDay
+    case staffToDay
+    case staffCaseCodeOptional
+    case staffDay
+    case staffAction
+    case staffNoEntries
+    case staffEntriesCount
     case staffSignOut
     case staffSignIn
     case staffUsername

@@ -52,6 +52,7 @@ extension GatewayProblem {
         case .wholeNumber: .invalidField(field, .problemWholeNumber)
         case .range(let range): .invalidField(field, .problemRange, ["low": String(range.lowerBound), "high": String(range.upperBound)])
         case .withinHorizon(let days): .invalidField(field, .problemWithinHorizon, ["days": String(days)])
+        case .notBefore(let other): .invalidField(field, .problemNotBefore, ["other": other])
         case .pasProvider(let providers): .invalidField(field, .problemPASProvider, ["providers": providers.joined(separator: ", ")])
         case .dischargeReason: .invalidField(field, .problemDischargeReason)
         case .carryShape: .invalidField(field, .problemCarryShape)

@@ -41,7 +41,7 @@ struct StaffPages: Sendable {
         ("/staff/cases/:caseCode/notes", .post, .permission(.workWithCases)), ("/staff/cases/:caseCode/bookings", .post, .permission(.workWithCases)),
         ("/staff/cases/:caseCode/follow-up", .post, .permission(.workWithCases)), ("/staff/cases/:caseCode/no-show", .post, .permission(.workWithCases)),
         ("/staff/cases/:caseCode/decision", .post, .permission(.workWithCases)), ("/staff/cases/:caseCode/close", .post, .permission(.workWithCases)),
-        ("/staff/cases/:caseCode/handover", .post, .permission(.workWithCases)),
+        ("/staff/cases/:caseCode/handover", .post, .permission(.workWithCases)), ("/staff/access-log", .get, .permission(.readAccessLog)),
     ]
 
     static var routes: [(String, HTTPRequest.Method)] { access.map { ($0.path, $0.method) } }
@@ -57,6 +57,8 @@ struct StaffPages: Sendable {
         signedIn.post("sign-out", use: signOut)
         signedIn.group().add(middleware: RequirePermission(permission: .readSchedule))
             .get("schedule", use: schedule)
+        signedIn.group().add(middleware: RequirePermission(permission: .readAccessLog))
+            .get("access-log", use: accessLogPage)
         signedIn.group().add(middleware: RequirePermission(permission: .bookForCallers))
             .get("phone", use: phoneForm)
             .post("phone", use: phoneBook)
@@ -83,6 +85,8 @@ struct StaffPages: Sendable {
         let member = session?.staff.member
         let layout = StaffLayoutModel(
             content: content, t: sentences, signedIn: session != nil, csrf: session?.csrfToken,
+            mayReadSchedule: session?.staff.may(.readSchedule) ?? false, mayBookForCallers: session?.staff.may(.bookForCallers) ?? false,
+            mayReadAccessLog: session?.staff.may(.readAccessLog) ?? false,
             who: member.map { "\($0.username) (\($0.role.rawValue), \($0.providerId))" })
         var headers = HTTPFields()
         headers[.contentType] = "text/html; charset=utf-8"
@@ -94,6 +98,13 @@ struct StaffPages: Sendable {
         var response = render("staffError", StaffErrorPage(detail: texts.detail(problem, .da), back: back), session: session, status: problem.status)
         if let retry = problem.retryAfterSeconds { response.headers[.retryAfter] = String(retry) }
         return response
+    }
+
+    /// Where a member of staff lands after signing in: the first page their role may open.
+    static func landing(_ staff: StaffIdentity) -> String {
+        if staff.may(.readSchedule) { return "/staff/schedule" }
+        if staff.may(.readAccessLog) { return "/staff/access-log" }
+        return "/staff/schedule"
     }
 
     static func redirect(_ location: String) -> Response {
@@ -131,8 +142,9 @@ struct StaffPages: Sendable {
     struct SignInForm: Decodable { var username: String?; var password: String?; var totp: String?; var csrf: String? }
 
     @Sendable func start(_ request: Request, context: GatewayRequestContext) async throws -> Response {
-        if let token = StaffSessionMiddleware.token(request, .cookie, overTLS: network.overTLS(request, peerAddress: context.peerAddress)), try await run({ () async throws(ServiceError) in try await sessions.session(token: token) }) != nil {
-            return Self.redirect("/staff/schedule")
+        if let token = StaffSessionMiddleware.token(request, .cookie, overTLS: network.overTLS(request, peerAddress: context.peerAddress)),
+           let session = try await run({ () async throws(ServiceError) in try await sessions.session(token: token) }) {
+            return Self.redirect(Self.landing(session.staff))
         }
         return signInPage(error: nil)
     }
@@ -150,10 +162,10 @@ struct StaffPages: Sendable {
             return signInPage(error: texts.detail(ServiceError.signInFailed.problem, .da), status: ServiceError.signInFailed.problem.status)
         }
         do {
-            let (token, _) = try await run { () async throws(ServiceError) in
+            let (token, session) = try await run { () async throws(ServiceError) in
                 try await sessions.signIn(username: username, password: password, totp: form.totp, client: network.bucket(request, context))
             }
-            var response = Self.redirect("/staff/schedule")
+            var response = Self.redirect(Self.landing(session.staff))
             response.setCookie(cookie(token, request: request, peerAddress: context.peerAddress, maxAge: Int(StaffSessions.absoluteLifetime)))
             return response
         } catch {
