@@ -1,5 +1,6 @@
 import Crypto
 import Foundation
+import Synchronization
 
 public enum SealError: Error, Equatable {
     /// Wrong key, tampered bytes, or a ciphertext moved to another table, column or row.
@@ -9,27 +10,46 @@ public enum SealError: Error, Equatable {
 /// Seals sensitive column values with AES-256-GCM under a key derived from a store's key.
 ///
 /// The associated data names the table, column and row, so a ciphertext copied to another
-/// place fails to open rather than showing up as someone else's answer.
+/// place fails to open rather than showing up as someone else's answer. A sealed value starts
+/// with its format: `1` (sealed under key version 1, before versions were written) or `2`
+/// followed by the key version (two bytes), so a rotated store can hold both while it re-seals.
 public struct FieldSealer: Sendable {
-    static let formatVersion: UInt8 = 1
-    private let key: SymmetricKey
+    static let legacyFormat: UInt8 = 1
+    static let versionedFormat: UInt8 = 2
+    private let keys: [Int: SymmetricKey]
+    /// The version new values are sealed under.
+    public let currentVersion: Int
 
     /// `domain` separates uses of one store key, e.g. `"anongate/v1/anonymous-store/fields"`.
-    public init(storeKey: KeyMaterial, domain: String) {
-        self.key = HKDF<SHA256>.deriveKey(
-            inputKeyMaterial: storeKey.key, salt: Data("anongate-hkdf-salt-v1".utf8),
-            info: Data(domain.utf8), outputByteCount: 32)
+    public init(storeKey: KeyMaterial, domain: String) { self.init(ring: KeyRing(single: storeKey), domain: domain) }
+
+    public init(ring: KeyRing, domain: String) {
+        self.keys = ring.keys.mapValues { key in
+            HKDF<SHA256>.deriveKey(
+                inputKeyMaterial: key.key, salt: Data("anongate-hkdf-salt-v1".utf8), info: Data(domain.utf8), outputByteCount: 32)
+        }
+        self.currentVersion = ring.current
     }
 
     public func seal(_ plaintext: Data, table: String, column: String, row: String) throws -> Data {
-        let box = try AES.GCM.seal(plaintext, using: key, authenticating: Self.associatedData(table, column, row))
-        return Data([Self.formatVersion]) + box.combined!
+        let box = try AES.GCM.seal(plaintext, using: keys[currentVersion]!, authenticating: Self.associatedData(table, column, row))
+        return Data([Self.versionedFormat, UInt8(currentVersion >> 8), UInt8(currentVersion & 0xFF)]) + box.combined!
+    }
+
+    /// The key version a sealed value was sealed under; nil when it is not a sealed value.
+    public static func keyVersion(of sealed: Data) -> Int? {
+        switch sealed.first {
+        case legacyFormat: return 1
+        case versionedFormat where sealed.count > 3:
+            return Int(sealed[sealed.startIndex + 1]) << 8 | Int(sealed[sealed.startIndex + 2])
+        default: return nil
+        }
     }
 
     public func open(_ sealed: Data, table: String, column: String, row: String) throws(SealError) -> Data {
-        guard sealed.first == Self.formatVersion else { throw .cannotOpen }
+        guard let version = Self.keyVersion(of: sealed), let key = keys[version] else { throw .cannotOpen }
         do {
-            let box = try AES.GCM.SealedBox(combined: sealed.dropFirst())
+            let box = try AES.GCM.SealedBox(combined: sealed.dropFirst(sealed.first == Self.legacyFormat ? 1 : 3))
             return try AES.GCM.open(box, using: key, authenticating: Self.associatedData(table, column, row))
         } catch {
             throw .cannotOpen
@@ -60,13 +80,37 @@ public struct FieldSealer: Sendable {
 }
 
 /// Stores tokens as HMAC-SHA256 under the pepper key: a stolen database alone cannot test guesses.
-public struct TokenHasher: Sendable {
-    private let key: SymmetricKey
+/// A hash under pepper version 1 is the bare 32-byte MAC (as before versions existed); under a later
+/// version it is the version byte followed by the MAC, so the store can tell which version a live
+/// token still needs. Lookups try every live version (`candidates`) until the old one is retired.
+public final class TokenHasher: Sendable {
+    private let ring: Mutex<[Int: SymmetricKey]>
 
-    public init(pepper: KeyMaterial) { self.key = pepper.key }
+    public convenience init(pepper: KeyMaterial) { self.init(ring: KeyRing(single: pepper)) }
 
+    public init(ring: KeyRing) { self.ring = Mutex(ring.keys.mapValues(\.key)) }
+
+    /// After `keys rotate --store pepper`: new tokens are hashed under the new version.
+    public func adopt(_ ring: KeyRing) { self.ring.withLock { $0 = ring.keys.mapValues(\.key) } }
+
+    public var versions: [Int] { ring.withLock { $0.keys.sorted() } }
+
+    /// The hash a new token is stored under (the current version).
     public func hash(_ canonicalToken: String) -> Data {
-        Data(HMAC<SHA256>.authenticationCode(for: Data("anongate/token/v1|\(canonicalToken)".utf8), using: key))
+        let (version, key) = ring.withLock { keys in let version = keys.keys.max()!; return (version, keys[version]!) }
+        return Self.hash(canonicalToken, version: version, key: key)
+    }
+
+    /// The hash under every live version, current first: a token stored before a rotation is found too.
+    public func candidates(_ canonicalToken: String) -> [Data] {
+        ring.withLock { keys in keys.keys.sorted(by: >).map { Self.hash(canonicalToken, version: $0, key: keys[$0]!) } }
+    }
+
+    public static func version(of hash: Data) -> Int { hash.count == 33 ? Int(hash[hash.startIndex]) : 1 }
+
+    static func hash(_ token: String, version: Int, key: SymmetricKey) -> Data {
+        let mac = Data(HMAC<SHA256>.authenticationCode(for: Data("anongate/token/v1|\(token)".utf8), using: key))
+        return version == 1 ? mac : Data([UInt8(version)]) + mac
     }
 }
 

@@ -48,9 +48,9 @@ public struct KeyDirectory: Sendable {
 
     public func filePath(_ role: KeyRole) -> String { (path as NSString).appendingPathComponent(role.fileName) }
 
-    /// Which key files exist.
+    /// Which roles have a key file (of any version).
     public func existingRoles() -> [KeyRole] {
-        KeyRole.allCases.filter { FileManager.default.fileExists(atPath: filePath($0)) }
+        KeyRole.allCases.filter { !versions($0).isEmpty }
     }
 
     /// Loads one key, refusing files that are missing, malformed or readable by group/others.

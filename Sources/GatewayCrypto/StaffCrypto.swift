@@ -98,9 +98,20 @@ public enum TOTP {
 public struct CaseKeyWrapper: Sendable {
     private let wrapping: FieldSealer
 
-    public init(storeKey: KeyMaterial) {
-        wrapping = FieldSealer(storeKey: storeKey, domain: "anongate/v1/anonymous-store/case-keys")
+    public init(storeKey: KeyMaterial) { self.init(ring: KeyRing(single: storeKey)) }
+
+    public init(ring: KeyRing) {
+        wrapping = FieldSealer(ring: ring, domain: "anongate/v1/anonymous-store/case-keys")
     }
+
+    /// Re-wraps a case key under the current store-key version (rotation); the case key itself,
+    /// and so every note sealed under it, stays the same.
+    public func rewrap(_ wrapped: Data, for caseCode: String) throws -> Data {
+        let key = try unwrap(wrapped, for: caseCode)
+        return try wrapping.seal(key.key.withUnsafeBytes { Data($0) }, table: "anonymous_case", column: "caseKey", row: caseCode)
+    }
+
+    public var currentVersion: Int { wrapping.currentVersion }
 
     /// A fresh case key and its wrapped form (to store).
     public func newCaseKey(for caseCode: String, random: any RandomSource) throws -> (key: KeyMaterial, wrapped: Data) {

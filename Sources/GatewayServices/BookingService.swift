@@ -207,7 +207,16 @@ public struct BookingService: Sendable {
     /// 128 random bits as hex: row ids that say nothing.
     public func newId() -> String { random.bytes(16).hexString }
 
+    /// The hash a new token is stored under (the current pepper version).
     func hash(_ token: OneTimeToken) -> Data { tokenHasher.hash(token.canonical) }
+
+    /// The hash an existing token was stored under: while an older pepper version is still live
+    /// (after `keys rotate --store pepper`), the store says which of the candidates it holds.
+    func lookupHash(_ token: OneTimeToken) async throws(ServiceError) -> Data {
+        let candidates = tokenHasher.candidates(token.canonical)
+        guard candidates.count > 1 else { return candidates[0] }
+        do { return try await store.storedTokenHash(among: candidates) ?? candidates[0] } catch { throw .storageFailure }
+    }
 
     public func parseToken(_ text: String?) throws(ServiceError) -> OneTimeToken {
         guard let text, !text.isEmpty else { throw .tokenMissing }
@@ -216,33 +225,38 @@ public struct BookingService: Sendable {
 
     /// A booking that is still live; cancelled or used tokens are gone.
     public func liveBooking(_ token: OneTimeToken) async throws(ServiceError) -> Booking {
-        do { return try await store.liveBooking(tokenHash: hash(token)) } catch { throw Self.error(error) }
+        let tokenHash = try await lookupHash(token)
+        do { return try await store.liveBooking(tokenHash: tokenHash) } catch { throw Self.error(error) }
     }
 
     /// What the token holds now: a live booking, or a follow-up token waiting for the citizen's choice of time.
     public func holding(_ token: OneTimeToken) async throws(ServiceError) -> TokenHolding {
-        do { return try await store.holding(tokenHash: hash(token)) } catch { throw Self.error(error) }
+        let tokenHash = try await lookupHash(token)
+        do { return try await store.holding(tokenHash: tokenHash) } catch { throw Self.error(error) }
     }
 
     public func cancel(_ token: OneTimeToken) async throws(ServiceError) {
-        do { try await store.cancel(tokenHash: hash(token)) } catch { throw Self.error(error) }
+        let tokenHash = try await lookupHash(token)
+        do { try await store.cancel(tokenHash: tokenHash) } catch { throw Self.error(error) }
     }
 
     /// "Forget me": the booking, and its anonymous case with the notes if there is one, deleted now.
     /// Afterwards the token is unknown. Answers whether a case was forgotten.
     @discardableResult
     public func forget(_ token: OneTimeToken) async throws(ServiceError) -> Bool {
-        do { return try await store.forget(tokenHash: hash(token), today: today) } catch { throw Self.error(error) }
+        let tokenHash = try await lookupHash(token)
+        do { return try await store.forget(tokenHash: tokenHash, today: today) } catch { throw Self.error(error) }
     }
 
     /// Moves a booking, or chooses the time for a follow-up token (the same token then holds the booking).
     public func reschedule(_ token: OneTimeToken, to rawSlot: String?) async throws(ServiceError) -> Booking {
+        let tokenHash = try await lookupHash(token)
         switch try await holding(token) {
         case .followUp(let followUp):
             guard let service = configuration.service(followUp.serviceId) else { throw .unknownService }
             let slot = try bookableSlot(rawSlot, for: service)
             do {
-                return try await store.redeemFollowUp(tokenHash: hash(token), slot: slot, bookingId: newId(),
+                return try await store.redeemFollowUp(tokenHash: tokenHash, slot: slot, bookingId: newId(),
                                                       limit: service.sessionLimit, today: today)
             } catch {
                 throw CaseService.error(error, tokenContext: true)
@@ -250,7 +264,7 @@ public struct BookingService: Sendable {
         case .booking(let current):
             guard let service = configuration.service(current.serviceId) else { throw .unknownService }
             let slot = try bookableSlot(rawSlot, for: service)
-            do { return try await store.reschedule(tokenHash: hash(token), to: slot) } catch { throw Self.error(error) }
+            do { return try await store.reschedule(tokenHash: tokenHash, to: slot) } catch { throw Self.error(error) }
         }
     }
 

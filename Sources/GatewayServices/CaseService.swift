@@ -47,8 +47,9 @@ public struct CaseService: Sendable {
     public func checkIn(_ rawToken: String?, by staff: StaffIdentity) async throws(ServiceError) -> CheckInResult {
         let token = try booking.parseToken(rawToken)
         let calculator = booking.calculator
+        let tokenHash = try await booking.lookupHash(token)
         do {
-            return try await store.checkIn(tokenHash: booking.hash(token), context(staff), dayOf: { calculator.day(of: $0) },
+            return try await store.checkIn(tokenHash: tokenHash, context(staff), dayOf: { calculator.day(of: $0) },
                                            limits: limits, random: booking.random)
         } catch {
             throw Self.error(error, tokenContext: true)
@@ -58,9 +59,10 @@ public struct CaseService: Sendable {
     public func walkIn(service rawService: String?, ageBand rawBand: String?, token rawToken: String?, by staff: StaffIdentity) async throws(ServiceError) -> CheckInResult {
         if let rawToken, !rawToken.isEmpty {
             let token = try booking.parseToken(rawToken)
+            let tokenHash = try await booking.lookupHash(token)
             do {
                 let calculator = booking.calculator
-                return try await store.walkIn(tokenHash: booking.hash(token), context(staff), dayOf: { calculator.day(of: $0) },
+                return try await store.walkIn(tokenHash: tokenHash, context(staff), dayOf: { calculator.day(of: $0) },
                                               limits: limits, random: booking.random)
             } catch {
                 throw Self.error(error, tokenContext: true)

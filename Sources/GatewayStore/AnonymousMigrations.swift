@@ -172,6 +172,8 @@ enum AnonymousMigrations {
                     BEGIN SELECT RAISE(ABORT, 'checkpoints are append-only'); END;
                 """)
         }
+        // Key rotation: the versions the running server has taken up for new values.
+        migrator.registerMigration("v7-key-adoption") { db in try KeyVersions.createAdoptionTable(db) }
         return migrator
     }
 }

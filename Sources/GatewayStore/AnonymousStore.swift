@@ -2,15 +2,20 @@ import Foundation
 import GatewayCore
 import GatewayCrypto
 import GRDB
+import Synchronization
 
 /// `anonymous.sqlite`: bookings, anonymous cases, their notes and the access log. Owns its
 /// writer and its migrator (GRDB's AppDatabase pattern); every change is one intent-named
 /// transaction. Nothing in it names a person; free text is sealed.
 public final class AnonymousStore: Sendable, StoreAccessing {
     let access: StoreAccess
-    let sealer: FieldSealer
-    let caseKeys: CaseKeyWrapper
-    /// Keys the access log's MAC chain and signs its checkpoints.
+    /// The field sealer and case-key wrapper under the store key's versions; replaced when the
+    /// running server adopts a version `keys rotate` introduced (`adopt`).
+    private let keys: Mutex<(sealer: FieldSealer, caseKeys: CaseKeyWrapper)>
+    var sealer: FieldSealer { keys.withLock { $0.sealer } }
+    var caseKeys: CaseKeyWrapper { keys.withLock { $0.caseKeys } }
+    /// Keys the access log's MAC chain and signs its checkpoints: derived from store-key version 1,
+    /// which therefore keys the log for its whole life (rewriting a tamper-evident log would launder it).
     let auditChain: AuditChain
     /// Chooses a booking's seat among the free ones (the lowest would reveal booking order).
     let random: any RandomSource
@@ -18,21 +23,27 @@ public final class AnonymousStore: Sendable, StoreAccessing {
     public static let fieldDomain = "anongate/v1/anonymous-store/fields"
     static let noteDomain = "anongate/v1/case-notes"
 
-    /// Migrates, then compares the key checks of the store key and (when given) the token pepper:
-    /// a key that did not seal this database throws `WrongStoreKey` before anything is read or written.
-    public init(
+    public convenience init(
         writer: any DatabaseWriter, storeKey: KeyMaterial, tokenPepper: KeyMaterial? = nil, random: any RandomSource = SystemRandomSource()
+    ) throws {
+        try self.init(writer: writer, storeRing: KeyRing(single: storeKey), pepperRing: tokenPepper.map(KeyRing.init(single:)), random: random)
+    }
+
+    /// Migrates, then compares the key checks of every version of the store key and (when given)
+    /// the token pepper: a key that did not seal this database throws `WrongStoreKey` before
+    /// anything is read or written.
+    public init(
+        writer: any DatabaseWriter, storeRing: KeyRing, pepperRing: KeyRing?, random: any RandomSource = SystemRandomSource()
     ) throws {
         self.access = StoreAccess(writer)
         self.random = random
-        let sealer = FieldSealer(storeKey: storeKey, domain: Self.fieldDomain)
-        let caseKeys = CaseKeyWrapper(storeKey: storeKey)
-        self.sealer = sealer
-        self.caseKeys = caseKeys
-        let auditChain = AuditChain(storeKey: storeKey)
+        let sealer = FieldSealer(ring: storeRing, domain: Self.fieldDomain)
+        let caseKeys = CaseKeyWrapper(ring: storeRing)
+        self.keys = Mutex((sealer, caseKeys))
+        let auditChain = AuditChain(storeKey: storeRing.keys[1] ?? storeRing.keys[storeRing.versions[0]]!)
         self.auditChain = auditChain
-        var keys: [(role: String, key: KeyMaterial)] = [(KeyRole.anonymousStore.rawValue, storeKey)]
-        if let tokenPepper { keys.append((KeyRole.tokenPepper.rawValue, tokenPepper)) }
+        var keys: [(role: String, ring: KeyRing)] = [(KeyRole.anonymousStore.rawValue, storeRing)]
+        if let pepperRing { keys.append((KeyRole.tokenPepper.rawValue, pepperRing)) }
         try StoreKeyCheck.verifyRecorded(writer, keys: keys)
         try AnonymousMigrations.migrator(chain: auditChain).migrate(writer)
         try StoreKeyCheck.verifyOrRecord(writer, keys: keys) { db in
@@ -46,6 +57,9 @@ public final class AnonymousStore: Sendable, StoreAccessing {
             }
             return true
         }
+        try writer.write { db in
+            for (role, ring) in keys { try KeyVersions.markAdopted(db, role: role, version: ring.current) }
+        }
     }
 
     public static func open(
@@ -54,10 +68,26 @@ public final class AnonymousStore: Sendable, StoreAccessing {
         try AnonymousStore(writer: StoreDatabase.openFile(at: path, label: "anonymous"), storeKey: storeKey, tokenPepper: tokenPepper, random: random)
     }
 
+    public static func open(path: String, storeRing: KeyRing, pepperRing: KeyRing?, random: any RandomSource = SystemRandomSource()) throws -> AnonymousStore {
+        try AnonymousStore(writer: StoreDatabase.openFile(at: path, label: "anonymous"), storeRing: storeRing, pepperRing: pepperRing, random: random)
+    }
+
     public static func inMemory(
         storeKey: KeyMaterial, tokenPepper: KeyMaterial? = nil, random: any RandomSource = SystemRandomSource()
     ) throws -> AnonymousStore {
         try AnonymousStore(writer: StoreDatabase.inMemory(label: "anonymous"), storeKey: storeKey, tokenPepper: tokenPepper, random: random)
+    }
+
+    /// Takes up the key versions now on disk (after `keys rotate`): each must have its key check
+    /// recorded and matching, else nothing changes and `WrongStoreKey` is thrown. Records that this
+    /// store now seals under the current versions (`key_adoption`), which `keys rotate` waits for.
+    public func adopt(storeRing: KeyRing, pepperRing: KeyRing) async throws {
+        let checks: [(role: String, ring: KeyRing)] = [(KeyRole.anonymousStore.rawValue, storeRing), (KeyRole.tokenPepper.rawValue, pepperRing)]
+        try await access.writer.write { db in
+            try KeyVersions.requireRecorded(db, checks)
+            for (role, ring) in checks { try KeyVersions.markAdopted(db, role: role, version: ring.current) }
+        }
+        keys.withLock { $0 = (FieldSealer(ring: storeRing, domain: Self.fieldDomain), CaseKeyWrapper(ring: storeRing)) }
     }
 
     /// A random number for choosing a seat among the free ones.

@@ -2,6 +2,7 @@ import Foundation
 import GatewayCore
 import GatewayCrypto
 import GRDB
+import Synchronization
 
 /// An enrolment in identified care, created when a citizen chooses to leave anonymity.
 ///
@@ -49,17 +50,23 @@ public enum IdentifiedStoreError: Error, Equatable, Sendable, StoreFailureConver
 /// migrations; nothing in it refers to `anonymous.sqlite`.
 public final class IdentifiedStore: Sendable, StoreAccessing {
     let access: StoreAccess
-    let sealer: FieldSealer
+    /// Replaced when the running server adopts a version `keys rotate` introduced (`adopt`).
+    private let keys: Mutex<FieldSealer>
+    var sealer: FieldSealer { keys.withLock { $0 } }
 
     public static let fieldDomain = "anongate/v1/identified-store/fields"
 
-    /// Migrates, then compares the store key's key check: a key that did not seal this database
-    /// throws `WrongStoreKey` before anything is read or written.
-    public init(writer: any DatabaseWriter, storeKey: KeyMaterial) throws {
+    public convenience init(writer: any DatabaseWriter, storeKey: KeyMaterial) throws {
+        try self.init(writer: writer, storeRing: KeyRing(single: storeKey))
+    }
+
+    /// Migrates, then compares the key check of every version of the store key: a key that did
+    /// not seal this database throws `WrongStoreKey` before anything is read or written.
+    public init(writer: any DatabaseWriter, storeRing: KeyRing) throws {
         self.access = StoreAccess(writer)
-        let sealer = FieldSealer(storeKey: storeKey, domain: Self.fieldDomain)
-        self.sealer = sealer
-        let keys: [(role: String, key: KeyMaterial)] = [(KeyRole.identifiedStore.rawValue, storeKey)]
+        let sealer = FieldSealer(ring: storeRing, domain: Self.fieldDomain)
+        self.keys = Mutex(sealer)
+        let keys: [(role: String, ring: KeyRing)] = [(KeyRole.identifiedStore.rawValue, storeRing)]
         try StoreKeyCheck.verifyRecorded(writer, keys: keys)
         try IdentifiedMigrations.migrator(sealer: sealer).migrate(writer)
         try StoreKeyCheck.verifyOrRecord(writer, keys: keys) { db in
@@ -70,14 +77,28 @@ public final class IdentifiedStore: Sendable, StoreAccessing {
             }
             return true
         }
+        try writer.write { db in try KeyVersions.markAdopted(db, role: KeyRole.identifiedStore.rawValue, version: storeRing.current) }
     }
 
     public static func open(path: String, storeKey: KeyMaterial) throws -> IdentifiedStore {
         try IdentifiedStore(writer: StoreDatabase.openFile(at: path, label: "identified"), storeKey: storeKey)
     }
 
+    public static func open(path: String, storeRing: KeyRing) throws -> IdentifiedStore {
+        try IdentifiedStore(writer: StoreDatabase.openFile(at: path, label: "identified"), storeRing: storeRing)
+    }
+
     public static func inMemory(storeKey: KeyMaterial) throws -> IdentifiedStore {
         try IdentifiedStore(writer: StoreDatabase.inMemory(label: "identified"), storeKey: storeKey)
+    }
+
+    /// Takes up the key versions now on disk (after `keys rotate`); see `AnonymousStore.adopt`.
+    public func adopt(storeRing: KeyRing) async throws {
+        try await access.writer.write { db in
+            try KeyVersions.requireRecorded(db, [(KeyRole.identifiedStore.rawValue, storeRing)])
+            try KeyVersions.markAdopted(db, role: KeyRole.identifiedStore.rawValue, version: storeRing.current)
+        }
+        keys.withLock { $0 = FieldSealer(ring: storeRing, domain: Self.fieldDomain) }
     }
 
     /// Read-only access for checks over raw rows (tests that prove what is and is not stored).
@@ -187,6 +208,8 @@ enum IdentifiedMigrations {
             }
             try db.execute(sql: "DROP TABLE enrolment; ALTER TABLE enrolment_sealed RENAME TO enrolment")
         }
+        // Key rotation: the versions the running server has taken up for new values.
+        migrator.registerMigration("v5-key-adoption") { db in try KeyVersions.createAdoptionTable(db) }
         return migrator
     }
 }

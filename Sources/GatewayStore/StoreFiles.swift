@@ -57,21 +57,32 @@ public struct StoreFiles: Sendable {
         }
     }
 
-    public func openAnonymous() throws(StoreOpenError) -> AnonymousStore {
-        let storeKey = try load(.anonymousStore)
-        let pepper = try load(.tokenPepper)
+    /// Opens the anonymous store with every version of its keys on disk; `without` leaves out
+    /// versions (`keys rotate` opens with the old ones until the server has taken up the new one).
+    public func openAnonymous(without: [KeyRole: Int] = [:]) throws(StoreOpenError) -> AnonymousStore {
+        let storeRing = try ring(.anonymousStore, without: without[.anonymousStore])
+        let pepperRing = try ring(.tokenPepper, without: without[.tokenPepper])
         let path = databasePath(.anonymous)
-        return try open(path, .anonymous) { try AnonymousStore.open(path: path, storeKey: storeKey, tokenPepper: pepper) }
+        return try open(path, .anonymous) { try AnonymousStore.open(path: path, storeRing: storeRing, pepperRing: pepperRing) }
     }
 
-    public func openIdentified() throws(StoreOpenError) -> IdentifiedStore {
-        let storeKey = try load(.identifiedStore)
+    public func openIdentified(without: Int? = nil) throws(StoreOpenError) -> IdentifiedStore {
+        let storeRing = try ring(.identifiedStore, without: without)
         let path = databasePath(.identified)
-        return try open(path, .identified) { try IdentifiedStore.open(path: path, storeKey: storeKey) }
+        return try open(path, .identified) { try IdentifiedStore.open(path: path, storeRing: storeRing) }
     }
 
+    /// Version 1 of a key (the access log's pseudonym key derives from the anonymous store's).
     public func load(_ role: KeyRole) throws(StoreOpenError) -> KeyMaterial {
-        do { return try keys.load(role) } catch { throw .keyFile(error) }
+        let ring = try ring(role)
+        return ring.keys[1] ?? ring.keys[ring.versions[0]]!
+    }
+
+    public func ring(_ role: KeyRole, without version: Int? = nil) throws(StoreOpenError) -> KeyRing {
+        let ring: KeyRing
+        do { ring = try keys.loadRing(role) } catch { throw .keyFile(error) }
+        guard let version, ring.keys.count > 1 else { return ring }
+        return KeyRing(ring.keys.filter { $0.key != version })
     }
 
     private func open<T>(_ path: String, _ store: Store, _ body: () throws -> T) throws(StoreOpenError) -> T {
@@ -134,14 +145,15 @@ extension StoreFiles {
         let known = store == .anonymous
             ? AnonymousMigrations.migrator(chain: AuditChain(storeKey: dummy)).migrations
             : IdentifiedMigrations.migrator(sealer: FieldSealer(storeKey: dummy, domain: "inspect")).migrations
-        var keyFiles: [String: KeyMaterial] = [:]
-        for role in store.keyRoles { keyFiles[role.rawValue] = try? keys.load(role) }   // a missing or bad file is reported by the key-file check
+        var keyFiles: [String: KeyRing] = [:]
+        for role in store.keyRoles { keyFiles[role.rawValue] = try? keys.loadRing(role) }   // a missing or bad file is reported by the key-file check
         return try queue.read { db in
             let applied = try db.tableExists("grdb_migrations") ? Set(try String.fetchAll(db, sql: "SELECT identifier FROM grdb_migrations")) : []
             let checks = try db.tableExists("key_check")
                 ? try Row.fetchAll(db, sql: "SELECT keyRole, keyVersion, mac FROM key_check ORDER BY keyRole, keyVersion").map { row -> (role: String, version: Int, matches: Bool?) in
                     let role: String = row["keyRole"], version: Int = row["keyVersion"]
-                    return (role, version, keyFiles[role].map { KeyCheck.matches(row["mac"], $0, role: role, version: version) })
+                    // A version whose file is gone (retired) has nothing to compare: nil.
+                    return (role, version, keyFiles[role]?.keys[version].map { KeyCheck.matches(row["mac"], $0, role: role, version: version) })
                 } : []
             return StoreInspection(
                 pendingMigrations: known.filter { !applied.contains($0) },

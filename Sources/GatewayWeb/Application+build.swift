@@ -20,17 +20,20 @@ public struct GatewayDependencies: Sendable {
     public var logger: Logger
     /// The monthly backup keys, which the daily purge destroys when their months expire; nil in tests without key files.
     public var backupKeys: BackupKeyring?
+    /// Takes up key versions `keys rotate` introduced; run by the maintenance tick. Nil in tests.
+    public var refreshKeys: (@Sendable () async throws -> Void)?
 
     public init(
         configuration: GatewayConfiguration, clock: any GatewayClock, random: any RandomSource,
         anonymousStore: AnonymousStore, identifiedStore: IdentifiedStore, tokenHasher: TokenHasher,
         staffPseudonymizer: StaffPseudonymizer, passwordHasher: PasswordHasher = PasswordHasher(), logger: Logger,
-        backupKeys: BackupKeyring? = nil
+        backupKeys: BackupKeyring? = nil, refreshKeys: (@Sendable () async throws -> Void)? = nil
     ) {
         self.configuration = configuration; self.clock = clock; self.random = random
         self.anonymousStore = anonymousStore; self.identifiedStore = identifiedStore
         self.tokenHasher = tokenHasher; self.staffPseudonymizer = staffPseudonymizer
         self.passwordHasher = passwordHasher; self.logger = logger; self.backupKeys = backupKeys
+        self.refreshKeys = refreshKeys
     }
 }
 
@@ -103,7 +106,8 @@ public func buildApplication(_ dependencies: GatewayDependencies, host: String, 
         anonymous: dependencies.anonymousStore, identified: dependencies.identifiedStore,
         interval: .seconds(configuration.storage.walCheckpointSeconds), logger: dependencies.logger,
         retention: DataRetention(
-            store: dependencies.anonymousStore, configuration: configuration, clock: dependencies.clock, backupKeys: dependencies.backupKeys))
+            store: dependencies.anonymousStore, configuration: configuration, clock: dependencies.clock, backupKeys: dependencies.backupKeys),
+        refreshKeys: dependencies.refreshKeys)
     return Application(
         router: try buildRouter(dependencies),
         configuration: .init(address: .hostname(host, port: port), serverName: nil),

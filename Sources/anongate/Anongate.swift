@@ -62,21 +62,24 @@ struct Serve: AsyncParsableCommand {
         defer { withExtendedLifetime(lock) {} }
 
         let files = StoreFiles(data: data, keys: keys)
-        let anonymousStore: AnonymousStore, identifiedStore: IdentifiedStore, anonymousKey: KeyMaterial, pepper: KeyMaterial
+        let anonymousStore: AnonymousStore, identifiedStore: IdentifiedStore, anonymousKey: KeyMaterial, pepper: KeyRing
         do {
             try announce(files.prepareKeys(for: StoreFiles.Store.allCases, random: SystemRandomSource()))
             anonymousStore = try files.openAnonymous()
             identifiedStore = try files.openIdentified()
             anonymousKey = try files.load(.anonymousStore)
-            pepper = try files.load(.tokenPepper)
+            pepper = try files.ring(.tokenPepper)
         } catch {
             throw fail(error.description, error.isKeyProblem ? Exit.keys : Exit.storage)
         }
+        let tokenHasher = TokenHasher(ring: pepper)
+        let keyRefresh = KeyRefresh(files: files, anonymous: anonymousStore, identified: identifiedStore, tokenHasher: tokenHasher)
 
         let dependencies = GatewayDependencies(
             configuration: configuration, clock: SystemClock(), random: SystemRandomSource(),
-            anonymousStore: anonymousStore, identifiedStore: identifiedStore, tokenHasher: TokenHasher(pepper: pepper),
-            staffPseudonymizer: StaffPseudonymizer(storeKey: anonymousKey), logger: logger, backupKeys: BackupKeyring(keys: files.keys))
+            anonymousStore: anonymousStore, identifiedStore: identifiedStore, tokenHasher: tokenHasher,
+            staffPseudonymizer: StaffPseudonymizer(storeKey: anonymousKey), logger: logger, backupKeys: BackupKeyring(keys: files.keys),
+            refreshKeys: { try await keyRefresh.run() })
         logger.info("anongate starting", metadata: ["config": "\(config)", "data": "\(data)"])
         let app = try buildApplication(dependencies, host: host, port: port)
         try await app.runService()
@@ -84,7 +87,7 @@ struct Serve: AsyncParsableCommand {
 }
 
 struct Keys: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(abstract: "Manage key files.", subcommands: [Init.self])
+    static let configuration = CommandConfiguration(abstract: "Manage key files.", subcommands: [Init.self, Rotate.self, Retire.self])
 
     struct Init: AsyncParsableCommand {
         static let configuration = CommandConfiguration(

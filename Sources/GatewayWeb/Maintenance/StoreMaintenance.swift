@@ -18,11 +18,14 @@ final class StoreMaintenance: Service, Sendable {
     let logger: Logger
     /// Nil in tests that only checkpoint.
     let retention: DataRetention?
+    /// Takes up key versions `keys rotate` introduced (nil in tests without key files).
+    let refreshKeys: (@Sendable () async throws -> Void)?
     private let lastPurge = Mutex<CalendarDay?>(nil)
 
-    init(anonymous: AnonymousStore, identified: IdentifiedStore, interval: Duration, logger: Logger, retention: DataRetention? = nil) {
+    init(anonymous: AnonymousStore, identified: IdentifiedStore, interval: Duration, logger: Logger, retention: DataRetention? = nil,
+         refreshKeys: (@Sendable () async throws -> Void)? = nil) {
         self.anonymous = anonymous; self.identified = identified; self.interval = interval; self.logger = logger
-        self.retention = retention
+        self.retention = retention; self.refreshKeys = refreshKeys
     }
 
     func run() async throws {
@@ -42,6 +45,12 @@ final class StoreMaintenance: Service, Sendable {
     @discardableResult
     func runOnce() async -> Bool {
         var complete = true
+        if let refreshKeys {
+            do { try await refreshKeys() } catch {
+                complete = false
+                logger.warning("new key versions on disk were not taken up: a key file does not match its key check (run `anongate doctor`)")
+            }
+        }
         if let retention, lastPurge.withLock({ $0 }) != retention.today {
             do {
                 let counts = try await retention.purge(dryRun: false)
