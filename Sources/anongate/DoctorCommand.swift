@@ -29,7 +29,7 @@ struct Doctor: AsyncParsableCommand {
         func warn(_ check: String, _ detail: String) { line("warn", check, detail) }
         func fail(_ check: String, _ detail: String) { failures += 1; line("FAIL", check, detail) }
         private func line(_ status: String, _ check: String, _ detail: String) {
-            print("\(status)  \(check.padding(toLength: 24, withPad: " ", startingAt: 0)) \(detail)")
+            print("\(status)  \(check.padding(toLength: 26, withPad: " ", startingAt: 0)) \(detail)")
         }
     }
 
@@ -49,8 +49,9 @@ struct Doctor: AsyncParsableCommand {
         var keysSound = checkKeyFolder(files.keys.path, report)
         for role in KeyRole.allCases {
             do {
-                _ = try files.keys.load(role)
-                report.ok("key \(role.rawValue)", "\(files.keys.filePath(role)) present, mode 0600")
+                let ring = try files.keys.loadRing(role)
+                let names = ring.versions.map { files.keys.fileName(role, version: $0) }.joined(separator: ", ")
+                report.ok("key \(role.rawValue)", "\(names) present, mode 0600; current v\(ring.current)")
             } catch {
                 keysSound = false
                 report.fail("key \(role.rawValue)", error.description)
@@ -96,7 +97,7 @@ struct Doctor: AsyncParsableCommand {
             } else if inspection.keyChecks.isEmpty {
                 report.warn("\(store.rawValue) key check", "none recorded yet (recorded on the next open)")
             } else {
-                report.ok("\(store.rawValue) key check", "matches; versions in use: \(versions.joined(separator: "; "))")
+                report.ok("\(store.rawValue) key check", "matches; versions recorded: \(versions.joined(separator: "; "))")
             }
         }
 
@@ -151,7 +152,35 @@ struct Doctor: AsyncParsableCommand {
         } catch {
             report.fail("separation", "the stores could not be read")
         }
+        await checkKeyVersions(anonymous: anonymous, identified: identified, report)
         checkBackups(keyring: keyring, today: today, report)
+    }
+
+    /// Which key versions the stores' values still use, and which old versions could be retired.
+    func checkKeyVersions(anonymous: AnonymousStore, identified: IdentifiedStore, _ report: Report) async {
+        let keys = location.files.keys
+        do {
+            let anonymousUse = try await anonymous.keyVersionUse(), identifiedUse = try await identified.keyVersionUse()
+            for (role, counts, unit) in [(KeyRole.anonymousStore, anonymousUse.sealed, "sealed values"), (.identifiedStore, identifiedUse.sealed, "sealed values"),
+                                         (.tokenPepper, anonymousUse.liveTokens, "live tokens")] {
+                let versions = keys.versions(role)
+                guard let current = versions.last else { continue }
+                let missing = counts.keys.filter { !versions.contains($0) && $0 != 0 }.sorted()
+                let spread = counts.sorted { $0.key < $1.key }.map { "v\($0.key): \($0.value)" }.joined(separator: ", ")
+                if !missing.isEmpty {
+                    report.fail("versions \(role.rawValue)", "\(unit) under v\(missing.map(String.init).joined(separator: ", v")) whose key file is gone: they cannot be read")
+                    continue
+                }
+                let retirable = versions.filter { $0 != current && counts[$0, default: 0] == 0 && !(role == .anonymousStore && $0 == 1) }
+                if retirable.isEmpty {
+                    report.ok("versions \(role.rawValue)", "\(unit): \(spread.isEmpty ? "none" : spread); current v\(current)")
+                } else {
+                    report.warn("versions \(role.rawValue)", "v\(retirable.map(String.init).joined(separator: ", v")) no longer used: `anongate keys retire`")
+                }
+            }
+        } catch {
+            report.fail("key versions", "the stores could not be read")
+        }
     }
 
     func checkBackups(keyring: BackupKeyring, today: CalendarDay, _ report: Report) {

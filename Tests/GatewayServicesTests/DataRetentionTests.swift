@@ -29,3 +29,35 @@ struct DataRetentionTests {
         #expect(!FileManager.default.fileExists(atPath: keyring.filePath(CalendarMonth(iso: "2024-11")!)))
     }
 }
+
+/// The token pepper's rotation: new tokens are hashed under the new version, every live token
+/// hashed under the old one keeps working, and the old version is unused once its tokens are gone.
+@Suite("Token pepper rotation")
+struct PepperRotationTests {
+    let random = SeededRandom(seed: 99)
+
+    @Test func everyLiveTokenKeepsWorkingAcrossAPepperRotation() async throws {
+        let clock = TestClock(TestFixtures.instant(2026, 11, 22, 12))
+        let v1 = KeyMaterial.random(random), v2 = KeyMaterial.random(random)
+        let storeKey = KeyMaterial.random(random)
+        let anonymous = try AnonymousStore.inMemory(storeKey: storeKey, tokenPepper: v1)
+        let hasher = TokenHasher(ring: KeyRing([1: v1]))
+        let bookings = BookingService(configuration: try TestFixtures.configuration(), clock: clock, random: random, store: anonymous, tokenHasher: hasher)
+        let (old, _) = try await bookings.book(BookingApplication(serviceId: "pas", slotId: "kk-pas.pas.20261123T0900", ageBand: "25-plus",
+                                                                 substances: ["cocaine"], receivesOtherSocialSupport: false), client: nil)
+
+        try await anonymous.introduce(.tokenPepper, version: 2, key: v2)
+        let ring = KeyRing([1: v1, 2: v2])
+        try await anonymous.adopt(storeRing: KeyRing(single: storeKey), pepperRing: ring)
+        hasher.adopt(ring)
+        let (new, _) = try await bookings.book(BookingApplication(serviceId: "pas", slotId: "kk-pas.pas.20261123T1000", ageBand: "25-plus",
+                                                                 substances: ["cocaine"], receivesOtherSocialSupport: false), client: nil)
+
+        #expect(try await bookings.liveBooking(old).slotId.description == "kk-pas.pas.20261123T0900")
+        #expect(try await bookings.liveBooking(new).slotId.description == "kk-pas.pas.20261123T1000")
+        #expect(try await anonymous.keyVersionUse().liveTokens == [1: 1, 2: 1])
+        try await bookings.cancel(old)
+        #expect(try await anonymous.keyVersionUse().liveTokens == [2: 1])
+        await #expect(throws: ServiceError.self) { try await bookings.liveBooking(old) }
+    }
+}

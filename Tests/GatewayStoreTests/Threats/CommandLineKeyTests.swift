@@ -113,6 +113,56 @@ struct CommandLineKeyTests {
         #expect(try Anongate.run(["audit", "verify", "--checkpoint", "7.x.y"] + location, in: work).status == 64)
     }
 
+    /// `keys rotate` while `serve` runs: the rotation waits until the server has taken up the new
+    /// version (its maintenance tick), re-seals, and retires what nothing uses; the server keeps
+    /// working and stops cleanly.
+    @Test func keysRotateWhileTheServerRuns() async throws {
+        let work = NSTemporaryDirectory() + "anongate-cli-\(UUID().uuidString)"
+        try FileManager.default.createDirectory(atPath: work, withIntermediateDirectories: true)
+        // A tick every 5 s (the least the config allows), so the server looks at the key folder soon.
+        let config = try String(contentsOfFile: repository + "/Config/gateway.yaml", encoding: .utf8)
+            .replacingOccurrences(of: "walCheckpointSeconds: 60", with: "walCheckpointSeconds: 5")
+        try config.write(toFile: work + "/gateway.yaml", atomically: true, encoding: .utf8)
+        let location = ["--config", work + "/gateway.yaml", "--data", work + "/data", "--keys", work + "/Keys"]
+        #expect(try Anongate.run(["keys", "init", "--keys", work + "/Keys", "--data", work + "/data"], in: work).status == 0)
+        #expect(try Anongate.run(["staff", "add", "--username", "mette", "--provider", "uturn", "--role", "counsellor"] + location,
+                                 input: "a long enough password 42\n", in: work).status == 0)
+        _ = try Anongate.run(["staff", "totp", "mette"] + location, in: work)
+
+        let server = Process()
+        server.executableURL = URL(fileURLWithPath: Anongate.executable)
+        server.arguments = ["serve", "--port", "0"] + location
+        server.currentDirectoryURL = URL(fileURLWithPath: work)
+        FileManager.default.createFile(atPath: work + "/serve.log", contents: nil)
+        server.standardOutput = FileHandle.nullDevice
+        server.standardError = try FileHandle(forWritingTo: URL(fileURLWithPath: work + "/serve.log"))
+        try server.run()
+        defer { if server.isRunning { server.terminate() } }
+        for _ in 0..<150 {
+            if ((try? String(contentsOfFile: work + "/serve.log", encoding: .utf8)) ?? "").contains("listening") { break }
+            try await Task.sleep(for: .milliseconds(100))
+        }
+
+        let identified = try Anongate.run(["keys", "rotate", "--store", "identified", "--wait", "30"] + location, in: work)
+        #expect(identified.status == 0, "\(identified.out) \(identified.err)")
+        #expect(identified.out.contains("a server is running: waiting for it to take up the new version"))
+        #expect(identified.out.contains("re-sealed 1 value(s) under identified-store v2"))
+        #expect(identified.out.contains("retired"))
+        let pepper = try Anongate.run(["keys", "rotate", "--store", "pepper", "--wait", "30"] + location, in: work)
+        #expect(pepper.status == 0, "\(pepper.out) \(pepper.err)")
+        let files = try FileManager.default.contentsOfDirectory(atPath: work + "/Keys").sorted()
+        #expect(files.contains("identified-store.v2.key") && !files.contains("identified-store.key"))
+        #expect(files.contains("token-pepper.v2.key"))
+        #expect(try Anongate.run(["staff", "list"] + location, in: work).out.contains("totp"))
+
+        server.terminate()
+        server.waitUntilExit()
+        #expect(server.terminationStatus == 0)
+        let log = (try? String(contentsOfFile: work + "/serve.log", encoding: .utf8)) ?? ""
+        #expect(!log.contains("were not taken up"), "\(log)")
+        #expect(try Anongate.run(["doctor"] + location, in: work).out.contains("ok    versions identified-store"))
+    }
+
     /// `backup DIR` seals both stores under this month's key; `restore DIR` brings them back into an
     /// empty data folder and says what it restored; a destroyed month key is exit 77.
     @Test func backupAndRestoreFromTheCommandLine() throws {

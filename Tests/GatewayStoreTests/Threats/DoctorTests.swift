@@ -48,7 +48,7 @@ struct DoctorTests {
             #expect(result.out.contains("ok    \(check)"), "\(check) in \(result.out)")
         }
         #expect(result.out.contains("intact: 3 entries"))
-        #expect(result.out.contains("versions in use: anonymous-store v1; token-pepper v1"))
+        #expect(result.out.contains("versions recorded: anonymous-store v1; token-pepper v1"))
         #expect(result.out.hasSuffix("all checks passed\n"))
     }
 
