@@ -25,7 +25,8 @@ public struct DataRetention: Sendable {
     public var today: CalendarDay { calculator.day(of: clock.now) }
 
     /// Removes what has expired today (or only counts it), answering counts only.
-    /// Then destroys the backup keys of months past the longest retention period.
+    /// Then destroys the backup keys of months past the longest retention period, and retires old
+    /// token-pepper versions no live token uses.
     public func purge(dryRun: Bool) async throws(ServiceError) -> PurgeCounts {
         let today = self.today
         var counts: PurgeCounts
@@ -36,6 +37,18 @@ public struct DataRetention: Sendable {
                 do { try backupKeys.destroy(period) } catch { throw .storageFailure }
             }
             counts.backupKeys += 1
+        }
+        // After a pepper rotation the old version stays until its last live token is gone.
+        let pepper = backupKeys.keys.versions(.tokenPepper)
+        if pepper.count > 1 {
+            let live: [Int: Int]
+            do { live = try await store.keyVersionUse().liveTokens } catch { throw .storageFailure }
+            for version in pepper.dropLast() where live[version, default: 0] == 0 {
+                if !dryRun {
+                    do { try backupKeys.keys.retire(.tokenPepper, version: version) } catch { throw .storageFailure }
+                }
+                counts.pepperVersions += 1
+            }
         }
         return counts
     }

@@ -38,5 +38,6 @@ struct Purge: AsyncParsableCommand {
         print("  closed cases         \(counts.closedCases)   (keys destroyed, notes and sessions deleted)")
         print("  access-log entries   \(counts.accessLogEntries)")
         print("  backup keys          \(counts.backupKeys)   (months past the longest retention period: their backups can no longer be opened)")
+        print("  token-pepper versions \(counts.pepperVersions)   (old versions no live token uses)")
     }
 }

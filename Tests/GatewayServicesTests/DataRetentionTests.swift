@@ -56,8 +56,20 @@ struct PepperRotationTests {
         #expect(try await bookings.liveBooking(old).slotId.description == "kk-pas.pas.20261123T0900")
         #expect(try await bookings.liveBooking(new).slotId.description == "kk-pas.pas.20261123T1000")
         #expect(try await anonymous.keyVersionUse().liveTokens == [1: 1, 2: 1])
+        // The daily purge keeps v1 while a live token needs it, and retires it after.
+        let keysFolder = NSTemporaryDirectory() + "anongate-pepper-\(UUID().uuidString)"
+        let keys = KeyDirectory(path: keysFolder)
+        _ = try keys.createNextVersion(.tokenPepper, random: random)
+        _ = try keys.createNextVersion(.tokenPepper, random: random)
+        let retention = DataRetention(store: anonymous, configuration: try TestFixtures.configuration(), clock: clock,
+                                      backupKeys: BackupKeyring(keys: keys))
+        #expect(try await retention.purge(dryRun: false).pepperVersions == 0)
         try await bookings.cancel(old)
         #expect(try await anonymous.keyVersionUse().liveTokens == [2: 1])
         await #expect(throws: ServiceError.self) { try await bookings.liveBooking(old) }
+        #expect(try await retention.purge(dryRun: true).pepperVersions == 1)
+        #expect(keys.versions(.tokenPepper) == [1, 2])
+        #expect(try await retention.purge(dryRun: false).pepperVersions == 1)
+        #expect(keys.versions(.tokenPepper) == [2])
     }
 }

@@ -54,6 +54,8 @@ public struct PurgeCounts: Sendable, Hashable {
     public var accessLogEntries = 0
     /// Monthly backup keys destroyed: every backup of those months can no longer be opened.
     public var backupKeys = 0
+    /// Old token-pepper versions no live token uses any more, retired.
+    public var pepperVersions = 0
     public init() {}
     public var total: Int { cancelledBookings + unattendedBookings + closedCases + accessLogEntries }
 }

@@ -57,7 +57,7 @@ final class StoreMaintenance: Service, Sendable {
                 logger.info("daily purge", metadata: [
                     "purged.cancelled_bookings": "\(counts.cancelledBookings)", "purged.unattended_bookings": "\(counts.unattendedBookings)",
                     "purged.closed_cases": "\(counts.closedCases)", "purged.access_log_entries": "\(counts.accessLogEntries)",
-                    "purged.backup_keys": "\(counts.backupKeys)",
+                    "purged.backup_keys": "\(counts.backupKeys)", "retired.pepper_versions": "\(counts.pepperVersions)",
                 ])
                 // A copy of the log's state outside the database: `anongate audit verify --checkpoint`
                 // checks it later, which a rollback of the whole file cannot undo.
