@@ -112,7 +112,8 @@ struct AuditorTests {
             let bad = try await client.execute(uri: "/staff/access-log?from=2026-13-01", method: .get, headers: [.cookie: cookie])
             #expect(bad.status == .badRequest)
             #expect(bad.text.contains("ÅÅÅÅ-MM-DD") || bad.text.contains("YYYY-MM-DD"))
-            #expect(bad.text.contains("value=\"2026-13-01\""))
+            // The date field cannot hold what is not a date (the validator refuses it): it is left empty.
+            #expect(!bad.text.contains("2026-13-01") && bad.text.contains("id=\"log-from\" name=\"from\" value=\"\""))
         }
     }
 }

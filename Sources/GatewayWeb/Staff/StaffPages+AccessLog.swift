@@ -24,8 +24,10 @@ extension StaffPages {
 
     private func page(_ typed: AccessLogQuery, lines: [AccessLogQuery.Line], error: String?) -> AccessLogPage {
         func clipped(_ text: String?) -> String { String((text ?? "").prefix(100)) }
+        // A date field can only hold a real date: one that is not stays empty (the error names it).
+        func day(_ text: String?) -> String { text.flatMap { CalendarDay(iso: $0) }?.description ?? "" }
         return AccessLogPage(
-            staff: clipped(typed.staff), caseCode: clipped(typed.caseCode), from: clipped(typed.from), to: clipped(typed.to),
+            staff: clipped(typed.staff), caseCode: clipped(typed.caseCode), from: day(typed.from), to: day(typed.to),
             count: texts.text(.staffEntriesCount, .da, ["count": String(lines.count)]),
             entries: lines.map { AccessLogPage.Entry(day: $0.day, staff: $0.staff, action: $0.action, caseCode: $0.caseCode) },
             hasEntries: !lines.isEmpty, error: error)
