@@ -7,6 +7,7 @@ public enum BackupError: Error, CustomStringConvertible, Sendable {
     case destination(String)
     case notABackup(String)
     case periodKeyGone(period: String, file: String)
+    case keyVersionGone(file: String)
     case cannotOpen(String)
     case dataFolderNotEmpty(String, [String])
     case store(StoreOpenError)
@@ -15,7 +16,7 @@ public enum BackupError: Error, CustomStringConvertible, Sendable {
 
     public var isKeyProblem: Bool {
         switch self {
-        case .periodKeyGone, .cannotOpen: true
+        case .periodKeyGone, .cannotOpen, .keyVersionGone: true
         case .store(let error): error.isKeyProblem
         default: false
         }
@@ -27,6 +28,8 @@ public enum BackupError: Error, CustomStringConvertible, Sendable {
         case .notABackup(let path): "\(path) is not an anongate backup (no manifest.json)"
         case .periodKeyGone(let period, let file):
             "the backup key of \(period) (\(file)) is gone: it was destroyed when that month's retention ended (or was never restored), so this backup can no longer be opened — by design"
+        case .keyVersionGone(let file):
+            "the backup holds values sealed under a key version retired since it was taken: put \(file) back from your key backup, then restore again"
         case .cannotOpen(let file): "\(file) does not open under its period's key: the file was damaged, cut short or changed, or the key is not the one that sealed it"
         case .dataFolderNotEmpty(let path, let names): "\(path) is not empty (\(names.joined(separator: ", "))): restore only into an empty data folder"
         case .store(let error): error.description
@@ -155,6 +158,15 @@ public enum StoreBackup {
                 anonymous = try files.openAnonymous()
                 identified = try files.openIdentified()
             } catch { throw BackupError.store(error) }
+            // A backup older than a rotation holds values under versions since retired: say which file is needed.
+            let anonymousUse = try await anonymous.keyVersionUse(), identifiedUse = try await identified.keyVersionUse()
+            for (role, versions) in [(KeyRole.anonymousStore, Array(anonymousUse.sealed.keys)), (.identifiedStore, Array(identifiedUse.sealed.keys)),
+                                     (.tokenPepper, Array(anonymousUse.liveTokens.keys))] {
+                let onDisk = files.keys.versions(role)
+                if let gone = versions.sorted().first(where: { !onDisk.contains($0) }) {
+                    throw BackupError.keyVersionGone(file: files.keys.filePath(role, version: gone))
+                }
+            }
             var contents = BackupContents()
             try await count(anonymous.reader, .anonymous, into: &contents)
             try await count(identified.reader, .identified, into: &contents)

@@ -151,4 +151,29 @@ struct KeyRotationTests {
         legacy.replaceSubrange(legacy.startIndex..<legacy.startIndex + 3, with: [1])
         #expect(FieldSealer.keyVersion(of: legacy) == 1)
     }
+
+    /// A backup taken before a rotation needs the retired version's key: restore says which file.
+    @Test func restoringABackupOlderThanARotationNamesTheRetiredKeyItNeeds() async throws {
+        let files = try folder()
+        let work = (files.data as NSString).deletingLastPathComponent
+        try await files.openIdentified().addStaff(id: "s1", username: "mette", providerId: ProviderID("uturn"), role: .counsellor,
+                                                   passwordHash: "x", createdOn: today)
+        try await files.openIdentified().setTOTPSecret(username: "mette", Array(random.bytes(20)))
+        _ = try files.openAnonymous()
+        let backup = try await StoreBackup.create(anonymous: try files.openAnonymous(), identified: try files.openIdentified(), files: files,
+                                                  into: work + "/backups", keyring: BackupKeyring(keys: files.keys), today: today, random: random)
+        _ = try files.keys.createNextVersion(.identifiedStore, random: random)
+        try await files.openIdentified(without: 2).introduce(version: 2, key: try files.keys.load(file: files.keys.filePath(.identifiedStore, version: 2)))
+        while try await files.openIdentified().resealBatch(limit: 10) > 0 {}
+        try files.keys.retire(.identifiedStore, version: 1)
+
+        let target = StoreFiles(data: work + "/restored", keys: files.keys.path)
+        await #expect {
+            try await StoreBackup.restore(from: backup.folder, into: target, keyring: BackupKeyring(keys: files.keys))
+        } throws: { error in
+            guard let error = error as? BackupError, case .keyVersionGone(let file) = error else { return false }
+            return file.hasSuffix("identified-store.key") && error.isKeyProblem
+        }
+        #expect(((try? FileManager.default.contentsOfDirectory(atPath: work + "/restored")) ?? []).isEmpty)
+    }
 }
