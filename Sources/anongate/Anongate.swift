@@ -79,7 +79,18 @@ struct Serve: AsyncParsableCommand {
             staffPseudonymizer: StaffPseudonymizer(storeKey: anonymousKey), logger: logger, backupKeys: BackupKeyring(keys: files.keys))
         logger.info("anongate starting", metadata: ["config": "\(config)", "data": "\(data)"])
         let app = try buildApplication(dependencies, host: host, port: port)
-        try await app.runService()
+        var stopped: (any Error)?
+        do { try await app.runService() } catch { stopped = error }
+        // The server has finished its last request and every service has ended: nothing uses the
+        // stores any more. Closing them leaves no WAL behind (a booking answered 201 is in the file).
+        do {
+            try await anonymousStore.close()
+            try await identifiedStore.close()
+        } catch {
+            throw fail("the stores did not close cleanly; SQLite replays their WAL at the next start", Exit.storage)
+        }
+        if let stopped { throw stopped }
+        logger.info("anongate stopped; stores closed")
     }
 }
 
