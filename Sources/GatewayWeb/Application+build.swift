@@ -4,6 +4,7 @@ import GatewayCrypto
 import GatewayServices
 import GatewayStore
 import Hummingbird
+import HummingbirdTLS
 import Logging
 
 /// Everything the gateway needs from the world, passed in so tests are deterministic.
@@ -20,17 +21,20 @@ public struct GatewayDependencies: Sendable {
     public var logger: Logger
     /// The monthly backup keys, which the daily purge destroys when their months expire; nil in tests without key files.
     public var backupKeys: BackupKeyring?
+    /// Every connection arrives over the gateway's own TLS listener (`serve --tls-cert`): HSTS and the `__Host-` cookie.
+    public var nativeTLS: Bool
 
     public init(
         configuration: GatewayConfiguration, clock: any GatewayClock, random: any RandomSource,
         anonymousStore: AnonymousStore, identifiedStore: IdentifiedStore, tokenHasher: TokenHasher,
         staffPseudonymizer: StaffPseudonymizer, passwordHasher: PasswordHasher = PasswordHasher(), logger: Logger,
-        backupKeys: BackupKeyring? = nil
+        backupKeys: BackupKeyring? = nil, nativeTLS: Bool = false
     ) {
         self.configuration = configuration; self.clock = clock; self.random = random
         self.anonymousStore = anonymousStore; self.identifiedStore = identifiedStore
         self.tokenHasher = tokenHasher; self.staffPseudonymizer = staffPseudonymizer
         self.passwordHasher = passwordHasher; self.logger = logger; self.backupKeys = backupKeys
+        self.nativeTLS = nativeTLS
     }
 }
 
@@ -43,7 +47,8 @@ public func buildRouter(_ dependencies: GatewayDependencies) throws -> Router<Ga
     let sessions = StaffSessions(
         store: dependencies.identifiedStore, passwords: dependencies.passwordHasher, clock: dependencies.clock,
         random: dependencies.random, pseudonymizer: dependencies.staffPseudonymizer)
-    let network = ClientNetwork(trustedProxies: dependencies.configuration.rateLimit.trustedProxies, logger: dependencies.logger)
+    let network = ClientNetwork(
+        trustedProxies: dependencies.configuration.rateLimit.trustedProxies, nativeTLS: dependencies.nativeTLS, logger: dependencies.logger)
     let renderer = try PageRenderer()
 
     let routes = RouteTable(
@@ -92,7 +97,12 @@ public func buildRouter(_ dependencies: GatewayDependencies) throws -> Router<Ga
     return router
 }
 
-public func buildApplication(_ dependencies: GatewayDependencies, host: String, port: Int) throws -> some ApplicationProtocol {
+/// The gateway's server: plain HTTP, or TLS with `tls` (NativeTLS).
+public func buildApplication(
+    _ dependencies: GatewayDependencies, host: String, port: Int, tls: TLSConfiguration? = nil
+) throws -> some ApplicationProtocol {
+    var dependencies = dependencies
+    dependencies.nativeTLS = dependencies.nativeTLS || tls != nil
     let configuration = dependencies.configuration
     if configuration.rateLimit.trustedProxies.isEmpty {
         dependencies.logger.notice("""
@@ -106,6 +116,7 @@ public func buildApplication(_ dependencies: GatewayDependencies, host: String, 
             store: dependencies.anonymousStore, configuration: configuration, clock: dependencies.clock, backupKeys: dependencies.backupKeys))
     return Application(
         router: try buildRouter(dependencies),
+        server: try tls.map { try .tls(.http1(), tlsConfiguration: $0) } ?? .http1(),
         configuration: .init(address: .hostname(host, port: port), serverName: nil),
         services: [maintenance],
         logger: dependencies.logger)

@@ -6,6 +6,7 @@ import GatewayCrypto
 import GatewayStore
 import GatewayWeb
 import Hummingbird
+import HummingbirdTLS
 import Logging
 
 @main
@@ -42,6 +43,14 @@ struct Serve: AsyncParsableCommand {
     @Option(help: "The gateway's configuration file.") var config = "Config/gateway.yaml"
     @Option(help: "Folder for anonymous.sqlite and identified.sqlite.") var data = "./data"
     @Option(help: "Folder holding the key files.") var keys = "./Keys"
+    @Option(help: "PEM certificate chain: serve HTTPS directly (TLS 1.2 or later). Needs --tls-key.") var tlsCert: String?
+    @Option(help: "PEM private key of --tls-cert (not readable by others). Needs --tls-cert.") var tlsKey: String?
+
+    func validate() throws {
+        guard (tlsCert == nil) == (tlsKey == nil) else {
+            throw ValidationError("--tls-cert and --tls-key go together: give both, or neither for plain HTTP.")
+        }
+    }
 
     func run() async throws {
         LoggingSystem.bootstrap { label in
@@ -54,6 +63,13 @@ struct Serve: AsyncParsableCommand {
         let configuration: GatewayConfiguration
         do { configuration = try ConfigurationLoader.load(file: config) } catch {
             throw fail(error.description, Exit.configuration)
+        }
+        // Certificate and key are read and tried before anything else starts (validate() made them a pair).
+        var tls: TLSConfiguration?
+        if let tlsCert, let tlsKey {
+            do { tls = try NativeTLS.configuration(certificate: tlsCert, key: tlsKey) } catch {
+                throw fail(error.description, Exit.configuration)
+            }
         }
 
         // One instance per data folder, held until this process ends.
@@ -77,8 +93,8 @@ struct Serve: AsyncParsableCommand {
             configuration: configuration, clock: SystemClock(), random: SystemRandomSource(),
             anonymousStore: anonymousStore, identifiedStore: identifiedStore, tokenHasher: TokenHasher(pepper: pepper),
             staffPseudonymizer: StaffPseudonymizer(storeKey: anonymousKey), logger: logger, backupKeys: BackupKeyring(keys: files.keys))
-        logger.info("anongate starting", metadata: ["config": "\(config)", "data": "\(data)"])
-        let app = try buildApplication(dependencies, host: host, port: port)
+        logger.info("anongate starting", metadata: ["config": "\(config)", "data": "\(data)", "tls": "\(tls != nil ? "native" : "off")"])
+        let app = try buildApplication(dependencies, host: host, port: port, tls: tls)
         var stopped: (any Error)?
         do { try await app.runService() } catch { stopped = error }
         // The server has finished its last request and every service has ended: nothing uses the
