@@ -6,6 +6,7 @@ import GatewayStore
 import Hummingbird
 import HummingbirdTLS
 import Logging
+import ServiceLifecycle
 
 /// Everything the gateway needs from the world, passed in so tests are deterministic.
 public struct GatewayDependencies: Sendable {
@@ -21,6 +22,8 @@ public struct GatewayDependencies: Sendable {
     public var logger: Logger
     /// The monthly backup keys, which the daily purge destroys when their months expire; nil in tests without key files.
     public var backupKeys: BackupKeyring?
+    /// Aggregate request metrics (`serve --metrics-port`); nil counts nothing.
+    public var metrics: GatewayMetrics?
     /// Every connection arrives over the gateway's own TLS listener (`serve --tls-cert`): HSTS and the `__Host-` cookie.
     public var nativeTLS: Bool
 
@@ -28,13 +31,13 @@ public struct GatewayDependencies: Sendable {
         configuration: GatewayConfiguration, clock: any GatewayClock, random: any RandomSource,
         anonymousStore: AnonymousStore, identifiedStore: IdentifiedStore, tokenHasher: TokenHasher,
         staffPseudonymizer: StaffPseudonymizer, passwordHasher: PasswordHasher = PasswordHasher(), logger: Logger,
-        backupKeys: BackupKeyring? = nil, nativeTLS: Bool = false
+        backupKeys: BackupKeyring? = nil, metrics: GatewayMetrics? = nil, nativeTLS: Bool = false
     ) {
         self.configuration = configuration; self.clock = clock; self.random = random
         self.anonymousStore = anonymousStore; self.identifiedStore = identifiedStore
         self.tokenHasher = tokenHasher; self.staffPseudonymizer = staffPseudonymizer
         self.passwordHasher = passwordHasher; self.logger = logger; self.backupKeys = backupKeys
-        self.nativeTLS = nativeTLS
+        self.metrics = metrics; self.nativeTLS = nativeTLS
     }
 }
 
@@ -59,6 +62,9 @@ public func buildRouter(_ dependencies: GatewayDependencies) throws -> Router<Ga
         + StaffPages.routes)
 
     let router = Router(context: GatewayRequestContext.self)
+    if let metrics = dependencies.metrics {
+        router.add(middleware: MetricsMiddleware(metrics: metrics, patterns: routes.patterns))
+    }
     router.add(middleware: PrivacyPreservingLogMiddleware())
     router.add(middleware: SecurityHeadersMiddleware(network: network))
     router.add(middleware: ProblemMiddleware(referrals: dependencies.configuration.referrals, routes: routes, texts: renderer.texts) { problem, request in
@@ -97,12 +103,14 @@ public func buildRouter(_ dependencies: GatewayDependencies) throws -> Router<Ga
     return router
 }
 
-/// The gateway's server: plain HTTP, or TLS with `tls` (NativeTLS).
+/// The gateway's server: plain HTTP, or TLS with `tls` (NativeTLS); with `metricsPort`, a second
+/// listener on 127.0.0.1 serves `/metrics` and stops with the same graceful shutdown.
 public func buildApplication(
-    _ dependencies: GatewayDependencies, host: String, port: Int, tls: TLSConfiguration? = nil
+    _ dependencies: GatewayDependencies, host: String, port: Int, tls: TLSConfiguration? = nil, metricsPort: Int? = nil
 ) throws -> some ApplicationProtocol {
     var dependencies = dependencies
     dependencies.nativeTLS = dependencies.nativeTLS || tls != nil
+    if metricsPort != nil, dependencies.metrics == nil { dependencies.metrics = GatewayMetrics() }
     let configuration = dependencies.configuration
     if configuration.rateLimit.trustedProxies.isEmpty {
         dependencies.logger.notice("""
@@ -114,10 +122,14 @@ public func buildApplication(
         interval: .seconds(configuration.storage.walCheckpointSeconds), logger: dependencies.logger,
         retention: DataRetention(
             store: dependencies.anonymousStore, configuration: configuration, clock: dependencies.clock, backupKeys: dependencies.backupKeys))
+    var services: [any Service] = [maintenance]
+    if let metricsPort, let metrics = dependencies.metrics {
+        services.append(buildMetricsApplication(metrics, port: metricsPort, logger: dependencies.logger))
+    }
     return Application(
         router: try buildRouter(dependencies),
         server: try tls.map { try .tls(.http1(), tlsConfiguration: $0) } ?? .http1(),
         configuration: .init(address: .hostname(host, port: port), serverName: nil),
-        services: [maintenance],
+        services: services,
         logger: dependencies.logger)
 }

@@ -8,6 +8,7 @@ import GatewayWeb
 import Hummingbird
 import HummingbirdTLS
 import Logging
+import Metrics
 
 @main
 struct Anongate: AsyncParsableCommand {
@@ -43,12 +44,20 @@ struct Serve: AsyncParsableCommand {
     @Option(help: "The gateway's configuration file.") var config = "Config/gateway.yaml"
     @Option(help: "Folder for anonymous.sqlite and identified.sqlite.") var data = "./data"
     @Option(help: "Folder holding the key files.") var keys = "./Keys"
+    @Option(help: "Serve Prometheus metrics on 127.0.0.1:N/metrics (always loopback, whatever --host says). Off unless given.")
+    var metricsPort: Int?
     @Option(help: "PEM certificate chain: serve HTTPS directly (TLS 1.2 or later). Needs --tls-key.") var tlsCert: String?
     @Option(help: "PEM private key of --tls-cert (not readable by others). Needs --tls-cert.") var tlsKey: String?
 
     func validate() throws {
         guard (tlsCert == nil) == (tlsKey == nil) else {
             throw ValidationError("--tls-cert and --tls-key go together: give both, or neither for plain HTTP.")
+        }
+        for (name, value) in [("--port", port), ("--metrics-port", metricsPort)] {
+            if let value, !(0...65535).contains(value) { throw ValidationError("\(name) must be between 0 and 65535.") }
+        }
+        if let metricsPort, metricsPort != 0, metricsPort == port {
+            throw ValidationError("--metrics-port must differ from --port: metrics have their own loopback listener.")
         }
     }
 
@@ -89,12 +98,17 @@ struct Serve: AsyncParsableCommand {
             throw fail(error.description, error.isKeyProblem ? Exit.keys : Exit.storage)
         }
 
+        // One registry for the process; the gateway is handed the same factory explicitly.
+        let metrics = metricsPort.map { _ in GatewayMetrics() }
+        if let metrics { MetricsSystem.bootstrap(metrics.factory) }
+
         let dependencies = GatewayDependencies(
             configuration: configuration, clock: SystemClock(), random: SystemRandomSource(),
             anonymousStore: anonymousStore, identifiedStore: identifiedStore, tokenHasher: TokenHasher(pepper: pepper),
-            staffPseudonymizer: StaffPseudonymizer(storeKey: anonymousKey), logger: logger, backupKeys: BackupKeyring(keys: files.keys))
+            staffPseudonymizer: StaffPseudonymizer(storeKey: anonymousKey), logger: logger, backupKeys: BackupKeyring(keys: files.keys),
+            metrics: metrics)
         logger.info("anongate starting", metadata: ["config": "\(config)", "data": "\(data)", "tls": "\(tls != nil ? "native" : "off")"])
-        let app = try buildApplication(dependencies, host: host, port: port, tls: tls)
+        let app = try buildApplication(dependencies, host: host, port: port, tls: tls, metricsPort: metricsPort)
         var stopped: (any Error)?
         do { try await app.runService() } catch { stopped = error }
         // The server has finished its last request and every service has ended: nothing uses the

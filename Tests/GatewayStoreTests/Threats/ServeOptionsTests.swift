@@ -2,8 +2,8 @@ import Foundation
 import GatewayTestSupport
 import Testing
 
-/// `serve --tls-cert --tls-key`, with the real binary and curl.
-@Suite("serve: native TLS")
+/// `serve --tls-cert --tls-key` and `serve --metrics-port`, with the real binary and curl.
+@Suite("serve: native TLS and the metrics listener")
 struct ServeOptionsTests {
     static func header(_ name: String, in output: String) -> String? {
         let prefix = name.lowercased() + ":"
@@ -73,5 +73,51 @@ struct ServeOptionsTests {
         #expect(open.err.contains("accessible to every user"))
         // Refused before the stores: nothing was created.
         #expect(!FileManager.default.fileExists(atPath: work + "/data/anonymous.sqlite"))
+
+        #expect(try Anongate.run(serve + ["--metrics-port", "70000"], in: work).status == 64)
+        #expect(try Anongate.run(["serve", "--port", "9464", "--metrics-port", "9464"] + location, in: work).status == 64)
+    }
+
+    /// `--host 0.0.0.0 --metrics-port 0`: the gateway listens on every address, the metrics only on
+    /// 127.0.0.1, and they count what the gateway answered.
+    @Test func theMetricsListenerIsLoopbackWhateverTheHost() async throws {
+        let gateway = try ServedGateway(["--host", "0.0.0.0", "--metrics-port", "0"])
+        let listeners = try await gateway.waitUntilListening(count: 2)
+        let metrics = try #require(listeners.first { $0.line.contains("listener=metrics") })
+        let main = try #require(listeners.first { !$0.line.contains("listener=metrics") })
+        #expect(metrics.host == "127.0.0.1")
+        #expect(main.host == "0.0.0.0")
+
+        #expect(try Curl.run(["http://127.0.0.1:\(main.port)/healthz"]).status == 200)
+        #expect(try Curl.run(["http://127.0.0.1:\(main.port)/api/v1/staff/cases/K7MQ-9TXT"]).status == 401)
+        let scrape = try Curl.run(["-i", "http://127.0.0.1:\(metrics.port)/metrics"])
+        print("ServeOptionsTests metrics scrape (excerpt):\n" + scrape.output.split(separator: "\n").filter { !$0.contains("_bucket") }.joined(separator: "\n"))
+        #expect(scrape.status == 200)
+        #expect(scrape.output.contains(#"anongate_http_requests_total{route="/healthz",method="GET",status="2xx"} 1"#))
+        #expect(scrape.output.contains(#"anongate_http_requests_total{route="/api/v1/staff/cases/{caseCode}",method="GET",status="4xx"} 1"#))
+        #expect(!scrape.output.contains("K7MQ"))
+        // The gateway's port does not serve the metrics.
+        #expect(try Curl.run(["http://127.0.0.1:\(main.port)/metrics"]).status == 404)
+        // Not reachable on another address of this machine (when it has one).
+        if let other = Self.nonLoopbackAddress() {
+            #expect(try Curl.run(["--max-time", "3", "http://\(other):\(metrics.port)/metrics"]).status == 0)
+            #expect(try Curl.run(["--max-time", "3", "http://\(other):\(main.port)/healthz"]).status == 200)
+        }
+        #expect(gateway.terminate() == 0, "\(gateway.log)")
+    }
+
+    /// The first IPv4 address of this machine that is not loopback, from `hostname -I`.
+    static func nonLoopbackAddress() -> String? {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/bin/hostname")
+        process.arguments = ["-I"]
+        let out = Pipe()
+        process.standardOutput = out
+        process.standardError = FileHandle.nullDevice
+        guard (try? process.run()) != nil else { return nil }
+        let text = String(decoding: out.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        process.waitUntilExit()
+        return text.split(separator: " ").map { $0.trimmingCharacters(in: .whitespacesAndNewlines) }
+            .first { $0.contains(".") && !$0.hasPrefix("127.") }
     }
 }
