@@ -18,6 +18,10 @@ let package = Package(
         .package(url: "https://github.com/jpsim/Yams.git", exact: "6.2.2"),
         // Already in the graph through Hummingbird; named here for the store maintenance service.
         .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", exact: "2.13.0"),
+        // Aggregate request metrics (README, Operations: Metrics) and native TLS (HummingbirdTLS over NIOSSL).
+        .package(url: "https://github.com/apple/swift-metrics.git", exact: "2.13.0"),
+        .package(url: "https://github.com/swift-server/swift-prometheus.git", exact: "2.4.1"),
+        .package(url: "https://github.com/apple/swift-nio-ssl.git", exact: "2.37.6"),
     ],
     targets: [
         .target(name: "GatewayCore"),
@@ -50,6 +54,10 @@ let package = Package(
             dependencies: [
                 "GatewayCore", "GatewayConfig", "GatewayCrypto", "GatewayStore", "GatewayServices",
                 .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdTLS", package: "hummingbird"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+                .product(name: "CoreMetrics", package: "swift-metrics"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
                 .product(name: "Mustache", package: "swift-mustache"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -64,6 +72,8 @@ let package = Package(
                 "GatewayWeb", "GatewayServices", "GatewayConfig", "GatewayCrypto", "GatewayStore",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "HummingbirdTLS", package: "hummingbird"),
+                .product(name: "Metrics", package: "swift-metrics"),
             ]
         ),
         // Seeds a benchmark store through GatewayStore (scripts/bench); not part of the gateway.
@@ -93,6 +103,8 @@ let package = Package(
                 "GatewayWeb", "GatewayServices", "GatewayTestSupport", "GatewayStore", "GatewayCrypto", "GatewayConfig",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
                 // Reads docs/openapi.yaml to check every API answer the router tests see.
                 .product(name: "Yams", package: "Yams"),
             ]

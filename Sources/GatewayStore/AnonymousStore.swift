@@ -113,6 +113,11 @@ public final class AnonymousStore: Sendable, StoreAccessing {
         do { try await access.truncateWAL() } catch { throw .storageFailure }
     }
 
+    /// At shutdown, once nothing uses the store any more (`StoreAccess.close`).
+    public func close() async throws(BookingStoreError) {
+        do { try await access.close() } catch { throw .storageFailure }
+    }
+
     /// The migration list, for tests that build a store as an older version left it.
     @_spi(Testing) public static func migrator(storeKey: KeyMaterial) -> DatabaseMigrator {
         AnonymousMigrations.migrator(chain: AuditChain(storeKey: storeKey))

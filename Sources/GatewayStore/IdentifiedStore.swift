@@ -115,6 +115,11 @@ public final class IdentifiedStore: Sendable, StoreAccessing {
         do { try await access.truncateWAL() } catch { throw .storageFailure }
     }
 
+    /// At shutdown, once nothing uses the store any more (`StoreAccess.close`).
+    public func close() async throws(IdentifiedStoreError) {
+        do { try await access.close() } catch { throw .storageFailure }
+    }
+
     /// The migration list, for tests that build a store as an older version left it.
     @_spi(Testing) public static func migrator(sealer: FieldSealer) -> DatabaseMigrator { IdentifiedMigrations.migrator(sealer: sealer) }
 

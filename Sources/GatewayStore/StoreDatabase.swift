@@ -144,6 +144,14 @@ final class StoreAccess: Sendable {
         }
     }
 
+    /// Checkpoints and truncates the WAL, then closes every connection; SQLite removes `-wal` and
+    /// `-shm` when the last one closes. Without it a stopped server could leave a WAL holding the
+    /// last commits' page images on disk until the next start. The store cannot be used afterwards.
+    func close() async throws {
+        try? await truncateWAL()   // a busy checkpoint is retried by SQLite's own checkpoint on close
+        try writer.close()
+    }
+
     /// One write transaction. A domain error thrown inside rolls it back and is passed on; a UNIQUE
     /// conflict is the race it guards against (a seat, a token, a name); anything else is a storage failure.
     func write<T: Sendable, Failure: StoreFailureConvertible>(

@@ -4,7 +4,9 @@ import GatewayCrypto
 import GatewayServices
 import GatewayStore
 import Hummingbird
+import HummingbirdTLS
 import Logging
+import ServiceLifecycle
 
 /// Everything the gateway needs from the world, passed in so tests are deterministic.
 public struct GatewayDependencies: Sendable {
@@ -22,18 +24,23 @@ public struct GatewayDependencies: Sendable {
     public var backupKeys: BackupKeyring?
     /// Takes up key versions `keys rotate` introduced; run by the maintenance tick. Nil in tests.
     public var refreshKeys: (@Sendable () async throws -> Void)?
+    /// Aggregate request metrics (`serve --metrics-port`); nil counts nothing.
+    public var metrics: GatewayMetrics?
+    /// Every connection arrives over the gateway's own TLS listener (`serve --tls-cert`): HSTS and the `__Host-` cookie.
+    public var nativeTLS: Bool
 
     public init(
         configuration: GatewayConfiguration, clock: any GatewayClock, random: any RandomSource,
         anonymousStore: AnonymousStore, identifiedStore: IdentifiedStore, tokenHasher: TokenHasher,
         staffPseudonymizer: StaffPseudonymizer, passwordHasher: PasswordHasher = PasswordHasher(), logger: Logger,
-        backupKeys: BackupKeyring? = nil, refreshKeys: (@Sendable () async throws -> Void)? = nil
+        backupKeys: BackupKeyring? = nil, refreshKeys: (@Sendable () async throws -> Void)? = nil, metrics: GatewayMetrics? = nil,
+        nativeTLS: Bool = false
     ) {
         self.configuration = configuration; self.clock = clock; self.random = random
         self.anonymousStore = anonymousStore; self.identifiedStore = identifiedStore
         self.tokenHasher = tokenHasher; self.staffPseudonymizer = staffPseudonymizer
         self.passwordHasher = passwordHasher; self.logger = logger; self.backupKeys = backupKeys
-        self.refreshKeys = refreshKeys
+        self.refreshKeys = refreshKeys; self.metrics = metrics; self.nativeTLS = nativeTLS
     }
 }
 
@@ -46,7 +53,8 @@ public func buildRouter(_ dependencies: GatewayDependencies) throws -> Router<Ga
     let sessions = StaffSessions(
         store: dependencies.identifiedStore, passwords: dependencies.passwordHasher, clock: dependencies.clock,
         random: dependencies.random, pseudonymizer: dependencies.staffPseudonymizer)
-    let network = ClientNetwork(trustedProxies: dependencies.configuration.rateLimit.trustedProxies, logger: dependencies.logger)
+    let network = ClientNetwork(
+        trustedProxies: dependencies.configuration.rateLimit.trustedProxies, nativeTLS: dependencies.nativeTLS, logger: dependencies.logger)
     let renderer = try PageRenderer()
 
     let routes = RouteTable(
@@ -57,6 +65,9 @@ public func buildRouter(_ dependencies: GatewayDependencies) throws -> Router<Ga
         + StaffPages.routes)
 
     let router = Router(context: GatewayRequestContext.self)
+    if let metrics = dependencies.metrics {
+        router.add(middleware: MetricsMiddleware(metrics: metrics, patterns: routes.patterns))
+    }
     router.add(middleware: PrivacyPreservingLogMiddleware())
     router.add(middleware: SecurityHeadersMiddleware(network: network))
     router.add(middleware: ProblemMiddleware(referrals: dependencies.configuration.referrals, routes: routes, texts: renderer.texts) { problem, request in
@@ -95,7 +106,14 @@ public func buildRouter(_ dependencies: GatewayDependencies) throws -> Router<Ga
     return router
 }
 
-public func buildApplication(_ dependencies: GatewayDependencies, host: String, port: Int) throws -> some ApplicationProtocol {
+/// The gateway's server: plain HTTP, or TLS with `tls` (NativeTLS); with `metricsPort`, a second
+/// listener on 127.0.0.1 serves `/metrics` and stops with the same graceful shutdown.
+public func buildApplication(
+    _ dependencies: GatewayDependencies, host: String, port: Int, tls: TLSConfiguration? = nil, metricsPort: Int? = nil
+) throws -> some ApplicationProtocol {
+    var dependencies = dependencies
+    dependencies.nativeTLS = dependencies.nativeTLS || tls != nil
+    if metricsPort != nil, dependencies.metrics == nil { dependencies.metrics = GatewayMetrics() }
     let configuration = dependencies.configuration
     if configuration.rateLimit.trustedProxies.isEmpty {
         dependencies.logger.notice("""
@@ -108,9 +126,14 @@ public func buildApplication(_ dependencies: GatewayDependencies, host: String, 
         retention: DataRetention(
             store: dependencies.anonymousStore, configuration: configuration, clock: dependencies.clock, backupKeys: dependencies.backupKeys),
         refreshKeys: dependencies.refreshKeys)
+    var services: [any Service] = [maintenance]
+    if let metricsPort, let metrics = dependencies.metrics {
+        services.append(buildMetricsApplication(metrics, port: metricsPort, logger: dependencies.logger))
+    }
     return Application(
         router: try buildRouter(dependencies),
+        server: try tls.map { try .tls(.http1(), tlsConfiguration: $0) } ?? .http1(),
         configuration: .init(address: .hostname(host, port: port), serverName: nil),
-        services: [maintenance],
+        services: services,
         logger: dependencies.logger)
 }

@@ -6,7 +6,9 @@ import GatewayCrypto
 import GatewayStore
 import GatewayWeb
 import Hummingbird
+import HummingbirdTLS
 import Logging
+import Metrics
 
 @main
 struct Anongate: AsyncParsableCommand {
@@ -42,6 +44,22 @@ struct Serve: AsyncParsableCommand {
     @Option(help: "The gateway's configuration file.") var config = "Config/gateway.yaml"
     @Option(help: "Folder for anonymous.sqlite and identified.sqlite.") var data = "./data"
     @Option(help: "Folder holding the key files.") var keys = "./Keys"
+    @Option(help: "Serve Prometheus metrics on 127.0.0.1:N/metrics (always loopback, whatever --host says). Off unless given.")
+    var metricsPort: Int?
+    @Option(help: "PEM certificate chain: serve HTTPS directly (TLS 1.2 or later). Needs --tls-key.") var tlsCert: String?
+    @Option(help: "PEM private key of --tls-cert (not readable by others). Needs --tls-cert.") var tlsKey: String?
+
+    func validate() throws {
+        guard (tlsCert == nil) == (tlsKey == nil) else {
+            throw ValidationError("--tls-cert and --tls-key go together: give both, or neither for plain HTTP.")
+        }
+        for (name, value) in [("--port", port), ("--metrics-port", metricsPort)] {
+            if let value, !(0...65535).contains(value) { throw ValidationError("\(name) must be between 0 and 65535.") }
+        }
+        if let metricsPort, metricsPort != 0, metricsPort == port {
+            throw ValidationError("--metrics-port must differ from --port: metrics have their own loopback listener.")
+        }
+    }
 
     func run() async throws {
         LoggingSystem.bootstrap { label in
@@ -54,6 +72,13 @@ struct Serve: AsyncParsableCommand {
         let configuration: GatewayConfiguration
         do { configuration = try ConfigurationLoader.load(file: config) } catch {
             throw fail(error.description, Exit.configuration)
+        }
+        // Certificate and key are read and tried before anything else starts (validate() made them a pair).
+        var tls: TLSConfiguration?
+        if let tlsCert, let tlsKey {
+            do { tls = try NativeTLS.configuration(certificate: tlsCert, key: tlsKey) } catch {
+                throw fail(error.description, Exit.configuration)
+            }
         }
 
         // One instance per data folder, held until this process ends.
@@ -75,14 +100,29 @@ struct Serve: AsyncParsableCommand {
         let tokenHasher = TokenHasher(ring: pepper)
         let keyRefresh = KeyRefresh(files: files, anonymous: anonymousStore, identified: identifiedStore, tokenHasher: tokenHasher)
 
+        // One registry for the process; the gateway is handed the same factory explicitly.
+        let metrics = metricsPort.map { _ in GatewayMetrics() }
+        if let metrics { MetricsSystem.bootstrap(metrics.factory) }
+
         let dependencies = GatewayDependencies(
             configuration: configuration, clock: SystemClock(), random: SystemRandomSource(),
             anonymousStore: anonymousStore, identifiedStore: identifiedStore, tokenHasher: tokenHasher,
             staffPseudonymizer: StaffPseudonymizer(storeKey: anonymousKey), logger: logger, backupKeys: BackupKeyring(keys: files.keys),
-            refreshKeys: { try await keyRefresh.run() })
-        logger.info("anongate starting", metadata: ["config": "\(config)", "data": "\(data)"])
-        let app = try buildApplication(dependencies, host: host, port: port)
-        try await app.runService()
+            refreshKeys: { try await keyRefresh.run() }, metrics: metrics)
+        logger.info("anongate starting", metadata: ["config": "\(config)", "data": "\(data)", "tls": "\(tls != nil ? "native" : "off")"])
+        let app = try buildApplication(dependencies, host: host, port: port, tls: tls, metricsPort: metricsPort)
+        var stopped: (any Error)?
+        do { try await app.runService() } catch { stopped = error }
+        // The server has finished its last request and every service has ended: nothing uses the
+        // stores any more. Closing them leaves no WAL behind (a booking answered 201 is in the file).
+        do {
+            try await anonymousStore.close()
+            try await identifiedStore.close()
+        } catch {
+            throw fail("the stores did not close cleanly; SQLite replays their WAL at the next start", Exit.storage)
+        }
+        if let stopped { throw stopped }
+        logger.info("anongate stopped; stores closed")
     }
 }
 

@@ -83,3 +83,26 @@ public enum TestFixtures {
         return calendar.date(from: DateComponents(year: year, month: month, day: day, hour: hour, minute: minute))!
     }
 }
+
+/// A throw-away self-signed certificate (P-256, CN and SAN localhost/127.0.0.1, valid two days),
+/// made with `openssl` in a temporary folder at test time. Test material only; never deployed.
+public enum TestCertificate {
+    public static func make(in folder: String, name: String = "test") throws -> (certificate: String, key: String) {
+        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        let certificate = folder + "/\(name)-cert.pem", key = folder + "/\(name)-key.pem"
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/openssl")
+        process.arguments = ["req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes", "-days", "2",
+                             "-subj", "/CN=localhost", "-addext", "subjectAltName=DNS:localhost,IP:127.0.0.1",
+                             "-keyout", key, "-out", certificate]
+        process.standardOutput = FileHandle.nullDevice
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        process.waitUntilExit()
+        guard process.terminationStatus == 0 else { throw CertificateNotMade(status: process.terminationStatus) }
+        try FileManager.default.setAttributes([.posixPermissions: 0o600], ofItemAtPath: key)
+        return (certificate, key)
+    }
+
+    public struct CertificateNotMade: Error { public let status: Int32 }
+}

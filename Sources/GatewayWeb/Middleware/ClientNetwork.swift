@@ -6,17 +6,20 @@ import Logging
 import Synchronization
 
 /// What the gateway believes about where a request came from: the rate-limit bucket (behind
-/// `rateLimit.trustedProxies` only) and whether it came over TLS (only a trusted proxy's
-/// `X-Forwarded-Proto` counts). Nothing here is ever logged or stored.
+/// `rateLimit.trustedProxies` only) and whether it came over TLS (the gateway's own TLS listener,
+/// or a trusted proxy's `X-Forwarded-Proto`). Nothing here is ever logged or stored.
 struct ClientNetwork: Sendable {
     static let forwardedFor = HTTPField.Name("X-Forwarded-For")!
     static let forwardedProto = HTTPField.Name("X-Forwarded-Proto")!
 
     let trustedProxies: [IPNetwork]
+    /// `serve --tls-cert`: the only listener speaks TLS, so every request arrived over it.
+    let nativeTLS: Bool
     let warning: SingleAddressWarning
 
-    init(trustedProxies: [IPNetwork], logger: Logger) {
+    init(trustedProxies: [IPNetwork], nativeTLS: Bool = false, logger: Logger) {
         self.trustedProxies = trustedProxies
+        self.nativeTLS = nativeTLS
         self.warning = SingleAddressWarning(logger: logger)
     }
 
@@ -31,8 +34,9 @@ struct ClientNetwork: Sendable {
         return trustedProxies.contains { $0.contains(peer) }
     }
 
+    /// Hummingbird's HTTP/1 channel names every request `http`, TLS or not: native TLS counts by the flag.
     func overTLS(_ request: Request, peerAddress: String?) -> Bool {
-        request.head.scheme == "https" || (fromTrustedProxy(peerAddress) && request.headers[Self.forwardedProto]?.lowercased() == "https")
+        nativeTLS || request.head.scheme == "https" || (fromTrustedProxy(peerAddress) && request.headers[Self.forwardedProto]?.lowercased() == "https")
     }
 }
 

@@ -104,6 +104,9 @@ final class RouteTable: Sendable {
         self.routes = order.map { (Array($0.split(separator: "/")), byPath[$0]!) }
     }
 
+    /// Every registered path, split into segments (`:name` for a parameter).
+    var templates: [[Substring]] { routes.map(\.segments) }
+
     /// The methods a path answers, in registration order; empty for an unknown path.
     func methods(forPath path: String) -> [String] {
         let segments = path.split(separator: "/")
