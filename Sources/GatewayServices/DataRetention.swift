@@ -40,9 +40,13 @@ public struct DataRetention: Sendable {
         }
         // After a pepper rotation the old version stays until its last live token is gone.
         let pepper = backupKeys.keys.versions(.tokenPepper)
-        if pepper.count > 1 {
+        if pepper.count > 1, let current = pepper.last {
+            // Only once the store seals under the newest version: before, new tokens still go under an older one.
             let live: [Int: Int]
-            do { live = try await store.keyVersionUse().liveTokens } catch { throw .storageFailure }
+            do {
+                guard try await store.isAdopted(.tokenPepper, version: current) else { return counts }
+                live = try await store.keyVersionUse().liveTokens
+            } catch { throw .storageFailure }
             for version in pepper.dropLast() where live[version, default: 0] == 0 {
                 if !dryRun {
                     do { try backupKeys.keys.retire(.tokenPepper, version: version) } catch { throw .storageFailure }

@@ -73,6 +73,8 @@ public enum StoreBackup {
         do { key = try keyring.key(for: period, random: random) } catch { throw .store(.keyFile(error)) }
         let folder: String
         do { folder = try makeFolder(in: destination, today: today) } catch { throw .destination("\(error)") }
+        // A backup that crashed left its plaintext copies here: they would escape the purge.
+        removeScratch(in: files.data)
         let scratch = (files.data as NSString).appendingPathComponent(".backup-\(Base64URL.encode(random.bytes(9)))")
         defer { try? FileManager.default.removeItem(atPath: scratch) }   // plaintext copies; removing them is best effort by nature
         do {
@@ -180,6 +182,19 @@ public enum StoreBackup {
             undo()
             throw .io("\(error)")
         }
+    }
+
+    /// Removes the plaintext copies a crashed backup left in the data folder; answers how many folders.
+    @discardableResult
+    public static func removeScratch(in data: String) -> Int {
+        let names = ((try? FileManager.default.contentsOfDirectory(atPath: data)) ?? []).filter { $0.hasPrefix(".backup-") }   // no folder: nothing left
+        for name in names { try? FileManager.default.removeItem(atPath: (data as NSString).appendingPathComponent(name)) }   // best effort; doctor reports what stays
+        return names.count
+    }
+
+    /// The plaintext copies a crashed backup left in the data folder (doctor fails on them).
+    public static func leftoverScratch(in data: String) -> [String] {
+        ((try? FileManager.default.contentsOfDirectory(atPath: data)) ?? []).filter { $0.hasPrefix(".backup-") }   // no folder: nothing left
     }
 
     static func purpose(_ period: CalendarMonth, _ store: StoreFiles.Store) -> String { "backup|\(period)|\(store.rawValue)" }

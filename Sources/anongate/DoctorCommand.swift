@@ -184,6 +184,10 @@ struct Doctor: AsyncParsableCommand {
     }
 
     func checkBackups(keyring: BackupKeyring, today: CalendarDay, _ report: Report) {
+        let leftovers = StoreBackup.leftoverScratch(in: location.data)
+        if !leftovers.isEmpty {
+            report.fail("backup scratch", "\(leftovers.joined(separator: ", ")) in \(location.data): plaintext copies a crashed backup left; the next backup removes them, or delete them now")
+        }
         guard let backups else {
             if keyring.periods().contains(CalendarMonth(today)) {
                 report.ok("backup", "a backup key exists for \(CalendarMonth(today)); pass --backups DIR to check the newest backup's age")

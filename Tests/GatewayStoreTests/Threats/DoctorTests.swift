@@ -147,4 +147,18 @@ struct DoctorTests {
         }
         #expect(still == 0)
     }
+
+    /// A backup that crashed mid-way leaves plaintext copies in the data folder: doctor fails on
+    /// them, and the next backup removes them.
+    @Test func plaintextLeftByACrashedBackupFailsAndTheNextBackupRemovesIt() async throws {
+        let (work, location) = try await healthy()
+        try FileManager.default.createDirectory(atPath: work + "/data/.backup-crashed", withIntermediateDirectories: true)
+        FileManager.default.createFile(atPath: work + "/data/.backup-crashed/anonymous.sqlite", contents: Data("plain".utf8))
+        let result = try doctor(location, in: work)
+        #expect(result.status == 1)
+        #expect(failures(result.out).contains { $0.contains("backup scratch") && $0.contains(".backup-crashed") })
+        #expect(try Anongate.run(["backup", work + "/backups"] + location.prefix(6), in: work).status == 0)
+        #expect(!FileManager.default.fileExists(atPath: work + "/data/.backup-crashed"))
+        #expect(try doctor(location, in: work).status == 0)
+    }
 }
