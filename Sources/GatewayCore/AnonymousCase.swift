@@ -34,6 +34,15 @@ public struct CaseCode: Hashable, Sendable, CustomStringConvertible, Comparable 
     public static func < (a: CaseCode, b: CaseCode) -> Bool { a.value < b.value }
 }
 
+/// The citizen's use at discharge, against QS 2.2's target (at least 50 % leave drug-free or with
+/// reduced use). `unknown` when the counsellor cannot say.
+public enum DischargeOutcome: String, Codable, CaseIterable, Sendable {
+    case drugFree = "drug-free"
+    case reduced
+    case unchanged
+    case unknown
+}
+
 /// Why a case was closed (QS 3.2), plus `transferred` for the crossing to identified care.
 public enum DischargeReason: String, Codable, CaseIterable, Sendable {
     case completed

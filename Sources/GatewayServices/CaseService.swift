@@ -189,10 +189,19 @@ public struct CaseService: Sendable {
         }
     }
 
-    public func close(_ code: CaseCode, reason rawReason: String?, by staff: StaffIdentity) async throws(ServiceError) -> AnonymousCase {
+    /// Closes a case with its discharge reason and the citizen's use at discharge (QS 2.2; absent
+    /// means `unknown`).
+    public func close(_ code: CaseCode, reason rawReason: String?, outcome rawOutcome: String? = nil, by staff: StaffIdentity) async throws(ServiceError) -> AnonymousCase {
         guard let rawReason else { throw .missingField("reason") }
         guard let reason = DischargeReason(rawValue: rawReason) else { throw .invalidField("reason", .dischargeReason) }
-        do { return try await store.close(code: code, reason: reason, context(staff)) } catch {
+        var outcome = DischargeOutcome.unknown
+        if let rawOutcome {
+            guard let parsed = DischargeOutcome(rawValue: rawOutcome) else {
+                throw .invalidField("outcome", .oneOf(DischargeOutcome.allCases.map(\.rawValue)))
+            }
+            outcome = parsed
+        }
+        do { return try await store.close(code: code, reason: reason, outcome: outcome, context(staff)) } catch {
             if case .refused(.transferredOnlyByHandover) = error { throw .invalidField("reason", .dischargeReason) }
             throw await refused(error, code, staff)
         }

@@ -174,6 +174,13 @@ enum AnonymousMigrations {
         }
         // Key rotation: the versions the running server has taken up for new values.
         migrator.registerMigration("v7-key-adoption") { db in try KeyVersions.createAdoptionTable(db) }
+        // QS 2.2: the citizen's use at discharge (cases closed before have none).
+        migrator.registerMigration("v8-discharge-outcome") { db in
+            try db.execute(sql: """
+                ALTER TABLE anonymous_case ADD COLUMN outcome TEXT
+                    CHECK (outcome IS NULL OR outcome IN ('drug-free', 'reduced', 'unchanged', 'unknown'))
+                """)
+        }
         return migrator
     }
 }

@@ -263,13 +263,15 @@ extension AnonymousStore {
     }
 
     /// Closes a case with a discharge reason (QS 3.2); its live token, if any, stops working.
-    public func close(code: CaseCode, reason: DischargeReason, _ context: CaseContext, throughHandover: Bool = false) async throws(CaseStoreError) -> AnonymousCase {
+    public func close(
+        code: CaseCode, reason: DischargeReason, outcome: DischargeOutcome? = nil, _ context: CaseContext, throughHandover: Bool = false
+    ) async throws(CaseStoreError) -> AnonymousCase {
         try await write(CaseStoreError.self) { db in
             let found = try self.visibleCase(db, code, context.actor)
             try Self.policy { () throws(CaseRefusal) in try CasePolicy.checkClose(found, reason: reason, throughHandover: throughHandover) }
             try self.releaseLiveToken(db, code: code.value)
-            try db.cachedStatement(sql: "UPDATE anonymous_case SET status = 'closed', dischargeReason = ?, closedOn = ? WHERE code = ?")
-                .execute(arguments: [reason.rawValue, context.today.description, code.value])
+            try db.cachedStatement(sql: "UPDATE anonymous_case SET status = 'closed', dischargeReason = ?, outcome = ?, closedOn = ? WHERE code = ?")
+                .execute(arguments: [reason.rawValue, outcome?.rawValue, context.today.description, code.value])
             try self.logAccess(db, context, action: "close-\(reason.rawValue)", code: code.value)
             return try self.existingCase(db, code.value)
         }
@@ -364,7 +366,8 @@ extension AnonymousStore {
             status: try row.decoded("status", as: CaseStatus.self), dischargeReason: try optional("dischargeReason", DischargeReason.self),
             sessionsUsed: row["sessionsUsed"], decision: try optional("decision", DecisionOutcome.self),
             decisionReason: reason, referralProviderId: (row["referralProviderId"] as String?).map { ProviderID($0) },
-            notesShared: row["notesShared"], notesDestroyed: row["caseKeyWrapped"] == nil, hasLiveToken: row["hasLiveToken"])
+            notesShared: row["notesShared"], notesDestroyed: row["caseKeyWrapped"] == nil, hasLiveToken: row["hasLiveToken"],
+            outcome: try optional("outcome", DischargeOutcome.self))
     }
 }
 

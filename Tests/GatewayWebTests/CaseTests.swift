@@ -175,6 +175,28 @@ struct CaseTests {
         }
     }
 
+    /// QS 2.2: the counsellor records the citizen's use at discharge; absent is `unknown`, a value
+    /// outside the list is a clear 400, and a handover records none.
+    @Test func closingRecordsTheOutcomeAtDischarge() async throws {
+        let gateway = try await TestGateway.withStaff()
+        try await gateway.test { client in
+            let (code, anna) = try await uturnCase(gateway, client)
+            let wrong = try await client.json(.post, "/api/v1/staff/cases/\(code)/close", ["reason": "completed", "outcome": "cured"], headers: anna)
+            #expect(wrong.status == .badRequest)
+            #expect(wrong.text.contains("drug-free, reduced, unchanged, unknown"))
+            let closed = try await client.json(.post, "/api/v1/staff/cases/\(code)/close", ["reason": "completed", "outcome": "reduced"], headers: anna)
+            #expect(closed.status == .ok)
+            #expect((closed.object?["case"] as? [String: Any])?["outcome"] as? String == "reduced")
+            let (other, _) = try await uturnCase(gateway, client)
+            let plain = try await client.json(.post, "/api/v1/staff/cases/\(other)/close", ["reason": "other"], headers: anna)
+            #expect((plain.object?["case"] as? [String: Any])?["outcome"] as? String == "unknown")
+            let (handedOver, _) = try await uturnCase(gateway, client, ageBand: "18-24")
+            _ = try await client.json(.post, "/api/v1/staff/cases/\(handedOver)/handover", ["carry": [:], "parentalConsent": false, "caseworkerApproval": false], headers: anna)
+            let transferred = try await client.json(.get, "/api/v1/staff/cases/\(handedOver)", headers: anna)
+            #expect((transferred.object?["case"] as? [String: Any])?["outcome"] == nil)
+        }
+    }
+
     @Test func handoverOfAnAdultCarriesOnlyWhatWasAgreed() async throws {
         let gateway = try await TestGateway.withStaff()
         try await gateway.test { client in

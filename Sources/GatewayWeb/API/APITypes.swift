@@ -181,6 +181,8 @@ enum API {
         let warning: Localized?
         let next: Localized?
         let dischargeReason: String?
+        /// The citizen's use at discharge (QS 2.2): drug-free, reduced, unchanged or unknown; absent while open and after a handover.
+        let outcome: String?
         let decision: Decision?
     }
 

@@ -160,7 +160,7 @@ struct StaffAPIController {
             hasLiveToken: found.hasLiveToken, notesDestroyed: found.notesDestroyed, notesShared: found.notesShared,
             warning: progress.isLastSession ? API.Localized(staffTexts.oneLeft) : nil,
             next: progress.remaining == 0 && found.status == .open ? API.Localized(staffTexts.guidance(.beyondTheLimit(for: found.ageBand))) : nil,
-            dischargeReason: found.dischargeReason?.rawValue, decision: decision)
+            dischargeReason: found.dischargeReason?.rawValue, outcome: found.outcome?.rawValue, decision: decision)
     }
 
     struct SlotBody: Decodable { var slotId: String? }
@@ -221,12 +221,12 @@ struct StaffAPIController {
         return try JSONResponse.make(API.CaseEnvelope(case: caseBody(decided)))
     }
 
-    struct CloseBody: Decodable { var reason: String? }
+    struct CloseBody: Decodable { var reason: String?; var outcome: String? }
 
     @Sendable func close(_ request: Request, context: StaffRequestContext) async throws -> Response {
         let code = try code(context)
         let body = try await JSONBody.decode(CloseBody.self, from: request, context: context)
-        let closed = try await run { () async throws(ServiceError) in try await cases.close(code, reason: body.reason, by: context.staff) }
+        let closed = try await run { () async throws(ServiceError) in try await cases.close(code, reason: body.reason, outcome: body.outcome, by: context.staff) }
         return try JSONResponse.make(API.CaseEnvelope(case: caseBody(closed)))
     }
 

@@ -252,6 +252,11 @@ enum TextKey: String, CaseIterable, Sendable {
     case staffBrand
     case staffTodaysProgramme
     case staffPhoneBooking
+    case staffDischargeOutcome
+    case staffOutcomeDrugFree
+    case staffOutcomeReduced
+    case staffOutcomeUnchanged
+    case staffOutcomeUnknown
     case staffAccessLog
     case staffAccessLogIntro
     case staffAccessLogFilter
