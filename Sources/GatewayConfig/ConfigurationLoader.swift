@@ -37,7 +37,7 @@ public enum ConfigurationLoader {
 }
 
 enum GatewayConfigurationBuilder {
-    static let topKeys: Set<String> = ["timeZone", "booking", "rateLimit", "storage", "retention", "closures", "services", "providers", "referrals", "complaints"]
+    static let topKeys: Set<String> = ["timeZone", "booking", "rateLimit", "storage", "retention", "statistics", "closures", "services", "providers", "referrals", "complaints"]
 
     static func build(_ root: YAMLReader) throws(ConfigurationError) -> GatewayConfiguration {
         let top = try root.mapping(allowed: topKeys, required: topKeys)
@@ -82,6 +82,10 @@ enum GatewayConfigurationBuilder {
             closedCasesDays: try kept["closedCasesDays"]!.int(in: 1...3650),
             accessLogDays: try kept["accessLogDays"]!.int(in: 1...3650))
 
+        let statistics = try top["statistics"]!.mapping(allowed: ["minimumCellSize"], required: ["minimumCellSize"])
+        // Below 3 a published count would single out one or two people.
+        let statisticsPolicy = StatisticsPolicy(minimumCellSize: try statistics["minimumCellSize"]!.int(in: 3...100))
+
         let closures = try buildClosures(top["closures"]!)
         let services = try buildServices(top["services"]!)
         let providers = try buildProviders(top["providers"]!, services: services)
@@ -90,7 +94,7 @@ enum GatewayConfigurationBuilder {
 
         return GatewayConfiguration(
             timeZone: timeZone, booking: policy, rateLimit: rateLimit, storage: storagePolicy, retention: retention, closures: closures,
-            services: services, providers: providers, referrals: referrals, complaints: complaints)
+            services: services, providers: providers, referrals: referrals, complaints: complaints, statistics: statisticsPolicy)
     }
 
     static func localized(_ reader: YAMLReader) throws(ConfigurationError) -> LocalizedText {

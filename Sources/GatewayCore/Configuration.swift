@@ -8,6 +8,8 @@ public struct GatewayConfiguration: Sendable {
     public var rateLimit: RateLimitPolicy
     public var storage: StoragePolicy
     public var retention: RetentionPolicy
+    /// The published figures' smallest shown count (`statistics.minimumCellSize`).
+    public var statistics: StatisticsPolicy
     public var closures: Closures
     public var services: [ServiceDefinition]
     public var providers: [ProviderDefinition]
@@ -17,9 +19,10 @@ public struct GatewayConfiguration: Sendable {
     public init(
         timeZone: TimeZone, booking: BookingPolicy, rateLimit: RateLimitPolicy, storage: StoragePolicy, retention: RetentionPolicy,
         closures: Closures, services: [ServiceDefinition], providers: [ProviderDefinition], referrals: [ReferralID: Referral],
-        complaints: ComplaintsInformation
+        complaints: ComplaintsInformation, statistics: StatisticsPolicy = StatisticsPolicy(minimumCellSize: 5)
     ) {
         self.timeZone = timeZone; self.booking = booking; self.rateLimit = rateLimit; self.storage = storage; self.retention = retention
+        self.statistics = statistics
         self.closures = closures
         self.services = services; self.providers = providers; self.referrals = referrals; self.complaints = complaints
     }
@@ -160,4 +163,10 @@ public struct ComplaintsInformation: Sendable, Hashable {
     public init(treatmentComplaints: LocalizedText, citizensAdvisor: ContactPlace) {
         self.treatmentComplaints = treatmentComplaints; self.citizensAdvisor = citizensAdvisor
     }
+}
+
+/// Counts from 1 to `minimumCellSize − 1` are published as "<k" (at least 3).
+public struct StatisticsPolicy: Sendable, Hashable {
+    public var minimumCellSize: Int
+    public init(minimumCellSize: Int) { self.minimumCellSize = minimumCellSize }
 }

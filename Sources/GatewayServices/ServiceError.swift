@@ -49,6 +49,8 @@ public enum FieldRule: Sendable, Hashable {
     /// A single line of at most this many characters.
     case shortLine(maxLength: Int)
     case isoDate
+    /// A month as YYYY-MM.
+    case isoMonth
     case wholeNumber
     case range(ClosedRange<Int>)
     /// `from` beyond the booking horizon.

@@ -15,7 +15,7 @@ struct Anongate: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "anongate",
         abstract: "Anonymous-access gateway for Copenhagen's anonymous drug-treatment services.",
-        subcommands: [Serve.self, Keys.self, Staff.self, Purge.self, Audit.self, Backup.self, Restore.self, Doctor.self])
+        subcommands: [Serve.self, Keys.self, Staff.self, Purge.self, Audit.self, Backup.self, Restore.self, Doctor.self, Stats.self])
 }
 
 /// Exit codes from sysexits.h, so scripts can tell a bad config from a bad key.

@@ -117,4 +117,14 @@ struct RateLimitConfigurationTests {
         #expect(problem.keyPath == "storage.walCheckpointSeconds")
         #expect(try TestFixtures.configuration().storage.walCheckpointSeconds == 60)
     }
+
+    /// statistics.minimumCellSize below 3 would publish counts of one or two people: refused, naming the key.
+    @Test func theMinimumCellSizeIsAtLeastThree() throws {
+        #expect(try TestFixtures.configuration().statistics.minimumCellSize == 5)
+        let problem = try #require(error(yaml.replacingOccurrences(of: "minimumCellSize: 5", with: "minimumCellSize: 2")))
+        #expect(problem.keyPath == "statistics.minimumCellSize")
+        #expect(try ConfigurationLoader.parse(yaml: yaml.replacingOccurrences(of: "minimumCellSize: 5", with: "minimumCellSize: 3")).statistics.minimumCellSize == 3)
+        let missing = try #require(error(yaml.replacingOccurrences(of: "statistics:\n  minimumCellSize: 5\n", with: "")))
+        #expect(missing.keyPath.contains("statistics") || "\(missing)".contains("statistics"))
+    }
 }

@@ -196,6 +196,7 @@ enum TextKey: String, CaseIterable, Sendable {
     case problemRange
     case problemWithinHorizon
     case problemNotBefore
+    case problemIsoMonth
     case problemPASProvider
     case problemDischargeReason
     case problemCarryShape

@@ -49,6 +49,7 @@ extension GatewayProblem {
         case .maxLength(let maximum): .invalidField(field, .problemMaxLength, ["maximum": String(maximum)])
         case .shortLine(let maximum): .invalidField(field, .problemShortLine, ["maximum": String(maximum)])
         case .isoDate: .invalidField(field, .problemIsoDate)
+        case .isoMonth: .invalidField(field, .problemIsoMonth)
         case .wholeNumber: .invalidField(field, .problemWholeNumber)
         case .range(let range): .invalidField(field, .problemRange, ["low": String(range.lowerBound), "high": String(range.upperBound)])
         case .withinHorizon(let days): .invalidField(field, .problemWithinHorizon, ["days": String(days)])

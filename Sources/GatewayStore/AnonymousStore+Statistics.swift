@@ -1,0 +1,69 @@
+import Foundation
+import GatewayCore
+import GRDB
+
+/// One first conversation that came from a booking: the day it was booked and the day it took place.
+public struct FirstConversation: Sendable {
+    public let service: ServiceID
+    public let provider: ProviderID
+    public let bookedOn: CalendarDay
+    public let heldOn: CalendarDay
+}
+
+/// The leaf counts of the statistics (per month × service × provider), read from the anonymous
+/// store alone and only as counts: no row leaves this file. Totals and families are the grid's.
+extension AnonymousStore {
+    /// `limits`: each service's session limit, for `cases.at-limit`.
+    public func statisticsCounts(
+        from first: CalendarMonth, to last: CalendarMonth, limits: [ServiceID: Int]
+    ) async throws(CaseStoreError) -> (counts: [StatCell: Int], firstConversations: [FirstConversation]) {
+        let start = "\(first)-01", end = "\(last)-31"
+        return try await read(CaseStoreError.self) { db in
+            var counts: [StatCell: Int] = [:]
+            func add(_ sql: String, _ figure: StatFigure, _ arguments: StatementArguments = []) throws {
+                for row in try Row.fetchAll(db, sql: sql, arguments: [start, end] + arguments) {
+                    guard let month = CalendarMonth(iso: row["month"]), let service = ServiceID(rawValue: row["serviceId"]) else { continue }
+                    counts[StatCell(month: month, service: service, provider: ProviderID(row["providerId"] as String), figure: figure), default: 0] += row["n"] as Int
+                }
+            }
+            let byCase = "FROM case_session s JOIN anonymous_case c ON c.code = s.caseCode WHERE s.heldOn BETWEEN ? AND ?"
+            try add("SELECT substr(bookedOn, 1, 7) AS month, serviceId, providerId, count(*) AS n FROM booking WHERE bookedOn BETWEEN ? AND ? GROUP BY 1, 2, 3", .bookings)
+            try add("SELECT substr(bookedOn, 1, 7) AS month, serviceId, providerId, count(*) AS n FROM booking WHERE bookedOn BETWEEN ? AND ? AND status = 'cancelled' GROUP BY 1, 2, 3", .bookingsCancelled)
+            try add("SELECT substr(s.heldOn, 1, 7) AS month, c.serviceId, c.providerId, count(*) AS n \(byCase) AND s.kind = 'no-show' GROUP BY 1, 2, 3", .noShows)
+            try add("SELECT substr(s.heldOn, 1, 7) AS month, c.serviceId, c.providerId, count(*) AS n \(byCase) AND s.kind IN ('booked', 'walk-in') GROUP BY 1, 2, 3", .sessionsHeld)
+            try add("SELECT substr(openedOn, 1, 7) AS month, serviceId, providerId, count(*) AS n FROM anonymous_case WHERE openedOn BETWEEN ? AND ? GROUP BY 1, 2, 3", .casesOpened)
+            // The session that used up the limit, in the month it was held.
+            let limitCases = limits.map { "WHEN '\($0.key.rawValue)' THEN \($0.value)" }.joined(separator: " ")
+            if !limitCases.isEmpty {
+                try add("SELECT substr(s.heldOn, 1, 7) AS month, c.serviceId, c.providerId, count(*) AS n \(byCase) AND s.kind != 'no-show' AND s.number = CASE c.serviceId \(limitCases) ELSE -1 END GROUP BY 1, 2, 3", .casesAtLimit)
+            }
+            // Decisions are dated by their access-log entry (the case keeps no decision day).
+            let decided = "FROM access_log l JOIN anonymous_case c ON c.code = l.caseCode WHERE l.day BETWEEN ? AND ?"
+            try add("SELECT substr(l.day, 1, 7) AS month, c.serviceId, c.providerId, count(*) AS n \(decided) AND l.action = 'decision-granted' GROUP BY 1, 2, 3", .decisionsGranted)
+            try add("SELECT substr(l.day, 1, 7) AS month, c.serviceId, c.providerId, count(*) AS n \(decided) AND l.action = 'decision-refused' GROUP BY 1, 2, 3", .decisionsRefused)
+            try add("SELECT substr(l.day, 1, 7) AS month, c.serviceId, c.providerId, count(*) AS n \(decided) AND l.action = 'decision-granted' AND c.referralProviderId IS NOT NULL AND c.referralProviderId != c.providerId GROUP BY 1, 2, 3", .referrals)
+            let closed = "FROM anonymous_case WHERE status = 'closed' AND closedOn BETWEEN ? AND ?"
+            try add("SELECT substr(closedOn, 1, 7) AS month, serviceId, providerId, count(*) AS n \(closed) AND dischargeReason = 'transferred' GROUP BY 1, 2, 3", .handovers)
+            for (reason, figure) in [("completed", StatFigure.dischargesCompleted), ("other-offer", .dischargesOtherOffer), ("hospital", .dischargesHospital),
+                                     ("other", .dischargesOther), ("transferred", .dischargesTransferred)] {
+                try add("SELECT substr(closedOn, 1, 7) AS month, serviceId, providerId, count(*) AS n \(closed) AND dischargeReason = ? GROUP BY 1, 2, 3", figure, [reason])
+            }
+            for (outcome, figure) in [("drug-free", StatFigure.outcomesDrugFree), ("reduced", .outcomesReduced), ("unchanged", .outcomesUnchanged),
+                                      ("unknown", .outcomesUnknown)] {
+                try add("SELECT substr(closedOn, 1, 7) AS month, serviceId, providerId, count(*) AS n \(closed) AND outcome = ? GROUP BY 1, 2, 3", figure, [outcome])
+            }
+            // First conversations from a booking: the checked-in booking that opened its case.
+            let first = try Row.fetchAll(db, sql: """
+                SELECT c.serviceId, c.providerId, b.bookedOn, c.openedOn FROM booking b JOIN anonymous_case c ON c.code = b.caseCode
+                WHERE b.status = 'checked-in' AND c.openedOn BETWEEN ? AND ?
+                  AND NOT EXISTS (SELECT 1 FROM case_session s WHERE s.caseCode = c.code AND s.number = 1 AND s.kind = 'walk-in')
+                  AND b.id = (SELECT b2.id FROM booking b2 WHERE b2.caseCode = c.code ORDER BY b2.startsAt LIMIT 1)
+                """, arguments: [start, end]).compactMap { row -> FirstConversation? in
+                guard let service = ServiceID(rawValue: row["serviceId"]), let booked = CalendarDay(iso: row["bookedOn"]),
+                      let held = CalendarDay(iso: row["openedOn"]) else { return nil }
+                return FirstConversation(service: service, provider: ProviderID(row["providerId"] as String), bookedOn: booked, heldOn: held)
+            }
+            return (counts, first)
+        }
+    }
+}
