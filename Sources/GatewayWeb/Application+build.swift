@@ -61,7 +61,7 @@ public func buildRouter(_ dependencies: GatewayDependencies) throws -> Router<Ga
         [("/healthz", .get), ("/readyz", .get), ("/static/site.css", .get)]
         + CitizenPages.routes
         + CitizenAPIController.routes.map { ("/api/v1/" + $0.0, $0.1) }
-        + StaffAPIController.routes.map { ("/api/v1/staff/" + $0.0, $0.1) }
+        + StaffAPIController.routes
         + StaffPages.routes)
 
     let router = Router(context: GatewayRequestContext.self)
@@ -100,7 +100,10 @@ public func buildRouter(_ dependencies: GatewayDependencies) throws -> Router<Ga
         .addRoutes(to: router)
     try CitizenAPIController(bookings: bookings, network: network)
         .addRoutes(to: router.group("api/v1"))
-    StaffAPIController(cases: cases, sessions: sessions, staffTexts: StaffTexts(texts: renderer.texts), network: network).addRoutes(to: router.group("api/v1/staff"))
+    let staffAPI = StaffAPIController(cases: cases, sessions: sessions, staffTexts: StaffTexts(texts: renderer.texts), network: network)
+    staffAPI.addRoutes(to: router.group("api/v1/staff"))
+    staffAPI.addStatisticsRoutes(
+        to: router.group("api/v1"), statistics: StatisticsService(store: dependencies.anonymousStore, configuration: dependencies.configuration))
     StaffPages(cases: cases, sessions: sessions, renderer: renderer, network: network,
                formTokens: FormTokenSigner(random: dependencies.random)).addRoutes(to: router)
     return router

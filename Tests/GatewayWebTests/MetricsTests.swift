@@ -163,7 +163,7 @@ struct MetricsTests {
 
     func buildRouterPatterns(_ gateway: TestGateway) throws -> Set<String> {
         Set(["/healthz", "/readyz", "/static/site.css"] + CitizenPages.routes.map(\.0) + CitizenAPIController.routes.map { "/api/v1/" + $0.0 }
-            + StaffAPIController.routes.map { "/api/v1/staff/" + $0.0 } + StaffPages.routes.map(\.0))
+            + StaffAPIController.routes.map(\.0) + StaffPages.routes.map(\.0))
             .reduce(into: Set<String>()) { set, path in
                 set.insert("/" + path.split(separator: "/").map { $0.first == ":" ? "{\($0.dropFirst())}" : String($0) }.joined(separator: "/"))
             }

@@ -13,6 +13,8 @@ public enum StaffPermission: String, Sendable, Hashable, CaseIterable {
     case destroyNotes
     /// Read the provider's access log.
     case readAccessLog
+    /// Read the reported figures (QS 4.3): the manager all providers', a provider-admin its own.
+    case readStatistics
 }
 
 extension StaffRole {
@@ -21,10 +23,10 @@ extension StaffRole {
     public var permissions: Set<StaffPermission> {
         switch self {
         case .counsellor: [.workWithCases, .bookForCallers, .readSchedule, .readCitizenMessages]
-        case .providerAdmin: [.workWithCases, .bookForCallers, .readSchedule, .readCitizenMessages, .destroyNotes, .readAccessLog]
+        case .providerAdmin: [.workWithCases, .bookForCallers, .readSchedule, .readCitizenMessages, .destroyNotes, .readAccessLog, .readStatistics]
         case .phone: [.bookForCallers, .readSchedule]
         case .auditor: [.readAccessLog]
-        case .manager: []
+        case .manager: [.readStatistics]
         }
     }
 

@@ -28,9 +28,43 @@ struct StaffAPIController {
         ("cases/:caseCode/notes", .get, .permission(.workWithCases)), ("cases/:caseCode/notes", .post, .permission(.workWithCases)),
         ("cases/:caseCode/notes", .delete, .permission(.destroyNotes)), ("cases/:caseCode/decision", .post, .permission(.workWithCases)),
         ("cases/:caseCode/close", .post, .permission(.workWithCases)), ("cases/:caseCode/handover", .post, .permission(.workWithCases)),
+        ("/api/v1/stats", .get, .permission(.readStatistics)), ("/api/v1/stats.csv", .get, .permission(.readStatistics)),
     ]
 
-    static var routes: [(String, HTTPRequest.Method)] { access.map { ($0.path, $0.method) } }
+    /// Full paths: relative ones sit under `/api/v1/staff/`; the figures are at `/api/v1/stats`.
+    static var routes: [(String, HTTPRequest.Method)] {
+        access.map { ($0.path.hasPrefix("/") ? $0.path : "/api/v1/staff/" + $0.path, $0.method) }
+    }
+
+    /// `/api/v1/stats` and `/api/v1/stats.csv`: the figures, for a staff session allowed to read them.
+    func addStatisticsRoutes(to group: RouterGroup<GatewayRequestContext>, statistics: StatisticsService) {
+        group.group()
+            .add(middleware: StaffSessionMiddleware(sessions: sessions, credential: .bearer, network: network))
+            .group(context: StaffRequestContext.self)
+            .add(middleware: RequirePermission(permission: .readStatistics))
+            .get("stats") { request, context in try await self.statistics(request, context, statistics, csv: false) }
+            .get("stats.csv") { request, context in try await self.statistics(request, context, statistics, csv: true) }
+    }
+
+    /// Whole months only; the manager sees every provider, a provider-admin its own — the same
+    /// cells, suppressed the same way, so the two views cannot be differenced.
+    func statistics(_ request: Request, _ context: StaffRequestContext, _ statistics: StatisticsService, csv: Bool) async throws -> Response {
+        let query = request.uri.queryParameters
+        let months = try await run { () throws(ServiceError) in
+            try statistics.months(from: query["from"].map(String.init), to: query["to"].map(String.init))
+        }
+        let grid = try await run { () async throws(ServiceError) in try await statistics.grid(months: months) }
+        let member = context.staff.member
+        let report = StatisticsReport(grid: grid, provider: member.role == .manager ? nil : member.providerId)
+        var headers = HTTPFields()
+        if csv {
+            headers[.contentType] = "text/csv; charset=utf-8"
+            headers[.contentDisposition] = "attachment; filename=\"anongate-figures-\(report.from)-\(report.to).csv\""
+            return Response(status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(string: report.csv())))
+        }
+        headers[.contentType] = "application/json"
+        return Response(status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: report.json())))
+    }
 
     func addRoutes(to group: RouterGroup<GatewayRequestContext>) {
         group.post("sessions", use: signIn)

@@ -27,7 +27,7 @@ struct PermissionsTests {
 
     /// QS 4.3: management sees aggregate figures only — no bookings, no cases, no log of who touched what.
     @Test func managementSeesNoBookingOrCase() {
-        #expect(StaffRole.manager.permissions.isEmpty)
+        #expect(StaffRole.manager.permissions == [.readStatistics])
     }
 
     @Test func everyPermissionBelongsToSomeRole() {

@@ -30,7 +30,8 @@ struct RolesAndProvidersTests {
             for (username, role, provider) in Self.accounts {
                 let auth = try await client.signIn(username)
                 for route in StaffAPIController.access where route.path != "sessions" && route.path != "sessions/current" {
-                    let path = "/api/v1/staff/" + route.path.replacingOccurrences(of: ":caseCode", with: code)
+                    let path = (route.path.hasPrefix("/") ? route.path + "?from=2026-11&to=2026-11" : "/api/v1/staff/" + route.path)
+                        .replacingOccurrences(of: ":caseCode", with: code)
                     var headers = auth
                     headers[.contentType] = "application/json"
                     let response = try await client.execute(uri: path, method: route.method, headers: headers,
