@@ -100,12 +100,12 @@ public func buildRouter(_ dependencies: GatewayDependencies) throws -> Router<Ga
         .addRoutes(to: router)
     try CitizenAPIController(bookings: bookings, network: network)
         .addRoutes(to: router.group("api/v1"))
+    let statistics = StatisticsService(store: dependencies.anonymousStore, configuration: dependencies.configuration)
     let staffAPI = StaffAPIController(cases: cases, sessions: sessions, staffTexts: StaffTexts(texts: renderer.texts), network: network)
     staffAPI.addRoutes(to: router.group("api/v1/staff"))
-    staffAPI.addStatisticsRoutes(
-        to: router.group("api/v1"), statistics: StatisticsService(store: dependencies.anonymousStore, configuration: dependencies.configuration))
+    staffAPI.addStatisticsRoutes(to: router.group("api/v1"), statistics: statistics)
     StaffPages(cases: cases, sessions: sessions, renderer: renderer, network: network,
-               formTokens: FormTokenSigner(random: dependencies.random)).addRoutes(to: router)
+               formTokens: FormTokenSigner(random: dependencies.random), statistics: statistics).addRoutes(to: router)
     return router
 }
 

@@ -44,3 +44,31 @@ struct StatisticsAPITests {
         }
     }
 }
+
+/// The figures page: a manager lands on it, sees four charts each with a table of the same figures,
+/// changes the period with a GET form (no JavaScript), and a wrong month is said on the page.
+@Suite("Figures page")
+struct FiguresPageTests {
+    @Test func theManagerSeesChartsWithTablesAndChoosesThePeriod() async throws {
+        let gateway = try await TestGateway.withStaff()
+        try await gateway.test { client in
+            _ = try await client.book(CaseTests.pasBooking)
+            let signedIn = try await client.signInForm([("username", "gry"), ("password", TestGateway.password)])
+            #expect(signedIn.headers[.location] == "/staff/figures")
+            let cookie: HTTPFields = [.cookie: String(try #require(signedIn.headers[.setCookie]).prefix { $0 != ";" })]
+            let page = try await client.execute(uri: "/staff/figures?from=2026-10&to=2026-11", method: .get, headers: cookie)
+            #expect(page.status == .ok)
+            for id in ["id=\"figures-from\" name=\"from\" value=\"2026-10\"", "id=\"figures-to\" name=\"to\" value=\"2026-11\"",
+                       "id=\"chart-activity\"", "id=\"chart-guarantee\"", "id=\"chart-outcomes\"", "id=\"chart-discharges\""] {
+                #expect(page.text.contains(id), "\(id)")
+            }
+            #expect(page.text.components(separatedBy: "<svg ").count - 1 == 4)
+            #expect(page.text.contains("<th scope=\"row\">2026-11</th><td>&lt;5</td>"))   // one booking: <5, never 1
+            #expect(page.text.contains("href=\"/staff/figures\"") && !page.text.contains("href=\"/staff/schedule\""))
+            let wrong = try await client.execute(uri: "/staff/figures?from=2026-13&to=2026-11", method: .get, headers: cookie)
+            #expect(wrong.status == .badRequest)
+            #expect(wrong.text.contains("ÅÅÅÅ-MM"))
+            #expect(!wrong.text.contains("2026-13"))
+        }
+    }
+}

@@ -149,6 +149,7 @@ struct StaffLayoutModel {
     let mayReadSchedule: Bool
     let mayBookForCallers: Bool
     let mayReadAccessLog: Bool
+    let mayReadStatistics: Bool
     let who: String?
 }
 

@@ -253,6 +253,26 @@ enum TextKey: String, CaseIterable, Sendable {
     case staffBrand
     case staffTodaysProgramme
     case staffPhoneBooking
+    case staffFigures
+    case staffFiguresIntro
+    case staffFiguresPeriod
+    case staffFromMonth
+    case staffToMonth
+    case staffMonth
+    case staffChartActivity
+    case staffChartGuarantee
+    case staffChartOutcomes
+    case staffChartOutcomesShare
+    case staffChartOutcomesCaption
+    case staffChartTarget
+    case staffChartDischarges
+    case staffSeriesBookings
+    case staffSeriesSessions
+    case staffSeriesStraks
+    case staffSeries14Days
+    case staffSeriesLater
+    case staffSeriesDischarged
+    case staffSeriesTransferred
     case staffDischargeOutcome
     case staffOutcomeDrugFree
     case staffOutcomeReduced

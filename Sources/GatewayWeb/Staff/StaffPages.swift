@@ -26,6 +26,7 @@ struct StaffPages: Sendable {
     let renderer: PageRenderer
     let network: ClientNetwork
     let formTokens: FormTokenSigner
+    let statistics: StatisticsService
 
     var desk: BookingService { cases.booking }
     var library: MustacheLibrary { renderer.library }
@@ -42,6 +43,7 @@ struct StaffPages: Sendable {
         ("/staff/cases/:caseCode/follow-up", .post, .permission(.workWithCases)), ("/staff/cases/:caseCode/no-show", .post, .permission(.workWithCases)),
         ("/staff/cases/:caseCode/decision", .post, .permission(.workWithCases)), ("/staff/cases/:caseCode/close", .post, .permission(.workWithCases)),
         ("/staff/cases/:caseCode/handover", .post, .permission(.workWithCases)), ("/staff/access-log", .get, .permission(.readAccessLog)),
+        ("/staff/figures", .get, .permission(.readStatistics)),
     ]
 
     static var routes: [(String, HTTPRequest.Method)] { access.map { ($0.path, $0.method) } }
@@ -59,6 +61,8 @@ struct StaffPages: Sendable {
             .get("schedule", use: schedule)
         signedIn.group().add(middleware: RequirePermission(permission: .readAccessLog))
             .get("access-log", use: accessLogPage)
+        signedIn.group().add(middleware: RequirePermission(permission: .readStatistics))
+            .get("figures", use: figuresPage)
         signedIn.group().add(middleware: RequirePermission(permission: .bookForCallers))
             .get("phone", use: phoneForm)
             .post("phone", use: phoneBook)
@@ -86,7 +90,7 @@ struct StaffPages: Sendable {
         let layout = StaffLayoutModel(
             content: content, t: sentences, signedIn: session != nil, csrf: session?.csrfToken,
             mayReadSchedule: session?.staff.may(.readSchedule) ?? false, mayBookForCallers: session?.staff.may(.bookForCallers) ?? false,
-            mayReadAccessLog: session?.staff.may(.readAccessLog) ?? false,
+            mayReadAccessLog: session?.staff.may(.readAccessLog) ?? false, mayReadStatistics: session?.staff.may(.readStatistics) ?? false,
             who: member.map { "\($0.username) (\($0.role.rawValue), \($0.providerId))" })
         var headers = HTTPFields()
         headers[.contentType] = "text/html; charset=utf-8"
@@ -104,6 +108,7 @@ struct StaffPages: Sendable {
     static func landing(_ staff: StaffIdentity) -> String {
         if staff.may(.readSchedule) { return "/staff/schedule" }
         if staff.may(.readAccessLog) { return "/staff/access-log" }
+        if staff.may(.readStatistics) { return "/staff/figures" }
         return "/staff/schedule"
     }
 
