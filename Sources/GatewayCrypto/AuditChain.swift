@@ -75,14 +75,7 @@ public struct AuditChain: Sendable {
     }
 
     private func mac(_ parts: String...) -> Data {
-        var message = Data("anongate/audit/v1".utf8)
-        for part in parts {
-            let bytes = Data(part.utf8)
-            var length = UInt32(bytes.count).bigEndian
-            message.append(Data(bytes: &length, count: 4))
-            message.append(bytes)
-        }
-        return Data(HMAC<SHA256>.authenticationCode(for: message, using: macKey))
+        Data(HMAC<SHA256>.authenticationCode(for: FieldSealer.lengthPrefixed("anongate/audit/v1", parts), using: macKey))
     }
 
     /// Constant-time comparison.

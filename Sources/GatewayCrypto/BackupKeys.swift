@@ -1,8 +1,5 @@
 import Foundation
 import GatewayCore
-#if canImport(Glibc)
-import Glibc
-#endif
 
 /// One backup key per calendar month (`Keys/backup-YYYY-MM.key`, 32 random bytes, mode 0600):
 /// every backup taken in that month is sealed under it. Destroying the key of an old month (the
@@ -39,15 +36,5 @@ public struct BackupKeyring: Sendable {
 
     /// Overwrites the key file with zeros, syncs, and removes it. (On a journaling or copy-on-write
     /// file system the old blocks may survive on the disk itself: SECURITY.md says so.)
-    public func destroy(_ period: CalendarMonth) throws(KeyFileError) {
-        let file = filePath(period)
-        let descriptor = open(file, O_WRONLY)
-        if descriptor >= 0 {
-            let zeros = [UInt8](repeating: 0, count: 64)
-            _ = zeros.withUnsafeBytes { write(descriptor, $0.baseAddress, $0.count) }
-            fsync(descriptor)
-            close(descriptor)
-        }
-        guard unlink(file) == 0 || errno == ENOENT else { throw .cannotCreate(path: file, reason: String(cString: strerror(errno))) }
-    }
+    public func destroy(_ period: CalendarMonth) throws(KeyFileError) { try keys.shred(file: filePath(period)) }
 }

@@ -66,9 +66,11 @@ public struct FieldSealer: Sendable {
         return text
     }
 
-    /// Length-prefixed, so ("ab","c") and ("a","bc") differ.
-    static func associatedData(_ parts: String...) -> Data {
-        var data = Data("anongate/aad/v1".utf8)
+    static func associatedData(_ parts: String...) -> Data { lengthPrefixed("anongate/aad/v1", parts) }
+
+    /// A label, then each part with its length in front, so ("ab","c") and ("a","bc") differ.
+    static func lengthPrefixed(_ label: String, _ parts: [String]) -> Data {
+        var data = Data(label.utf8)
         for part in parts {
             let bytes = Data(part.utf8)
             var length = UInt32(bytes.count).bigEndian

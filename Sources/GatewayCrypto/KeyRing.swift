@@ -60,9 +60,12 @@ extension KeyDirectory {
         return next
     }
 
-    /// Retires a version nothing uses any more: the file is overwritten with zeros, synced and removed.
-    public func retire(_ role: KeyRole, version: Int) throws(KeyFileError) {
-        let file = filePath(role, version: version)
+    /// Retires a version nothing uses any more (`shred`).
+    public func retire(_ role: KeyRole, version: Int) throws(KeyFileError) { try shred(file: filePath(role, version: version)) }
+
+    /// Overwrites a key file with zeros, syncs, and removes it; a file already gone is fine. (On a
+    /// journaling or copy-on-write file system the old blocks may survive on the device: SECURITY.md.)
+    public func shred(file: String) throws(KeyFileError) {
         let descriptor = open(file, O_WRONLY)
         if descriptor >= 0 {
             let zeros = [UInt8](repeating: 0, count: 64)
