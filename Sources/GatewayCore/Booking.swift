@@ -44,3 +44,9 @@ public struct Booking: Sendable, Hashable {
         self.ageBand = ageBand; self.substances = substances; self.requests = requests; self.bookedOn = bookedOn
     }
 }
+
+/// How a booking was made, for the figures (QS 4.3: bookings by web and by phone): `case` is the
+/// next session a counsellor booked for a case.
+public enum BookingChannel: String, Sendable, CaseIterable {
+    case web, phone, `case`
+}

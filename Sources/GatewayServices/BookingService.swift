@@ -177,14 +177,14 @@ public struct BookingService: Sendable {
             }
         }
         do {
-            return try await store(slot, answers: answers, requests: requests, for: service)
+            return try await store(slot, answers: answers, requests: requests, for: service, channel: client == nil ? .phone : .web)
         } catch {
             if let reservation { await rateLimiter.release(reservation) }
             throw error
         }
     }
 
-    private func store(_ slot: Slot, answers: EnquiryAnswers, requests: BookingRequests, for service: ServiceDefinition)
+    private func store(_ slot: Slot, answers: EnquiryAnswers, requests: BookingRequests, for service: ServiceDefinition, channel: BookingChannel)
         async throws(ServiceError) -> (OneTimeToken, Booking) {
         // Substances are kept only where they are asked (PAS): nothing more than the service needs.
         let substances = service.id == .pas ? answers.substances : []
@@ -193,7 +193,7 @@ public struct BookingService: Sendable {
             do {
                 let booking = try await store.book(
                     id: newId(), tokenHash: hash(token), slot: slot, ageBand: answers.ageBand,
-                    substances: substances, requests: requests, bookedOn: today)
+                    substances: substances, requests: requests, bookedOn: today, channel: channel)
                 return (token, booking)
             } catch .tokenCollision {
                 continue

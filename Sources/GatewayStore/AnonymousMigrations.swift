@@ -181,6 +181,12 @@ enum AnonymousMigrations {
                     CHECK (outcome IS NULL OR outcome IN ('drug-free', 'reduced', 'unchanged', 'unknown'))
                 """)
         }
+        // QS 4.3 counts bookings by web and by phone. Bookings made before this version count as web.
+        migrator.registerMigration("v9-booking-channel") { db in
+            try db.execute(sql: """
+                ALTER TABLE booking ADD COLUMN channel TEXT NOT NULL DEFAULT 'web' CHECK (channel IN ('web', 'phone', 'case'))
+                """)
+        }
         return migrator
     }
 }

@@ -33,7 +33,7 @@ extension AnonymousStore {
     /// Books a free seat in `slot` in one statement; answers `.slotFull` when every seat is taken.
     public func book(
         id: String, tokenHash: Data, slot: Slot, ageBand: AgeBand, substances: Set<Substance>,
-        requests: BookingRequests, bookedOn: CalendarDay
+        requests: BookingRequests, bookedOn: CalendarDay, channel: BookingChannel = .web
     ) async throws(BookingStoreError) -> Booking {
         let sealedSubstances: Data?, sealedLanguage: Data?, sealedMessage: Data?
         do {
@@ -50,7 +50,7 @@ extension AnonymousStore {
             try Self.insertIntoFreeSeat(
                 db, draw: draw, id: id, tokenHash: tokenHash, slot: slot, ageBand: ageBand, bookedOn: bookedOn, caseCode: nil,
                 substancesSealed: sealedSubstances, interpreterLanguageSealed: sealedLanguage,
-                companion: requests.companion, messageSealed: sealedMessage)
+                companion: requests.companion, messageSealed: sealedMessage, channel: channel)
         }
         guard inserted else { throw .slotFull }
         return Booking(
@@ -64,21 +64,22 @@ extension AnonymousStore {
     /// say nothing about the order in which a slot's bookings were made.
     static func insertIntoFreeSeat(
         _ db: Database, draw: Int64, id: String, tokenHash: Data, slot: Slot, ageBand: AgeBand, bookedOn: CalendarDay, caseCode: String?,
-        substancesSealed: Data? = nil, interpreterLanguageSealed: Data? = nil, companion: Bool = false, messageSealed: Data? = nil
+        substancesSealed: Data? = nil, interpreterLanguageSealed: Data? = nil, companion: Bool = false, messageSealed: Data? = nil,
+        channel: BookingChannel = .web
     ) throws -> Bool {
         try db.cachedStatement(sql: """
             WITH RECURSIVE seats(n) AS (SELECT 0 UNION ALL SELECT n + 1 FROM seats WHERE n + 1 < ?),
             free(n) AS (SELECT n FROM seats WHERE n NOT IN (SELECT seat FROM booking WHERE slotId = ? AND seat IS NOT NULL))
             INSERT INTO booking (id, tokenHash, serviceId, providerId, slotId, startsAt, endsAt, seat, status, ageBand,
-                                 substancesSealed, interpreterLanguageSealed, companion, messageSealed, bookedOn, caseCode)
-            SELECT ?, ?, ?, ?, ?, ?, ?, n, 'booked', ?, ?, ?, ?, ?, ?, ?
+                                 substancesSealed, interpreterLanguageSealed, companion, messageSealed, bookedOn, caseCode, channel)
+            SELECT ?, ?, ?, ?, ?, ?, ?, n, 'booked', ?, ?, ?, ?, ?, ?, ?, ?
             FROM free
             ORDER BY n LIMIT 1 OFFSET (? % max(1, (SELECT count(*) FROM free)))
             """).execute(arguments: [
                 slot.capacity, slot.id.description,
                 id, tokenHash, slot.serviceId.rawValue, slot.providerId.rawValue, slot.id.description,
                 StoredTime.text(slot.start), StoredTime.text(slot.end), ageBand.rawValue,
-                substancesSealed, interpreterLanguageSealed, companion, messageSealed, bookedOn.description, caseCode,
+                substancesSealed, interpreterLanguageSealed, companion, messageSealed, bookedOn.description, caseCode, channel.rawValue,
                 draw,
             ])
         return db.changesCount == 1

@@ -134,7 +134,7 @@ extension AnonymousStore {
             }
             try self.releaseLiveToken(db, code: code.value)
             guard try Self.insertIntoFreeSeat(db, draw: self.seatDraw(), id: bookingId, tokenHash: tokenHash, slot: slot, ageBand: existing.ageBand,
-                                              bookedOn: context.today, caseCode: code.value) else { throw CaseStoreError.slotFull }
+                                              bookedOn: context.today, caseCode: code.value, channel: .case) else { throw CaseStoreError.slotFull }
             try db.cachedStatement(sql: "INSERT INTO case_live_token (caseCode, tokenHash, kind) VALUES (?, ?, 'booking')").execute(arguments: [code.value, tokenHash])
             try self.logAccess(db, context, action: "book-next", code: code.value)
             let booking = Booking(

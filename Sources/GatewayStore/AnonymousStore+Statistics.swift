@@ -27,7 +27,9 @@ extension AnonymousStore {
                 }
             }
             let byCase = "FROM case_session s JOIN anonymous_case c ON c.code = s.caseCode WHERE s.heldOn BETWEEN ? AND ?"
-            try add("SELECT substr(bookedOn, 1, 7) AS month, serviceId, providerId, count(*) AS n FROM booking WHERE bookedOn BETWEEN ? AND ? GROUP BY 1, 2, 3", .bookings)
+            for (channel, figure) in [("web", StatFigure.bookingsWeb), ("phone", .bookingsPhone), ("case", .bookingsCase)] {
+                try add("SELECT substr(bookedOn, 1, 7) AS month, serviceId, providerId, count(*) AS n FROM booking WHERE bookedOn BETWEEN ? AND ? AND channel = ? GROUP BY 1, 2, 3", figure, [channel])
+            }
             try add("SELECT substr(bookedOn, 1, 7) AS month, serviceId, providerId, count(*) AS n FROM booking WHERE bookedOn BETWEEN ? AND ? AND status = 'cancelled' GROUP BY 1, 2, 3", .bookingsCancelled)
             try add("SELECT substr(s.heldOn, 1, 7) AS month, c.serviceId, c.providerId, count(*) AS n \(byCase) AND s.kind = 'no-show' GROUP BY 1, 2, 3", .noShows)
             try add("SELECT substr(s.heldOn, 1, 7) AS month, c.serviceId, c.providerId, count(*) AS n \(byCase) AND s.kind IN ('booked', 'walk-in') GROUP BY 1, 2, 3", .sessionsHeld)

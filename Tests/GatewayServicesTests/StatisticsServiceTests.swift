@@ -46,6 +46,8 @@ struct StatisticsServiceTests {
             grid.value(StatCell(month: november, service: serviceId, provider: provider.map { ProviderID($0) }, figure: figure))?.description ?? "absent"
         }
         #expect(value(.bookings, .pas, "kk-pas") == "4")
+        #expect(value(.bookingsPhone, .pas, "kk-pas") == "4")   // booked without a client: by phone staff
+        #expect(value(.bookingsWeb, .pas, "kk-pas") == "0")
         #expect(value(.bookings, .pas, "frb-pas") == "0")
         #expect(value(.bookings, nil, nil) == "4")
         #expect(value(.bookingsCancelled, .pas, "kk-pas") == "<3")

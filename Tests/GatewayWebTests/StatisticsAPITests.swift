@@ -24,6 +24,10 @@ struct StatisticsAPITests {
             // One booking: shown as <5, never as 1.
             let booked = cells.first { $0["service"] as? String == "pas" && $0["provider"] as? String == "kk-pas" && $0["figure"] as? String == "bookings" }
             #expect(booked?["value"] as? String == "<5")
+            func value(_ figure: String) -> String? {
+                cells.first { $0["service"] as? String == "pas" && $0["provider"] as? String == "kk-pas" && $0["figure"] as? String == figure }?["value"] as? String
+            }
+            #expect(value("bookings.web") == "<5" && value("bookings.phone") == "0")   // booked through the citizen API
 
             let own = try await client.json(.get, "/api/v1/stats?from=2026-11&to=2026-11", headers: eva)
             #expect(Set(((own.object?["cells"] as? [[String: Any]]) ?? []).compactMap { $0["provider"] as? String }) == ["kk-pas"])

@@ -10,6 +10,10 @@ import Foundation
 /// suppression makes sure no relation ever has exactly one hidden cell.
 public enum StatFigure: String, CaseIterable, Sendable, Codable {
     case bookings
+    case bookingsWeb = "bookings.web"
+    case bookingsPhone = "bookings.phone"
+    /// The next session a counsellor booked for a case.
+    case bookingsCase = "bookings.case"
     case bookingsCancelled = "bookings.cancelled"
     case noShows = "sessions.no-show"
     case casesOpened = "cases.opened"
@@ -43,6 +47,7 @@ public enum StatFigure: String, CaseIterable, Sendable, Codable {
 
     /// The sums between figures the table shows: (total, parts).
     public static let families: [(total: StatFigure, parts: [StatFigure])] = [
+        (.bookings, [.bookingsWeb, .bookingsPhone, .bookingsCase]),
         (.decisions, [.decisionsGranted, .decisionsRefused]),
         (.discharges, [.dischargesCompleted, .dischargesOtherOffer, .dischargesHospital, .dischargesOther, .dischargesTransferred]),
         (.outcomes, [.outcomesDrugFree, .outcomesReduced, .outcomesUnchanged, .outcomesUnknown]),
