@@ -66,6 +66,7 @@ public struct AuditChain: Sendable {
     public var checkpointPublicKey: Data { signingKey.publicKey.rawRepresentation }
 
     public static func checkpointIsValid(seq: Int64, chain: Data, signature: Data, publicKey: Data) -> Bool {
+        // `try?`: a public key that does not parse verifies nothing — the checkpoint is refused (fail closed).
         guard let key = try? Curve25519.Signing.PublicKey(rawRepresentation: publicKey) else { return false }
         return key.isValidSignature(signature, for: checkpointMessage(seq: seq, chain: chain))
     }
