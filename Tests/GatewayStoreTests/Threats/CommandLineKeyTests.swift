@@ -15,6 +15,24 @@ enum Anongate {
         return bundleFolder.appendingPathComponent("anongate").path
     }
 
+    /// Starts `anongate serve --port 0` with its log in `work/serve.log` and waits (up to 15 s) until it listens.
+    static func serve(_ location: [String], in work: String) async throws -> Process {
+        let server = Process()
+        server.executableURL = URL(fileURLWithPath: executable)
+        server.arguments = ["serve", "--port", "0"] + location
+        server.currentDirectoryURL = URL(fileURLWithPath: work)
+        FileManager.default.createFile(atPath: work + "/serve.log", contents: nil)
+        server.standardOutput = FileHandle.nullDevice
+        server.standardError = try FileHandle(forWritingTo: URL(fileURLWithPath: work + "/serve.log"))
+        try server.run()
+        for _ in 0..<150 {
+            // `try?`: the log may not exist for the first few milliseconds; the loop looks again.
+            if ((try? String(contentsOfFile: work + "/serve.log", encoding: .utf8)) ?? "").contains("listening") { break }
+            try await Task.sleep(for: .milliseconds(100))
+        }
+        return server
+    }
+
     /// Runs `anongate` with arguments and standard input; answers the exit status and both outputs.
     static func run(_ arguments: [String], input: String = "", in folder: String) throws -> (status: Int32, out: String, err: String) {
         let process = Process()
@@ -129,19 +147,8 @@ struct CommandLineKeyTests {
                                  input: "a long enough password 42\n", in: work).status == 0)
         _ = try Anongate.run(["staff", "totp", "mette"] + location, in: work)
 
-        let server = Process()
-        server.executableURL = URL(fileURLWithPath: Anongate.executable)
-        server.arguments = ["serve", "--port", "0"] + location
-        server.currentDirectoryURL = URL(fileURLWithPath: work)
-        FileManager.default.createFile(atPath: work + "/serve.log", contents: nil)
-        server.standardOutput = FileHandle.nullDevice
-        server.standardError = try FileHandle(forWritingTo: URL(fileURLWithPath: work + "/serve.log"))
-        try server.run()
+        let server = try await Anongate.serve(location, in: work)
         defer { if server.isRunning { server.terminate() } }
-        for _ in 0..<150 {
-            if ((try? String(contentsOfFile: work + "/serve.log", encoding: .utf8)) ?? "").contains("listening") { break }
-            try await Task.sleep(for: .milliseconds(100))
-        }
 
         let identified = try Anongate.run(["keys", "rotate", "--store", "identified", "--wait", "30"] + location, in: work)
         #expect(identified.status == 0, "\(identified.out) \(identified.err)")
@@ -208,20 +215,9 @@ struct CommandLineKeyTests {
         let work = NSTemporaryDirectory() + "anongate-cli-\(UUID().uuidString)"
         try FileManager.default.createDirectory(atPath: work, withIntermediateDirectories: true)
         let location = ["--config", repository + "/Config/gateway.yaml", "--data", work + "/data", "--keys", work + "/Keys"]
-        let first = Process()
-        first.executableURL = URL(fileURLWithPath: Anongate.executable)
-        first.arguments = ["serve", "--port", "0"] + location
-        first.currentDirectoryURL = URL(fileURLWithPath: work)
-        FileManager.default.createFile(atPath: work + "/serve.log", contents: nil)
-        first.standardOutput = FileHandle.nullDevice
-        first.standardError = try FileHandle(forWritingTo: URL(fileURLWithPath: work + "/serve.log"))
-        try first.run()
+        // Started once it listens (and so holds the lock and has its signal handlers).
+        let first = try await Anongate.serve(location, in: work)
         defer { if first.isRunning { first.terminate() } }
-        // Wait until the first listens (and so holds the lock and has its signal handlers).
-        for _ in 0..<150 {
-            if ((try? String(contentsOfFile: work + "/serve.log", encoding: .utf8)) ?? "").contains("listening") { break }
-            try await Task.sleep(for: .milliseconds(100))
-        }
         let held = ((try? String(contentsOfFile: work + "/data/anongate.lock", encoding: .utf8)) ?? "").trimmingCharacters(in: .whitespacesAndNewlines)
         #expect(held == "\(first.processIdentifier)")
         let second = try Anongate.run(["serve", "--port", "0"] + location, in: work)
