@@ -150,3 +150,24 @@ struct StatisticsTests {
         }.filter { grid.primary.contains($0) }
     }
 }
+
+/// QS 3.1 *straks*: the same or the next weekday after the booking; §101 stk. 4: within 14 days.
+@Suite("The treatment guarantee")
+struct TreatmentGuaranteeTests {
+    func classify(_ booked: String, _ held: String) -> TreatmentGuarantee {
+        TreatmentGuarantee.classify(bookedOn: CalendarDay(iso: booked)!, heldOn: CalendarDay(iso: held)!)
+    }
+
+    @Test func straksIsTheSameOrTheNextWeekday() {
+        #expect(classify("2026-11-23", "2026-11-23") == .straks)   // Monday, same day
+        #expect(classify("2026-11-23", "2026-11-24") == .straks)   // Tuesday
+        #expect(classify("2026-11-27", "2026-11-30") == .straks)   // Friday → Monday
+        #expect(classify("2026-11-28", "2026-11-30") == .straks)   // Saturday → Monday
+        #expect(classify("2026-11-23", "2026-11-25") == .within14Days)
+    }
+
+    @Test func fourteenDaysIncludedThenLater() {
+        #expect(classify("2026-11-23", "2026-12-07") == .within14Days)   // day 14
+        #expect(classify("2026-11-23", "2026-12-08") == .later)          // day 15
+    }
+}
