@@ -34,6 +34,10 @@ public enum ServiceError: Error, Sendable, Hashable {
     case unknownCase
     case refused(CaseRefusal)
 
+    // Complaints
+    /// No complaint with this code that this member of staff may see.
+    case unknownComplaint
+
     // Staff sign-in
     case signInFailed
     case signInDelayed(retryAfterSeconds: Int)

@@ -187,6 +187,25 @@ enum AnonymousMigrations {
                 ALTER TABLE booking ADD COLUMN channel TEXT NOT NULL DEFAULT 'web' CHECK (channel IN ('web', 'phone', 'case'))
                 """)
         }
+        // QS 6: complaints, with no formal requirements. The text is sealed; nothing links a
+        // complaint to a booking, a case or a token.
+        migrator.registerMigration("v10-complaints") { db in
+            try db.execute(sql: """
+                CREATE TABLE complaint (
+                    id TEXT PRIMARY KEY NOT NULL,
+                    code TEXT NOT NULL UNIQUE,
+                    providerId TEXT NOT NULL,
+                    serviceId TEXT,
+                    about TEXT NOT NULL CHECK (about IN ('treatment', 'staff', 'service', 'decision')),
+                    receivedOn TEXT NOT NULL CHECK (length(receivedOn) = 10),
+                    textSealed BLOB NOT NULL,
+                    status TEXT NOT NULL DEFAULT 'open' CHECK (status IN ('open', 'handled')),
+                    handledOn TEXT CHECK (handledOn IS NULL OR length(handledOn) = 10),
+                    CHECK ((status = 'handled') = (handledOn IS NOT NULL))
+                ) WITHOUT ROWID;
+                CREATE INDEX complaint_provider ON complaint (providerId, status);
+                """)
+        }
         return migrator
     }
 }

@@ -119,6 +119,26 @@ extension AnonymousStore {
         return .booking(booking)
     }
 
+    /// Where a token belongs — the provider and service of its booking (whatever its status: a used
+    /// token is what a citizen holds after the conversation) or of its case — for a complaint sent
+    /// with it. Unknown tokens answer `.notFound`.
+    public func tokenPlace(tokenHash: Data) async throws(BookingStoreError) -> (provider: ProviderID, service: ServiceID) {
+        let found = try await read(BookingStoreError.self) { db -> (String, String)? in
+            if let row = try Row.fetchOne(db, sql: "SELECT providerId, serviceId FROM booking WHERE tokenHash = ?", arguments: [tokenHash]) {
+                return (row["providerId"], row["serviceId"])
+            }
+            if let row = try Row.fetchOne(db, sql: """
+                SELECT c.providerId, c.serviceId FROM case_live_token t JOIN anonymous_case c ON c.code = t.caseCode WHERE t.tokenHash = ?
+                """, arguments: [tokenHash]) {
+                return (row["providerId"], row["serviceId"])
+            }
+            return nil
+        }
+        guard let found else { throw .notFound }
+        guard let service = ServiceID(rawValue: found.1) else { throw .storageFailure }
+        return (ProviderID(found.0), service)
+    }
+
     /// How many seats are taken in each of the given slots. Reads only the (slotId, seat) index:
     /// cancelled bookings hold no seat, so the whole history of the table is never scanned.
     public func takenSeats(in slots: [SlotID]) async throws(BookingStoreError) -> [SlotID: Int] {

@@ -22,11 +22,15 @@ extension AnonymousStore {
             counts.closedCases = expiredCases.count
             counts.accessLogEntries = try Int.fetchOne(
                 db, sql: "SELECT count(*) FROM access_log WHERE day < ?", arguments: [cutoffs.accessLog.description]) ?? 0
+            let handled = "status = 'handled' AND handledOn < ?"
+            counts.handledComplaints = try Int.fetchOne(
+                db, sql: "SELECT count(*) FROM complaint WHERE \(handled)", arguments: [cutoffs.closedCases.description]) ?? 0
             guard !dryRun else { return counts }
 
             try db.execute(sql: "DELETE FROM booking WHERE \(cancelled)", arguments: [cancelledBefore])
             try db.execute(sql: "DELETE FROM booking WHERE \(unattended)", arguments: [unattendedBefore])
             for code in expiredCases { try Self.deleteCase(db, code: code) }
+            try db.execute(sql: "DELETE FROM complaint WHERE \(handled)", arguments: [cutoffs.closedCases.description])
             // The trigger lets DELETE through only for entries older than the cutoff declared here,
             // and only inside this transaction (the declaration is removed before it commits).
             // The chain then starts after the last purged entry: the anchor (MACed) says where.

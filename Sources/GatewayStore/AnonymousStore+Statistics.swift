@@ -54,6 +54,17 @@ extension AnonymousStore {
                                       ("unknown", .outcomesUnknown)] {
                 try add("SELECT substr(closedOn, 1, 7) AS month, serviceId, providerId, count(*) AS n \(closed) AND outcome = ? GROUP BY 1, 2, 3", figure, [outcome])
             }
+            // Complaints, per provider (service nil), in the month they came.
+            for (topic, figure) in [(ComplaintTopic.treatment, StatFigure.complaintsTreatment), (.staff, .complaintsStaff),
+                                    (.service, .complaintsService), (.decision, .complaintsDecision)] {
+                for row in try Row.fetchAll(db, sql: """
+                    SELECT substr(receivedOn, 1, 7) AS month, providerId, count(*) AS n FROM complaint
+                    WHERE receivedOn BETWEEN ? AND ? AND about = ? GROUP BY 1, 2
+                    """, arguments: [start, end, topic.rawValue]) {
+                    guard let month = CalendarMonth(iso: row["month"]) else { continue }
+                    counts[StatCell(month: month, service: nil, provider: ProviderID(row["providerId"] as String), figure: figure), default: 0] += row["n"] as Int
+                }
+            }
             // First conversations from a booking: the checked-in booking that opened its case.
             let first = try Row.fetchAll(db, sql: """
                 SELECT c.serviceId, c.providerId, b.bookedOn, c.openedOn FROM booking b JOIN anonymous_case c ON c.code = b.caseCode

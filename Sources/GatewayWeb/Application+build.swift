@@ -96,16 +96,18 @@ public func buildRouter(_ dependencies: GatewayDependencies) throws -> Router<Ga
         headers[.cacheControl] = "public, max-age=3600"
         return Response(status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(string: renderer.stylesheet)))
     }
-    CitizenPages(desk: PageBookings(service: bookings), network: network, renderer: renderer)
+    let complaints = ComplaintService(booking: bookings, store: dependencies.anonymousStore)
+    CitizenPages(desk: PageBookings(service: bookings), complaints: complaints, network: network, renderer: renderer)
         .addRoutes(to: router)
-    try CitizenAPIController(bookings: bookings, network: network)
+    try CitizenAPIController(bookings: bookings, complaints: complaints, network: network)
         .addRoutes(to: router.group("api/v1"))
     let statistics = StatisticsService(store: dependencies.anonymousStore, configuration: dependencies.configuration)
-    let staffAPI = StaffAPIController(cases: cases, sessions: sessions, staffTexts: StaffTexts(texts: renderer.texts), network: network)
+    let staffAPI = StaffAPIController(cases: cases, complaints: complaints, sessions: sessions, staffTexts: StaffTexts(texts: renderer.texts), network: network)
     staffAPI.addRoutes(to: router.group("api/v1/staff"))
     staffAPI.addStatisticsRoutes(to: router.group("api/v1"), statistics: statistics)
     StaffPages(cases: cases, sessions: sessions, renderer: renderer, network: network,
-               formTokens: FormTokenSigner(random: dependencies.random), statistics: statistics).addRoutes(to: router)
+               formTokens: FormTokenSigner(random: dependencies.random), statistics: statistics,
+               complaints: complaints).addRoutes(to: router)
     return router
 }
 

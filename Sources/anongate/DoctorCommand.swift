@@ -123,7 +123,7 @@ struct Doctor: AsyncParsableCommand {
             let overdue = try await DataRetention(store: anonymous, configuration: configuration, clock: SystemClock(), backupKeys: keyring)
                 .purge(dryRun: true)
             if overdue.total + overdue.backupKeys == 0 { report.ok("retention", "nothing past its period") } else {
-                report.fail("retention", "overdue: \(overdue.cancelledBookings) cancelled and \(overdue.unattendedBookings) unattended bookings, \(overdue.closedCases) closed cases, \(overdue.accessLogEntries) access-log entries, \(overdue.backupKeys) backup keys (is the daily purge running? `anongate purge` removes them now)")
+                report.fail("retention", "overdue: \(overdue.cancelledBookings) cancelled and \(overdue.unattendedBookings) unattended bookings, \(overdue.closedCases) closed cases, \(overdue.handledComplaints) handled complaints, \(overdue.accessLogEntries) access-log entries, \(overdue.backupKeys) backup keys (is the daily purge running? `anongate purge` removes them now)")
             }
         } catch {
             report.fail("retention", "the anonymous store could not be read")

@@ -66,7 +66,7 @@ struct FiguresPageTests {
                        "id=\"chart-activity\"", "id=\"chart-guarantee\"", "id=\"chart-outcomes\"", "id=\"chart-discharges\""] {
                 #expect(page.text.contains(id), "\(id)")
             }
-            #expect(page.text.components(separatedBy: "<svg ").count - 1 == 4)
+            #expect(page.text.components(separatedBy: "<svg ").count - 1 == 5)
             #expect(page.text.contains("<th scope=\"row\">2026-11</th><td>&lt;5</td>"))   // one booking: <5, never 1
             #expect(page.text.contains("href=\"/staff/figures\"") && !page.text.contains("href=\"/staff/schedule\""))
             let wrong = try await client.execute(uri: "/staff/figures?from=2026-13&to=2026-11", method: .get, headers: cookie)

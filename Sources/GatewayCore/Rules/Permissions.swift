@@ -15,6 +15,8 @@ public enum StaffPermission: String, Sendable, Hashable, CaseIterable {
     case readAccessLog
     /// Read the reported figures (QS 4.3): the manager all providers', a provider-admin its own.
     case readStatistics
+    /// Read complaints and mark them handled (QS 6): a provider-admin its own provider's, the manager every provider's.
+    case readComplaints
 }
 
 extension StaffRole {
@@ -23,10 +25,10 @@ extension StaffRole {
     public var permissions: Set<StaffPermission> {
         switch self {
         case .counsellor: [.workWithCases, .bookForCallers, .readSchedule, .readCitizenMessages]
-        case .providerAdmin: [.workWithCases, .bookForCallers, .readSchedule, .readCitizenMessages, .destroyNotes, .readAccessLog, .readStatistics]
+        case .providerAdmin: [.workWithCases, .bookForCallers, .readSchedule, .readCitizenMessages, .destroyNotes, .readAccessLog, .readStatistics, .readComplaints]
         case .phone: [.bookForCallers, .readSchedule]
         case .auditor: [.readAccessLog]
-        case .manager: [.readStatistics]
+        case .manager: [.readStatistics, .readComplaints]
         }
     }
 

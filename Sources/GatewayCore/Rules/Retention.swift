@@ -52,10 +52,12 @@ public struct PurgeCounts: Sendable, Hashable {
     public var unattendedBookings = 0
     public var closedCases = 0
     public var accessLogEntries = 0
+    /// Handled complaints, counted like closed cases from the day they were handled; open ones stay.
+    public var handledComplaints = 0
     /// Monthly backup keys destroyed: every backup of those months can no longer be opened.
     public var backupKeys = 0
     /// Old token-pepper versions no live token uses any more, retired.
     public var pepperVersions = 0
     public init() {}
-    public var total: Int { cancelledBookings + unattendedBookings + closedCases + accessLogEntries }
+    public var total: Int { cancelledBookings + unattendedBookings + closedCases + accessLogEntries + handledComplaints }
 }

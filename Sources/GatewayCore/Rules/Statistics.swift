@@ -44,6 +44,22 @@ public enum StatFigure: String, CaseIterable, Sendable, Codable {
     case firstConversationsLater = "first-conversations.later"
     /// Straks or within 14 days: the numerator of the 14-day share.
     case firstConversationsWithinGuarantee = "first-conversations.within-14-days"
+    /// Complaints received (QS 6, counted for QS 4.3), by what they are about. Counted per provider
+    /// only: a complaint sent without a token names no service.
+    case complaints
+    case complaintsTreatment = "complaints.treatment"
+    case complaintsStaff = "complaints.staff"
+    case complaintsService = "complaints.service"
+    case complaintsDecision = "complaints.decision"
+
+    /// Figures counted per provider, not per service: they have no service cells, only the
+    /// provider's cell and the total over providers.
+    public var isPerService: Bool {
+        switch self {
+        case .complaints, .complaintsTreatment, .complaintsStaff, .complaintsService, .complaintsDecision: false
+        default: true
+        }
+    }
 
     /// The sums between figures the table shows: (total, parts).
     public static let families: [(total: StatFigure, parts: [StatFigure])] = [
@@ -54,6 +70,7 @@ public enum StatFigure: String, CaseIterable, Sendable, Codable {
         (.outcomesDrugFreeOrReduced, [.outcomesDrugFree, .outcomesReduced]),
         (.firstConversationsBooked, [.firstConversationsStraks, .firstConversationsWithin14Days, .firstConversationsLater]),
         (.firstConversationsWithinGuarantee, [.firstConversationsStraks, .firstConversationsWithin14Days]),
+        (.complaints, [.complaintsTreatment, .complaintsStaff, .complaintsService, .complaintsDecision]),
     ]
 }
 
@@ -115,6 +132,13 @@ public struct StatisticsGrid: Sendable {
                 func cell(_ service: ServiceID?, _ provider: ProviderID?) -> StatCell {
                     StatCell(month: month, service: service, provider: provider, figure: figure)
                 }
+                guard figure.isPerService else {
+                    // A provider-level figure: each provider's cell and the total over providers.
+                    for provider in providers { counts[cell(nil, provider)] = base[cell(nil, provider)] ?? 0 }
+                    counts[cell(nil, nil)] = providers.reduce(0) { $0 + counts[cell(nil, $1)]! }
+                    relations.append((cell(nil, nil), providers.map { cell(nil, $0) }))
+                    continue
+                }
                 for service in services {
                     for provider in offers[service] ?? [] { counts[cell(service, provider)] = base[cell(service, provider)] ?? 0 }
                 }
@@ -142,7 +166,7 @@ public struct StatisticsGrid: Sendable {
             for provider in providers { levels.append((nil, provider)) }
             levels.append((nil, nil))
             for (service, provider) in levels {
-                for family in StatFigure.families {
+                for family in StatFigure.families where service == nil || family.total.isPerService {
                     relations.append((StatCell(month: month, service: service, provider: provider, figure: family.total),
                                       family.parts.map { StatCell(month: month, service: service, provider: provider, figure: $0) }))
                 }

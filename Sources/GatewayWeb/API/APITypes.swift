@@ -232,6 +232,40 @@ enum API {
     }
 
     struct AccessLog: Encodable, Sendable { let entries: [AccessLogEntry] }
+
+    /// What the citizen is told about a complaint they sent: where it went and when it came.
+    struct ComplaintReceived: Encodable, Sendable {
+        struct Body: Encodable, Sendable {
+            let providerId: String
+            let serviceId: String?
+            let about: String
+            let receivedOn: String
+        }
+        let complaint: Body
+        init(_ received: ReceivedComplaint) {
+            complaint = Body(providerId: received.providerId.rawValue, serviceId: received.serviceId?.rawValue,
+                             about: received.about.rawValue, receivedOn: received.receivedOn.description)
+        }
+    }
+
+    struct Complaint: Encodable, Sendable {
+        let complaintCode: String
+        let providerId: String
+        let serviceId: String?
+        let about: String
+        let receivedOn: String
+        let text: String
+        let status: String
+        let handledOn: String?
+        init(_ complaint: GatewayCore.Complaint) {
+            complaintCode = complaint.code.value; providerId = complaint.providerId.rawValue; serviceId = complaint.serviceId?.rawValue
+            about = complaint.about.rawValue; receivedOn = complaint.receivedOn.description; text = complaint.text
+            status = complaint.status.rawValue; handledOn = complaint.handledOn?.description
+        }
+    }
+
+    struct ComplaintList: Encodable, Sendable { let complaints: [Complaint] }
+    struct ComplaintEnvelope: Encodable, Sendable { let complaint: Complaint }
 }
 
 /// JSON answers: typed values encoded once, or bytes already encoded (cached listings).

@@ -7,12 +7,13 @@ import Hummingbird
 /// The citizen's JSON API (`/api/v1`). A stable contract: PAS providers integrate with it.
 struct CitizenAPIController {
     let bookings: BookingService
+    let complaints: ComplaintService
     let network: ClientNetwork
     /// The service list never changes while the process runs: encoded once.
     let serviceList: ByteBuffer
 
-    init(bookings: BookingService, network: ClientNetwork) throws {
-        self.bookings = bookings; self.network = network
+    init(bookings: BookingService, complaints: ComplaintService, network: ClientNetwork) throws {
+        self.bookings = bookings; self.complaints = complaints; self.network = network
         let configuration = bookings.configuration
         serviceList = try JSONResponse.encode(API.ServiceList(services: configuration.services.map { service in
             API.Service(
@@ -27,6 +28,7 @@ struct CitizenAPIController {
     static let routes: [(String, HTTPRequest.Method)] = [
         ("services", .get), ("services/:serviceId/slots", .get), ("bookings", .post),
         ("bookings/current", .get), ("bookings/current", .delete), ("bookings/current/reschedule", .post),
+        ("complaints", .post),
     ]
 
     func addRoutes(to group: RouterGroup<GatewayRequestContext>) {
@@ -37,6 +39,7 @@ struct CitizenAPIController {
         group.group().add(middleware: RequireJSONBodyMiddleware())
             .post("bookings", use: createBooking)
             .post("bookings/current/reschedule", use: reschedule)
+            .post("complaints", use: complain)
     }
 
     @Sendable func listServices(_ request: Request, context: GatewayRequestContext) async throws -> Response {
@@ -129,6 +132,22 @@ struct CitizenAPIController {
         }
     }
 
+    /// A complaint (QS 6), with or without the citizen's token: with one it goes to that token's
+    /// provider. Rate-limited per client like bookings.
+    @Sendable func complain(_ request: Request, context: GatewayRequestContext) async throws -> Response {
+        let body = try await JSONBody.decode(ComplaintBody.self, from: request, context: context)
+        let token = request.headers.bearerCredential == nil ? nil : try bearerToken(request)
+        let received: ReceivedComplaint
+        do {
+            received = try await complaints.receive(
+                ComplaintApplication(providerId: body.providerId, serviceId: body.serviceId, about: body.about, text: body.text),
+                token: token, client: network.bucket(request, context))
+        } catch {
+            throw error.problem
+        }
+        return try JSONResponse.make(status: .created, API.ComplaintReceived(received))
+    }
+
     func bearerToken(_ request: Request) throws(GatewayProblem) -> OneTimeToken {
         guard let credential = request.headers.bearerCredential else { throw .tokenMissing }
         do { return try bookings.parseToken(credential) } catch { throw error.problem }
@@ -152,6 +171,13 @@ struct BookingBody: Decodable {
             receivesOtherSocialSupport: receivesOtherSocialSupport, personIsEnrolledInTreatment: personIsEnrolledInTreatment,
             interpreterLanguage: interpreterLanguage, companion: companion, message: message)
     }
+}
+
+struct ComplaintBody: Decodable {
+    var providerId: String?
+    var serviceId: String?
+    var about: String?
+    var text: String?
 }
 
 struct RescheduleBody: Decodable {

@@ -10,6 +10,7 @@ import Hummingbird
 /// provider's bookings or cases is exactly "not found"; every read or change of a case is logged.
 struct StaffAPIController {
     let cases: CaseService
+    let complaints: ComplaintService
     let sessions: StaffSessions
     let staffTexts: StaffTexts
     let network: ClientNetwork
@@ -28,6 +29,7 @@ struct StaffAPIController {
         ("cases/:caseCode/notes", .get, .permission(.workWithCases)), ("cases/:caseCode/notes", .post, .permission(.workWithCases)),
         ("cases/:caseCode/notes", .delete, .permission(.destroyNotes)), ("cases/:caseCode/decision", .post, .permission(.workWithCases)),
         ("cases/:caseCode/close", .post, .permission(.workWithCases)), ("cases/:caseCode/handover", .post, .permission(.workWithCases)),
+        ("complaints", .get, .permission(.readComplaints)), ("complaints/:complaintCode/handled", .post, .permission(.readComplaints)),
         ("/api/v1/stats", .get, .permission(.readStatistics)), ("/api/v1/stats.csv", .get, .permission(.readStatistics)),
     ]
 
@@ -93,6 +95,9 @@ struct StaffAPIController {
             .get("schedule", use: schedule)
         signedIn.group().add(middleware: RequirePermission(permission: .readAccessLog))
             .get("access-log", use: accessLog)
+        signedIn.group().add(middleware: RequirePermission(permission: .readComplaints))
+            .get("complaints", use: listComplaints)
+            .post("complaints/:complaintCode/handled", use: complaintHandled)
     }
 
     /// Runs a service call, turning its domain error into the API's problem.
@@ -308,6 +313,22 @@ struct StaffAPIController {
                 companion: booking.requests.companion, caseCode: code?.value, interpreterLanguage: booking.requests.interpreterLanguage,
                 message: readsMessages ? booking.requests.message : nil)
         }))
+    }
+
+    // MARK: Complaints
+
+    /// The complaints this member of staff may read (`?status=open|handled|all`, default all);
+    /// each one listed is written to the access log.
+    @Sendable func listComplaints(_ request: Request, context: StaffRequestContext) async throws -> Response {
+        let status = request.uri.queryParameters["status"].map(String.init)
+        let found = try await run { () async throws(ServiceError) in try await complaints.list(status: status, for: context.staff) }
+        return try JSONResponse.make(API.ComplaintList(complaints: found.map(API.Complaint.init)), noStore: true)
+    }
+
+    @Sendable func complaintHandled(_ request: Request, context: StaffRequestContext) async throws -> Response {
+        let code = context.parameters.get("complaintCode")
+        let handled = try await run { () async throws(ServiceError) in try await complaints.markHandled(code, by: context.staff) }
+        return try JSONResponse.make(API.ComplaintEnvelope(complaint: API.Complaint(handled)), noStore: true)
     }
 
     @Sendable func accessLog(_ request: Request, context: StaffRequestContext) async throws -> Response {

@@ -9,6 +9,7 @@ import Mustache
 /// answers never land in the browser history or a URL; the page title stays neutral.
 struct CitizenPages: Sendable {
     let desk: PageBookings
+    let complaints: ComplaintService
     let network: ClientNetwork
     let receipts: BookingReceipts
     let renderer: PageRenderer
@@ -17,8 +18,8 @@ struct CitizenPages: Sendable {
 
     var texts: TextCatalog { renderer.texts }
 
-    init(desk: PageBookings, network: ClientNetwork, renderer: PageRenderer) {
-        self.desk = desk; self.network = network; self.renderer = renderer
+    init(desk: PageBookings, complaints: ComplaintService, network: ClientNetwork, renderer: PageRenderer) {
+        self.desk = desk; self.complaints = complaints; self.network = network; self.renderer = renderer
         self.receipts = BookingReceipts(clock: desk.service.clock, random: desk.service.random)
         var pages: [Language: Response] = [:]
         for language in Language.allCases {
@@ -36,6 +37,7 @@ struct CitizenPages: Sendable {
         ("/book", .post), ("/book/receipt", .get), ("/book/done", .post), ("/booking/calendar.ics", .post), ("/booking", .get), ("/booking", .post),
         ("/booking/cancel", .post), ("/booking/move", .post), ("/booking/move/confirm", .post),
         ("/booking/forget", .post), ("/booking/forget/confirm", .post),
+        ("/complaints", .get), ("/complaints", .post), ("/complaints/language", .post),
     ]
 
     func addRoutes(to router: Router<GatewayRequestContext>) {
@@ -55,6 +57,9 @@ struct CitizenPages: Sendable {
         router.post("/booking/move/confirm", use: moveConfirm)
         router.post("/booking/forget", use: forgetStart)
         router.post("/booking/forget/confirm", use: forgetConfirm)
+        router.get("/complaints", use: complaintForm)
+        router.post("/complaints", use: complain)
+        router.post("/complaints/language", use: complaintLanguage)
     }
 
     // MARK: Booking, step by step

@@ -42,6 +42,7 @@ struct PageCommon {
 struct LayoutModel {
     struct SwitchForm { let action: String; let fields: [HiddenField] }
     let lang: String
+    let langQuery: String
     let otherLang: String
     let t: [String: String]
     let content: String
@@ -150,6 +151,7 @@ struct StaffLayoutModel {
     let mayBookForCallers: Bool
     let mayReadAccessLog: Bool
     let mayReadStatistics: Bool
+    let mayReadComplaints: Bool
     let who: String?
 }
 

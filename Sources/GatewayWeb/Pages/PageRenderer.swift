@@ -75,7 +75,7 @@ struct PageRenderer: Sendable {
         case .form(let action, let fields):
             switchForm = .init(action: action, fields: fields.filter { $0.name != "lang" } + [HiddenField(name: "lang", value: other.rawValue)])
         }
-        let layout = LayoutModel(lang: language.rawValue, otherLang: other.rawValue, t: common.t, content: content,
+        let layout = LayoutModel(lang: language.rawValue, langQuery: common.langQuery, otherLang: other.rawValue, t: common.t, content: content,
                                  switchLink: switchLink, switchForm: switchForm)
         let html = library.render(TemplateContext(parts: [layout]), withTemplate: "layout") ?? ""
         var headers = HTTPFields()

@@ -357,6 +357,49 @@ enum TextKey: String, CaseIterable, Sendable {
     case staffTokenShownOnce
     case staffBackToCase
     case staffNewPhoneBooking
+    // Complaints (QS 6): the citizen's page and the staff list
+    case problemUnknownComplaint
+    case complaintLink
+    case complaintHeading
+    case complaintIntro
+    case complaintRoutesHeading
+    case complaintRouteStaff
+    case complaintRouteAdvisor
+    case complaintRouteDecision
+    case complaintProviderLabel
+    case complaintProviderHint
+    case complaintChooseProvider
+    case complaintAboutLabel
+    case complaintAboutTreatment
+    case complaintAboutStaff
+    case complaintAboutService
+    case complaintAboutDecision
+    case complaintTextLabel
+    case complaintTextHint
+    case complaintTokenLabel
+    case complaintTokenHint
+    case complaintSend
+    case complaintSentHeading
+    case complaintSentText
+    case staffComplaints
+    case staffComplaintsIntro
+    case staffComplaintsShow
+    case staffComplaintsOpen
+    case staffComplaintsHandled
+    case staffComplaintsAll
+    case staffComplaintsNone
+    case staffComplaintReceived
+    case staffComplaintAbout
+    case staffComplaintPlace
+    case staffComplaintText
+    case staffComplaintState
+    case staffComplaintMarkHandled
+    case staffComplaintHandledOn
+    case staffComplaintIsOpen
+    case staffChartComplaints
+    case fieldAbout = "field.about"
+    case fieldProviderId = "field.providerId"
+    case fieldServiceId = "field.serviceId"
 
     static func age(_ band: AgeBand) -> TextKey {
         switch band {

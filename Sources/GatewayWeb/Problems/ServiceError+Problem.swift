@@ -33,6 +33,8 @@ extension GatewayProblem {
         case .notToday(let day):
             self = GatewayProblem(.unprocessableContent, "not-today", title: "Not today", text: .problemNotToday, values: ["day": day.description])
         case .unknownCase: self = .unknownCase
+        case .unknownComplaint:
+            self = GatewayProblem(.notFound, "unknown-complaint", title: "Complaint not found", text: .problemUnknownComplaint, field: "complaintCode")
         case .refused(let refusal): self = Self.refused(refusal)
         case .signInFailed:
             self = GatewayProblem(.unauthorized, "sign-in-failed", title: "Sign-in failed", text: .problemSignInFailed)

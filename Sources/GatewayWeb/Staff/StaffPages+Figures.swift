@@ -79,6 +79,10 @@ extension StaffPages {
                 (.staffDischargeCompleted, .dischargesCompleted), (.staffDischargeOtherOffer, .dischargesOtherOffer),
                 (.staffDischargeHospital, .dischargesHospital), (.staffDischargeOther, .dischargesOther), (.staffSeriesTransferred, .dischargesTransferred),
             ]),
+            countChart("chart-complaints", .staffChartComplaints, [
+                (.complaintAboutTreatment, .complaintsTreatment), (.complaintAboutStaff, .complaintsStaff),
+                (.complaintAboutService, .complaintsService), (.complaintAboutDecision, .complaintsDecision),
+            ]),
         ]
     }
 }

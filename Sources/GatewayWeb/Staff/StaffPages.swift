@@ -27,6 +27,7 @@ struct StaffPages: Sendable {
     let network: ClientNetwork
     let formTokens: FormTokenSigner
     let statistics: StatisticsService
+    let complaints: ComplaintService
 
     var desk: BookingService { cases.booking }
     var library: MustacheLibrary { renderer.library }
@@ -43,7 +44,8 @@ struct StaffPages: Sendable {
         ("/staff/cases/:caseCode/follow-up", .post, .permission(.workWithCases)), ("/staff/cases/:caseCode/no-show", .post, .permission(.workWithCases)),
         ("/staff/cases/:caseCode/decision", .post, .permission(.workWithCases)), ("/staff/cases/:caseCode/close", .post, .permission(.workWithCases)),
         ("/staff/cases/:caseCode/handover", .post, .permission(.workWithCases)), ("/staff/access-log", .get, .permission(.readAccessLog)),
-        ("/staff/figures", .get, .permission(.readStatistics)),
+        ("/staff/figures", .get, .permission(.readStatistics)), ("/staff/complaints", .get, .permission(.readComplaints)),
+        ("/staff/complaints/:complaintCode/handled", .post, .permission(.readComplaints)),
     ]
 
     static var routes: [(String, HTTPRequest.Method)] { access.map { ($0.path, $0.method) } }
@@ -63,6 +65,9 @@ struct StaffPages: Sendable {
             .get("access-log", use: accessLogPage)
         signedIn.group().add(middleware: RequirePermission(permission: .readStatistics))
             .get("figures", use: figuresPage)
+        signedIn.group().add(middleware: RequirePermission(permission: .readComplaints))
+            .get("complaints", use: complaintsPage)
+            .post("complaints/:complaintCode/handled", use: complaintHandled)
         signedIn.group().add(middleware: RequirePermission(permission: .bookForCallers))
             .get("phone", use: phoneForm)
             .post("phone", use: phoneBook)
@@ -91,6 +96,7 @@ struct StaffPages: Sendable {
             content: content, t: sentences, signedIn: session != nil, csrf: session?.csrfToken,
             mayReadSchedule: session?.staff.may(.readSchedule) ?? false, mayBookForCallers: session?.staff.may(.bookForCallers) ?? false,
             mayReadAccessLog: session?.staff.may(.readAccessLog) ?? false, mayReadStatistics: session?.staff.may(.readStatistics) ?? false,
+            mayReadComplaints: session?.staff.may(.readComplaints) ?? false,
             who: member.map { "\($0.username) (\($0.role.rawValue), \($0.providerId))" })
         var headers = HTTPFields()
         headers[.contentType] = "text/html; charset=utf-8"

@@ -25,9 +25,20 @@ struct PermissionsTests {
         #expect(StaffRole.allCases.filter { $0.may(.readAccessLog) }.sorted { $0.rawValue < $1.rawValue } == [.auditor, .providerAdmin])
     }
 
-    /// QS 4.3: management sees aggregate figures only — no bookings, no cases, no log of who touched what.
+    /// QS 4.3: management sees aggregate figures and the complaints (QS 6, counted for QS 4.3) —
+    /// no bookings, no cases, no log of who touched what.
     @Test func managementSeesNoBookingOrCase() {
-        #expect(StaffRole.manager.permissions == [.readStatistics])
+        #expect(StaffRole.manager.permissions == [.readStatistics, .readComplaints])
+    }
+
+    /// QS 6.3: complaints go to the unit's leader (the provider's admin) and on to the centre
+    /// management; counsellors, phone staff and auditors do not read them.
+    @Test func complaintsAreReadByProviderAdminsAndTheManagerOnly() {
+        #expect(StaffRole.allCases.filter { $0.may(.readComplaints) }.sorted { $0.rawValue < $1.rawValue } == [.manager, .providerAdmin])
+        let admin = StaffMember(id: "a", username: "eva", providerId: ProviderID("kk-pas"), role: .providerAdmin, disabled: false, totpEnabled: false)
+        let manager = StaffMember(id: "m", username: "gry", providerId: ProviderID("kk-pas"), role: .manager, disabled: false, totpEnabled: false)
+        #expect(ComplaintRules.readableProvider(for: admin) == ProviderID("kk-pas"))
+        #expect(ComplaintRules.readableProvider(for: manager) == nil)
     }
 
     @Test func everyPermissionBelongsToSomeRole() {
