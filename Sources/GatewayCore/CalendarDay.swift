@@ -68,6 +68,14 @@ public struct CalendarDay: Hashable, Comparable, Sendable, CustomStringConvertib
 
     public func days(until other: CalendarDay) -> Int { other.daysSinceEpoch - daysSinceEpoch }
 
+    /// The same day `months` calendar months later (or earlier), clamped to the month's last day:
+    /// 31 January + 1 month is 28 (or 29) February.
+    public func adding(months: Int) -> CalendarDay {
+        let index = year * 12 + (month - 1) + months
+        let newYear = index / 12, newMonth = index % 12 + 1
+        return CalendarDay(unchecked: newYear, newMonth, Swift.min(day, CalendarDay.daysIn(month: newMonth, year: newYear)))
+    }
+
     public var weekday: Weekday {
         // 1970-01-01 was a Thursday.
         let index = ((daysSinceEpoch % 7) + 7 + 3) % 7  // 0 = Monday
@@ -130,4 +138,6 @@ public struct CalendarMonth: Hashable, Comparable, Sendable, CustomStringConvert
     public var description: String { String(CalendarDay(year: year, month: month, day: 1)!.description.prefix(7)) }
 
     public static func < (lhs: CalendarMonth, rhs: CalendarMonth) -> Bool { (lhs.year, lhs.month) < (rhs.year, rhs.month) }
+
+    public func adding(months: Int) -> CalendarMonth { CalendarMonth(CalendarDay(year: year, month: month, day: 1)!.adding(months: months)) }
 }

@@ -248,10 +248,19 @@ public struct BookingService: Sendable {
         do { return try await store.forget(tokenHash: tokenHash, today: today) } catch { throw Self.error(error) }
     }
 
-    /// Moves a booking, or chooses the time for a follow-up token (the same token then holds the booking).
+    /// Moves a booking, or chooses the time for a follow-up token (the same token then holds the
+    /// booking), or books the conversation a discharge follow-up answer asked for.
     public func reschedule(_ token: OneTimeToken, to rawSlot: String?) async throws(ServiceError) -> Booking {
         let tokenHash = try await lookupHash(token)
         switch try await holding(token) {
+        case .dischargeFollowUp(let followUp):
+            guard let service = configuration.service(followUp.serviceId) else { throw .unknownService }
+            let slot = try bookableSlot(rawSlot, for: service)
+            do {
+                return try await store.bookFollowUpConversation(tokenHash: tokenHash, slot: slot, bookingId: newId(), today: today)
+            } catch {
+                throw Self.error(error)
+            }
         case .followUp(let followUp):
             guard let service = configuration.service(followUp.serviceId) else { throw .unknownService }
             let slot = try bookableSlot(rawSlot, for: service)
@@ -265,6 +274,41 @@ public struct BookingService: Sendable {
             guard let service = configuration.service(current.serviceId) else { throw .unknownService }
             let slot = try bookableSlot(rawSlot, for: service)
             do { return try await store.reschedule(tokenHash: tokenHash, to: slot) } catch { throw Self.error(error) }
+        }
+    }
+
+    // MARK: Follow-up after discharge (QS 3.2)
+
+    /// The citizen's follow-up answer. Answers the round answered and, after the one-month round,
+    /// the new token for the six-month round.
+    public func answerFollowUp(_ token: OneTimeToken, use rawUse: String?, wantsConversation: Bool?) async throws(ServiceError)
+        -> (followUp: DischargeFollowUp, next: OneTimeToken?) {
+        guard let rawUse, !rawUse.isEmpty else { throw .missingField("use") }
+        guard let use = FollowUpUse(rawValue: rawUse) else { throw .invalidField("use", .oneOf(FollowUpUse.allCases.map(\.rawValue))) }
+        guard let wantsConversation else { throw .missingField("wantsConversation") }
+        let tokenHash = try await lookupHash(token)
+        let next = OneTimeToken(generatingWith: random)
+        do {
+            let answered = try await store.answerFollowUp(tokenHash: tokenHash, use: use, wantsConversation: wantsConversation,
+                                                          nextTokenHash: hash(next), today: today)
+            return (answered, answered.round == .oneMonth ? next : nil)
+        } catch .notFound {
+            // Not a follow-up token: say what it is (a booking's, used, cancelled) or that it is unknown.
+            switch try await holding(token) {
+            case .booking, .followUp, .dischargeFollowUp: throw .followUp(.notAFollowUpToken)
+            }
+        } catch {
+            throw Self.error(error)
+        }
+    }
+
+    static func error(_ error: FollowUpStoreError) -> ServiceError {
+        switch error {
+        case .notFound: return .tokenUnknown
+        case .refused(let refusal): return .followUp(refusal)
+        case .slotFull: return .slotFull
+        case .otherPlace: return .slotAtOtherProvider
+        case .storageFailure: return .storageFailure
         }
     }
 

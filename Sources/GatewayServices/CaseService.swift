@@ -192,6 +192,13 @@ public struct CaseService: Sendable {
     /// Closes a case with its discharge reason and the citizen's use at discharge (QS 2.2; absent
     /// means `unknown`).
     public func close(_ code: CaseCode, reason rawReason: String?, outcome rawOutcome: String? = nil, by staff: StaffIdentity) async throws(ServiceError) -> AnonymousCase {
+        try await close(code, reason: rawReason, outcome: rawOutcome, followUp: false, by: staff).closed
+    }
+
+    /// Closes a case and, with `followUp`, issues the follow-up token the counsellor hands the
+    /// citizen (QS 3.2; answerable from one month after today).
+    public func close(_ code: CaseCode, reason rawReason: String?, outcome rawOutcome: String?, followUp: Bool,
+                      by staff: StaffIdentity) async throws(ServiceError) -> (closed: AnonymousCase, followUpToken: OneTimeToken?) {
         guard let rawReason else { throw .missingField("reason") }
         guard let reason = DischargeReason(rawValue: rawReason) else { throw .invalidField("reason", .dischargeReason) }
         var outcome = DischargeOutcome.unknown
@@ -201,7 +208,12 @@ public struct CaseService: Sendable {
             }
             outcome = parsed
         }
-        do { return try await store.close(code: code, reason: reason, outcome: outcome, context(staff)) } catch {
+        // Closing takes the four QS 3.2 reasons only (transferred comes from a handover), all of which are followed up.
+        let token = followUp && FollowUpRules.reasons.contains(reason) ? OneTimeToken(generatingWith: booking.random) : nil
+        do {
+            let closed = try await store.close(code: code, reason: reason, outcome: outcome, followUpTokenHash: token.map(booking.hash), context(staff))
+            return (closed, token)
+        } catch {
             if case .refused(.transferredOnlyByHandover) = error { throw .invalidField("reason", .dischargeReason) }
             throw await refused(error, code, staff)
         }

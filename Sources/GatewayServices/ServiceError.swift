@@ -34,6 +34,9 @@ public enum ServiceError: Error, Sendable, Hashable {
     case unknownCase
     case refused(CaseRefusal)
 
+    // Follow-up after discharge (QS 3.2)
+    case followUp(FollowUpRefusal)
+
     // Complaints
     /// No complaint with this code that this member of staff may see.
     case unknownComplaint

@@ -22,6 +22,8 @@ public struct StatisticsReport: Encodable, Sendable {
         public let percent: Double?
         /// The quality standard's target for this share, in percent, where it has one.
         public let target: Double?
+        /// Whether the share should be at least (`at-least`) or at most (`at-most`) the target.
+        public let targetIs: String?
     }
 
     public let from: String
@@ -40,18 +42,22 @@ public struct StatisticsReport: Encodable, Sendable {
             Cell(month: cell.month.description, service: cell.service?.rawValue ?? "*", provider: cell.provider?.rawValue ?? "*",
                  figure: cell.figure.rawValue, value: value.description)
         }
-        // QS 2.2: at least 50 % drug-free or reduced; QS 3.1 and §101 stk. 4: the guarantee.
-        let definitions: [(String, StatFigure, StatFigure, Double?)] = [
-            ("outcomes.drug-free-or-reduced", .outcomesDrugFreeOrReduced, .outcomes, 50),
-            ("first-conversations.straks", .firstConversationsStraks, .firstConversationsBooked, nil),
-            ("first-conversations.within-14-days", .firstConversationsWithinGuarantee, .firstConversationsBooked, nil),
+        // QS 2.2: at least 50 % drug-free or reduced, at most 33 % of those discharged drug-free
+        // return within 12 months (counted only where a follow-up token was presented); QS 3.1 and
+        // §101 stk. 4: the guarantee.
+        let definitions: [(String, StatFigure, StatFigure, Double?, String?)] = [
+            ("outcomes.drug-free-or-reduced", .outcomesDrugFreeOrReduced, .outcomes, 50, "at-least"),
+            ("returns.after-drug-free", .returnsAfterDrugFree, .outcomesDrugFree, 33, "at-most"),
+            ("first-conversations.straks", .firstConversationsStraks, .firstConversationsBooked, nil, nil),
+            ("first-conversations.within-14-days", .firstConversationsWithinGuarantee, .firstConversationsBooked, nil, nil),
         ]
         let levels = Set(shown.map { StatCell(month: $0.0.month, service: $0.0.service, provider: $0.0.provider, figure: .bookings) }).sorted()
         shares = levels.flatMap { level in
-            definitions.map { name, top, bottom, target in
+            definitions.map { name, top, bottom, target, targetIs in
                 func at(_ figure: StatFigure) -> StatCell { StatCell(month: level.month, service: level.service, provider: level.provider, figure: figure) }
                 return Share(month: level.month.description, service: level.service?.rawValue ?? "*", provider: level.provider?.rawValue ?? "*",
-                             name: name, percent: grid.share(at(top), of: at(bottom)).map { ($0 * 10).rounded() / 10 }, target: target)
+                             name: name, percent: grid.share(at(top), of: at(bottom)).map { ($0 * 10).rounded() / 10 }, target: target,
+                             targetIs: targetIs)
             }
         }
     }

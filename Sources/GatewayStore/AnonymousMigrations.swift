@@ -206,6 +206,23 @@ enum AnonymousMigrations {
                 CREATE INDEX complaint_provider ON complaint (providerId, status);
                 """)
         }
+        // QS 3.2: follow-up one and six months after discharge, by one-time token. An answer keeps
+        // its month only; `returnedIn` is the month a citizen who presented the token came back.
+        migrator.registerMigration("v11-follow-ups") { db in
+            try db.execute(sql: """
+                CREATE TABLE follow_up (
+                    tokenHash BLOB PRIMARY KEY NOT NULL,
+                    caseCode TEXT NOT NULL REFERENCES anonymous_case(code),
+                    round TEXT NOT NULL CHECK (round IN ('1-month', '6-months')),
+                    answeredIn TEXT CHECK (answeredIn IS NULL OR length(answeredIn) = 7),
+                    currentUse TEXT CHECK (currentUse IS NULL OR currentUse IN ('none', 'less', 'same', 'more')),
+                    wantsConversation INTEGER CHECK (wantsConversation IS NULL OR wantsConversation IN (0, 1)),
+                    returnedIn TEXT CHECK (returnedIn IS NULL OR length(returnedIn) = 7),
+                    UNIQUE (caseCode, round),
+                    CHECK ((answeredIn IS NULL) = (currentUse IS NULL) AND (currentUse IS NULL) = (wantsConversation IS NULL))
+                ) WITHOUT ROWID;
+                """)
+        }
         return migrator
     }
 }

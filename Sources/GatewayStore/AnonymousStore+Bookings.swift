@@ -25,6 +25,9 @@ public enum BookingStoreError: Error, Equatable, Sendable, StoreFailureConvertib
 public enum TokenHolding: Sendable {
     case booking(Booking)
     case followUp(AnonymousCase)
+    /// A follow-up token after discharge (QS 3.2): to answer, or, after an answer that asked for
+    /// another conversation, to book it.
+    case dischargeFollowUp(DischargeFollowUp)
 }
 
 extension AnonymousStore {
@@ -106,14 +109,19 @@ extension AnonymousStore {
     /// What a token holds, in one read: a live booking or a follow-up token. Cancelled or used
     /// bookings answer `.noLongerValid`, unknown tokens `.notFound`.
     public func holding(tokenHash: Data) async throws(BookingStoreError) -> TokenHolding {
-        let found = try await read(BookingStoreError.self) { db -> (Booking?, AnonymousCase?) in
+        let found = try await read(BookingStoreError.self) { db -> (Booking?, AnonymousCase?, DischargeFollowUp?) in
             if let code = try String.fetchOne(
                 db, sql: "SELECT caseCode FROM case_live_token WHERE tokenHash = ? AND kind = 'follow-up'", arguments: [tokenHash]) {
-                return (nil, try self.fetchCase(db, code))
+                return (nil, try self.fetchCase(db, code), nil)
             }
-            return (try Row.fetchOne(db.cachedStatement(sql: "SELECT * FROM booking WHERE tokenHash = ?"), arguments: [tokenHash]).map(self.decodeBooking), nil)
+            // A booking first: a discharge follow-up token that has booked its conversation holds that booking.
+            if let booking = try Row.fetchOne(db.cachedStatement(sql: "SELECT * FROM booking WHERE tokenHash = ?"), arguments: [tokenHash]).map(self.decodeBooking) {
+                return (booking, nil, nil)
+            }
+            return (nil, nil, try self.fetchFollowUp(db, tokenHash: tokenHash)?.0)
         }
         if let followUp = found.1 { return .followUp(followUp) }
+        if let discharge = found.2 { return .dischargeFollowUp(discharge) }
         guard let booking = found.0 else { throw .notFound }
         guard booking.status == .booked else { throw .noLongerValid(booking.status) }
         return .booking(booking)
@@ -129,7 +137,9 @@ extension AnonymousStore {
             }
             if let row = try Row.fetchOne(db, sql: """
                 SELECT c.providerId, c.serviceId FROM case_live_token t JOIN anonymous_case c ON c.code = t.caseCode WHERE t.tokenHash = ?
-                """, arguments: [tokenHash]) {
+                UNION ALL
+                SELECT c.providerId, c.serviceId FROM follow_up f JOIN anonymous_case c ON c.code = f.caseCode WHERE f.tokenHash = ?
+                """, arguments: [tokenHash, tokenHash]) {
                 return (row["providerId"], row["serviceId"])
             }
             return nil

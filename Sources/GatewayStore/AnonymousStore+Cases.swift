@@ -66,6 +66,7 @@ extension AnonymousStore {
             } else {
                 code = try self.openCase(db, service: service, provider: context.actor.providerId, ageBand: band, today: context.today, random: random)
                 try db.cachedStatement(sql: "UPDATE booking SET caseCode = ? WHERE tokenHash = ?").execute(arguments: [code, tokenHash])
+                try self.recordReturn(db, tokenHash: tokenHash, today: context.today)
             }
             let number = try self.recordSession(db, code: code, kind: "booked", limit: limit, today: context.today)
             try self.logAccess(db, context, action: "check-in", code: code)
@@ -113,6 +114,7 @@ extension AnonymousStore {
             let code = try self.openCase(db, service: service, provider: context.actor.providerId, ageBand: band, today: context.today, random: random)
             try db.cachedStatement(sql: "UPDATE booking SET status = 'checked-in', caseCode = ? WHERE tokenHash = ? AND status = 'booked'").execute(arguments: [code, tokenHash])
             guard db.changesCount == 1 else { throw CaseStoreError.tokenUsed }
+            try self.recordReturn(db, tokenHash: tokenHash, today: context.today)
             let number = try self.recordSession(db, code: code, kind: "walk-in", limit: limit, today: context.today)
             try self.logAccess(db, context, action: "walk-in", code: code)
             return CheckInResult(anonymousCase: try self.existingCase(db, code), sessionNumber: number)
@@ -263,8 +265,11 @@ extension AnonymousStore {
     }
 
     /// Closes a case with a discharge reason (QS 3.2); its live token, if any, stops working.
+    /// Closes a case. `followUpTokenHash`: the hash of the follow-up token the counsellor hands the
+    /// citizen (QS 3.2), stored for the one-month round in the same transaction.
     public func close(
-        code: CaseCode, reason: DischargeReason, outcome: DischargeOutcome? = nil, _ context: CaseContext, throughHandover: Bool = false
+        code: CaseCode, reason: DischargeReason, outcome: DischargeOutcome? = nil, followUpTokenHash: Data? = nil, _ context: CaseContext,
+        throughHandover: Bool = false
     ) async throws(CaseStoreError) -> AnonymousCase {
         try await write(CaseStoreError.self) { db in
             let found = try self.visibleCase(db, code, context.actor)
@@ -273,6 +278,11 @@ extension AnonymousStore {
             try db.cachedStatement(sql: "UPDATE anonymous_case SET status = 'closed', dischargeReason = ?, outcome = ?, closedOn = ? WHERE code = ?")
                 .execute(arguments: [reason.rawValue, outcome?.rawValue, context.today.description, code.value])
             try self.logAccess(db, context, action: "close-\(reason.rawValue)", code: code.value)
+            if let followUpTokenHash {
+                try db.execute(sql: "INSERT INTO follow_up (tokenHash, caseCode, round) VALUES (?, ?, '1-month')",
+                               arguments: [followUpTokenHash, code.value])
+                try self.logAccess(db, context, action: "discharge-follow-up-token", code: code.value)
+            }
             return try self.existingCase(db, code.value)
         }
     }

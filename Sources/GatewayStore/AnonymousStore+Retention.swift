@@ -62,12 +62,19 @@ extension AnonymousStore {
                 guard status == .booked else { throw BookingStoreError.noLongerValid(status) }
                 guard let code = row["caseCode"] as String? else {
                     try db.execute(sql: "DELETE FROM booking WHERE id = ?", arguments: [row["id"] as String])
+                    // The conversation a follow-up token booked: forgetting it forgets the earlier case too.
+                    if let earlier = try String.fetchOne(db, sql: "SELECT caseCode FROM follow_up WHERE tokenHash = ?", arguments: [tokenHash]) {
+                        try Self.forgetCase(db, chain: chain, code: earlier, today: today)
+                        return true
+                    }
                     return false
                 }
                 try Self.forgetCase(db, chain: chain, code: code, today: today)
                 return true
             }
-            guard let code = try String.fetchOne(db, sql: "SELECT caseCode FROM case_live_token WHERE tokenHash = ?", arguments: [tokenHash]) else {
+            guard let code = try String.fetchOne(db, sql: """
+                SELECT caseCode FROM case_live_token WHERE tokenHash = ? UNION ALL SELECT caseCode FROM follow_up WHERE tokenHash = ?
+                """, arguments: [tokenHash, tokenHash]) else {
                 return nil
             }
             try Self.forgetCase(db, chain: chain, code: code, today: today)
@@ -106,7 +113,7 @@ extension AnonymousStore {
     /// of the case. With `secure_delete` the freed pages are zeroed.
     static func deleteCase(_ db: Database, code: String) throws {
         try db.execute(sql: "UPDATE anonymous_case SET caseKeyWrapped = NULL, decisionReasonSealed = NULL WHERE code = ?", arguments: [code])
-        for table in ["case_note", "case_session", "case_live_token", "booking"] {
+        for table in ["case_note", "case_session", "case_live_token", "follow_up", "booking"] {
             try db.execute(sql: "DELETE FROM \(table) WHERE caseCode = ?", arguments: [code])
         }
         try db.execute(sql: "DELETE FROM anonymous_case WHERE code = ?", arguments: [code])

@@ -54,6 +54,27 @@ extension AnonymousStore {
                                       ("unknown", .outcomesUnknown)] {
                 try add("SELECT substr(closedOn, 1, 7) AS month, serviceId, providerId, count(*) AS n \(closed) AND outcome = ? GROUP BY 1, 2, 3", figure, [outcome])
             }
+            // Courses: the second session held; completed after at least two sessions.
+            try add("SELECT substr(s.heldOn, 1, 7) AS month, c.serviceId, c.providerId, count(*) AS n \(byCase) AND s.number = 2 GROUP BY 1, 2, 3", .coursesStarted)
+            try add("""
+                SELECT substr(closedOn, 1, 7) AS month, serviceId, providerId, count(*) AS n \(closed) AND dischargeReason = 'completed'
+                AND (SELECT count(*) FROM case_session s WHERE s.caseCode = anonymous_case.code) >= 2 GROUP BY 1, 2, 3
+                """, .coursesCompleted)
+            // Follow-up answers, in the month answered.
+            let answered = "FROM follow_up f JOIN anonymous_case c ON c.code = f.caseCode WHERE f.answeredIn BETWEEN substr(?, 1, 7) AND substr(?, 1, 7)"
+            for (round, uses) in [("1-month", [StatFigure.followUpsOneMonthNone, .followUpsOneMonthLess, .followUpsOneMonthSame, .followUpsOneMonthMore]),
+                                  ("6-months", [.followUpsSixMonthsNone, .followUpsSixMonthsLess, .followUpsSixMonthsSame, .followUpsSixMonthsMore])] {
+                for (use, figure) in zip(FollowUpUse.allCases, uses) {
+                    try add("SELECT f.answeredIn AS month, c.serviceId, c.providerId, count(*) AS n \(answered) AND f.round = ? AND f.currentUse = ? GROUP BY 1, 2, 3",
+                            figure, [round, use.rawValue])
+                }
+            }
+            try add("SELECT f.answeredIn AS month, c.serviceId, c.providerId, count(*) AS n \(answered) AND f.wantsConversation = 1 GROUP BY 1, 2, 3",
+                    .followUpsWantConversation)
+            // Returns, in the month of the discharge they follow: one per case, whichever token came back.
+            let returned = "FROM anonymous_case c WHERE c.status = 'closed' AND c.closedOn BETWEEN ? AND ? AND EXISTS (SELECT 1 FROM follow_up f WHERE f.caseCode = c.code AND f.returnedIn IS NOT NULL)"
+            try add("SELECT substr(c.closedOn, 1, 7) AS month, c.serviceId, c.providerId, count(*) AS n \(returned) GROUP BY 1, 2, 3", .returns)
+            try add("SELECT substr(c.closedOn, 1, 7) AS month, c.serviceId, c.providerId, count(*) AS n \(returned) AND c.outcome = 'drug-free' GROUP BY 1, 2, 3", .returnsAfterDrugFree)
             // Complaints, per provider (service nil), in the month they came.
             for (topic, figure) in [(ComplaintTopic.treatment, StatFigure.complaintsTreatment), (.staff, .complaintsStaff),
                                     (.service, .complaintsService), (.decision, .complaintsDecision)] {

@@ -109,10 +109,11 @@ extension AnonymousStore {
     public func storedTokenHash(among candidates: [Data]) async throws(BookingStoreError) -> Data? {
         try await read(BookingStoreError.self) { db in
             let marks = Array(repeating: "?", count: candidates.count).joined(separator: ", ")
-            let arguments = StatementArguments(candidates + candidates)
+            let arguments = StatementArguments(candidates + candidates + candidates)
             return try Data.fetchOne(db, sql: """
                 SELECT tokenHash FROM booking WHERE tokenHash IN (\(marks))
-                UNION ALL SELECT tokenHash FROM case_live_token WHERE tokenHash IN (\(marks)) LIMIT 1
+                UNION ALL SELECT tokenHash FROM case_live_token WHERE tokenHash IN (\(marks))
+                UNION ALL SELECT tokenHash FROM follow_up WHERE tokenHash IN (\(marks)) LIMIT 1
                 """, arguments: arguments)
         }
     }
@@ -144,6 +145,8 @@ extension AnonymousStore {
             let hashes = try Data.fetchAll(db, sql: """
                 SELECT tokenHash FROM booking WHERE status = 'booked'
                 UNION ALL SELECT tokenHash FROM case_live_token
+                UNION ALL SELECT tokenHash FROM follow_up WHERE answeredIn IS NULL
+                    OR (wantsConversation = 1 AND tokenHash NOT IN (SELECT tokenHash FROM booking))
                 """)
             for hash in hashes { tokens[TokenHasher.version(of: hash), default: 0] += 1 }
             return KeyVersionUse(sealed: try KeyVersions.versionsInUse(db, columns: Self.sealedColumns), liveTokens: tokens)

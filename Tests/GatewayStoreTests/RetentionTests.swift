@@ -74,6 +74,36 @@ struct RetentionTests {
         }
     }
 
+    /// Handled complaints go with the closed-case period (from the day handled), open ones stay; a
+    /// closed case's follow-up tokens go with the case.
+    @Test func handledComplaintsAndFollowUpsOfPurgedCasesAreRemoved() async throws {
+        let path = NSTemporaryDirectory() + "anongate-retention-\(UUID().uuidString)/anonymous.sqlite"
+        let store = try AnonymousStore.open(path: path, storeKey: .random(random), random: random)
+        let day = CalendarDay(iso: "2026-11-23")!
+        let handled = try await store.receiveComplaint(id: "c1", provider: ProviderID("uturn"), service: .uturn, about: .staff,
+                                                       text: "KLAGE-behandlet", receivedOn: day, random: random)
+        _ = try await store.receiveComplaint(id: "c2", provider: ProviderID("uturn"), service: nil, about: .service,
+                                             text: "KLAGE-åben", receivedOn: day, random: random)
+        _ = try await store.markComplaintHandled(handled, provider: ProviderID("uturn"), context("2026-11-23"))
+        let closed = try await store.walkIn(service: .uturn, ageBand: .from18To24, context("2026-11-23"), limit: .conversations(5), random: random)
+        let followUpHash = Data(random.bytes(32))
+        _ = try await store.close(code: closed.anonymousCase.code, reason: .completed, outcome: .drugFree, followUpTokenHash: followUpHash, context("2026-11-23"))
+        let sealed = try await store.reader.read { db in try Data.fetchOne(db, sql: "SELECT textSealed FROM complaint WHERE id = 'c1'")! }
+
+        let cutoffs = RetentionCutoffs(cancelledBookings: CalendarDay(iso: "2026-11-24")!, unattendedBookings: CalendarDay(iso: "2026-11-24")!,
+                                       closedCases: CalendarDay(iso: "2026-11-24")!, accessLog: CalendarDay(iso: "2026-11-01")!)
+        let planned = try await store.purge(cutoffs, dryRun: true)
+        #expect(planned.handledComplaints == 1 && planned.closedCases == 1)
+        #expect(try await store.purge(cutoffs, dryRun: false) == planned)
+        let left = try await store.reader.read { db in
+            (try String.fetchAll(db, sql: "SELECT id FROM complaint"), try Int.fetchOne(db, sql: "SELECT count(*) FROM follow_up")!)
+        }
+        #expect(left.0 == ["c2"])
+        #expect(left.1 == 0)
+        #expect(Self.fileBytes(path).range(of: sealed) == nil)
+        await #expect(throws: BookingStoreError.notFound) { try await store.holding(tokenHash: followUpHash) }
+    }
+
     @Test func theCutoffsFollowTheConfiguredPeriods() throws {
         let policy = try TestFixtures.configuration().retention
         #expect(policy == RetentionPolicy(cancelledBookingsDays: 30, unattendedBookingsDays: 90, closedCasesDays: 365, accessLogDays: 730))

@@ -119,7 +119,7 @@ struct CitizenPageTests {
         try await TestGateway().test { client in
             let noService = try await client.form("/book/questions", [("lang", "en")])
             #expect(noService.status == .badRequest)
-            #expect(noService.text.contains("The field serviceId is required."))
+            #expect(noService.text.contains("An answer is missing: The service."))
             let noAge = try await client.form("/book/times", [("lang", "da"), ("service", "uturn")])
             #expect(noAge.status == .badRequest)
             #expect(noAge.text.contains("name=\"ageBand\""))

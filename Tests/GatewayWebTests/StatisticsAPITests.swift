@@ -66,7 +66,17 @@ struct FiguresPageTests {
                        "id=\"chart-activity\"", "id=\"chart-guarantee\"", "id=\"chart-outcomes\"", "id=\"chart-discharges\""] {
                 #expect(page.text.contains(id), "\(id)")
             }
-            #expect(page.text.components(separatedBy: "<svg ").count - 1 == 5)
+            #expect(page.text.components(separatedBy: "<svg ").count - 1 == 6)
+            for id in ["id=\"chart-follow-up\"", "id=\"chart-complaints\"", "mål højst 33 %"] {
+                #expect(page.text.contains(id), "\(id)")
+            }
+            #expect(page.text.contains("Tilbagevenden tælles kun, når borgeren selv har vist sit opfølgningsnummer"))
+            // The download link gives the same figures as the API's CSV, with the page's cookie.
+            #expect(page.text.contains("id=\"figures-csv\" href=\"/staff/figures.csv?from=2026-10&amp;to=2026-11\""))
+            let csv = try await client.execute(uri: "/staff/figures.csv?from=2026-10&to=2026-11", method: .get, headers: cookie)
+            #expect(csv.status == .ok && csv.headers[.contentType] == "text/csv; charset=utf-8")
+            #expect(csv.text.hasPrefix("month,service,provider,figure,value\r\n") && csv.text.contains("2026-11,pas,kk-pas,bookings,<5\r\n"))
+            #expect(try await client.execute(uri: "/staff/figures.csv?from=2026-13&to=2026-11", method: .get, headers: cookie).status == .badRequest)
             #expect(page.text.contains("<th scope=\"row\">2026-11</th><td>&lt;5</td>"))   // one booking: <5, never 1
             #expect(page.text.contains("href=\"/staff/figures\"") && !page.text.contains("href=\"/staff/schedule\""))
             let wrong = try await client.execute(uri: "/staff/figures?from=2026-13&to=2026-11", method: .get, headers: cookie)

@@ -44,6 +44,28 @@ public enum StatFigure: String, CaseIterable, Sendable, Codable {
     case firstConversationsLater = "first-conversations.later"
     /// Straks or within 14 days: the numerator of the 14-day share.
     case firstConversationsWithinGuarantee = "first-conversations.within-14-days"
+    /// Courses (QS 4.3 "opstartede forløb"): a case whose second session was held — past the first
+    /// (for PAS the clarifying) conversation — in the month; completed: closed as completed after
+    /// at least two sessions, in the month it closed.
+    case coursesStarted = "courses.started"
+    case coursesCompleted = "courses.completed"
+    /// Follow-up answers (QS 3.2), in the month answered, by round and the citizen's use now.
+    case followUpsOneMonth = "follow-ups.1-month"
+    case followUpsOneMonthNone = "follow-ups.1-month.none"
+    case followUpsOneMonthLess = "follow-ups.1-month.less"
+    case followUpsOneMonthSame = "follow-ups.1-month.same"
+    case followUpsOneMonthMore = "follow-ups.1-month.more"
+    case followUpsSixMonths = "follow-ups.6-months"
+    case followUpsSixMonthsNone = "follow-ups.6-months.none"
+    case followUpsSixMonthsLess = "follow-ups.6-months.less"
+    case followUpsSixMonthsSame = "follow-ups.6-months.same"
+    case followUpsSixMonthsMore = "follow-ups.6-months.more"
+    case followUpsWantConversation = "follow-ups.wants-conversation"
+    /// Cases discharged in the month whose citizen came back within twelve months by presenting
+    /// their follow-up token (QS 2.2) — only those; a month's figure can grow for twelve months.
+    case returns
+    /// Of those, discharged drug-free: the numerator of the QS 2.2 return share (target at most 33 %).
+    case returnsAfterDrugFree = "returns.after-drug-free"
     /// Complaints received (QS 6, counted for QS 4.3), by what they are about. Counted per provider
     /// only: a complaint sent without a token names no service.
     case complaints
@@ -71,6 +93,8 @@ public enum StatFigure: String, CaseIterable, Sendable, Codable {
         (.firstConversationsBooked, [.firstConversationsStraks, .firstConversationsWithin14Days, .firstConversationsLater]),
         (.firstConversationsWithinGuarantee, [.firstConversationsStraks, .firstConversationsWithin14Days]),
         (.complaints, [.complaintsTreatment, .complaintsStaff, .complaintsService, .complaintsDecision]),
+        (.followUpsOneMonth, [.followUpsOneMonthNone, .followUpsOneMonthLess, .followUpsOneMonthSame, .followUpsOneMonthMore]),
+        (.followUpsSixMonths, [.followUpsSixMonthsNone, .followUpsSixMonthsLess, .followUpsSixMonthsSame, .followUpsSixMonthsMore]),
     ]
 }
 

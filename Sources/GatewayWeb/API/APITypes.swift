@@ -1,6 +1,7 @@
 import Foundation
 import GatewayCore
 import GatewayServices
+import GatewayStore
 import Hummingbird
 
 /// The JSON API's answers, typed. `docs/openapi.yaml` describes exactly these shapes, and the
@@ -100,6 +101,41 @@ enum API {
     struct CurrentBooking: Encodable, Sendable {
         let booking: Booking?
         let followUp: FollowUp?
+        var dischargeFollowUp: DischargeFollowUpBody? = nil
+    }
+
+    /// A follow-up token after discharge (QS 3.2), as the citizen sees it. No case code.
+    struct DischargeFollowUpBody: Encodable, Sendable {
+        let round: String
+        let opensOn: String
+        let closesOn: String
+        let answered: Bool
+        /// The answer asked for another conversation: book it with `reschedule` and the same token.
+        let mayBook: Bool
+        let serviceId: String
+        let providerId: String
+        init(_ followUp: DischargeFollowUp) {
+            round = followUp.round.rawValue; opensOn = followUp.opensOn.description; closesOn = followUp.closesOn.description
+            answered = followUp.answered; mayBook = followUp.mayBook
+            serviceId = followUp.serviceId.rawValue; providerId = followUp.providerId.rawValue
+        }
+    }
+
+    struct FollowUpAnswered: Encodable, Sendable {
+        struct Answer: Encodable, Sendable { let round: String; let answeredIn: String }
+        struct Next: Encodable, Sendable { let token: String; let opensOn: String }
+        let followUp: Answer
+        /// After the one-month answer: the token for the six-month round, shown only here.
+        let next: Next?
+        /// After an answer that asked for another conversation: where it would be (book it with `reschedule`).
+        let conversation: FollowUp?
+    }
+
+    /// Closing a case, with the follow-up token when one was asked for (shown only here).
+    struct CaseClosed: Encodable, Sendable {
+        struct FollowUpToken: Encodable, Sendable { let token: String; let spelling: [String]; let opensOn: String }
+        let `case`: Case
+        let followUp: FollowUpToken?
     }
 
     struct BookingEnvelope: Encodable, Sendable { let booking: Booking }

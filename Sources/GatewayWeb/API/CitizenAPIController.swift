@@ -1,6 +1,7 @@
 import Foundation
 import GatewayCore
 import GatewayServices
+import GatewayStore
 import HTTPTypes
 import Hummingbird
 
@@ -28,7 +29,7 @@ struct CitizenAPIController {
     static let routes: [(String, HTTPRequest.Method)] = [
         ("services", .get), ("services/:serviceId/slots", .get), ("bookings", .post),
         ("bookings/current", .get), ("bookings/current", .delete), ("bookings/current/reschedule", .post),
-        ("complaints", .post),
+        ("complaints", .post), ("follow-ups", .post),
     ]
 
     func addRoutes(to group: RouterGroup<GatewayRequestContext>) {
@@ -40,6 +41,7 @@ struct CitizenAPIController {
             .post("bookings", use: createBooking)
             .post("bookings/current/reschedule", use: reschedule)
             .post("complaints", use: complain)
+            .post("follow-ups", use: answerFollowUp)
     }
 
     @Sendable func listServices(_ request: Request, context: GatewayRequestContext) async throws -> Response {
@@ -97,6 +99,8 @@ struct CitizenAPIController {
                     booking: nil, followUp: API.FollowUp(serviceId: followUp.serviceId.rawValue, providerId: followUp.providerId.rawValue)))
             case .booking(let booking):
                 return try JSONResponse.make(API.CurrentBooking(booking: API.Booking(booking, bookings), followUp: nil))
+            case .dischargeFollowUp(let followUp):
+                return try JSONResponse.make(API.CurrentBooking(booking: nil, followUp: nil, dischargeFollowUp: API.DischargeFollowUpBody(followUp)))
             }
         } catch let error as ServiceError {
             throw error.problem
@@ -148,6 +152,22 @@ struct CitizenAPIController {
         return try JSONResponse.make(status: .created, API.ComplaintReceived(received))
     }
 
+    /// The follow-up answer after discharge (QS 3.2), with the follow-up token as bearer.
+    @Sendable func answerFollowUp(_ request: Request, context: GatewayRequestContext) async throws -> Response {
+        let token = try bearerToken(request)
+        let body = try await JSONBody.decode(FollowUpBody.self, from: request, context: context)
+        let answered: (followUp: DischargeFollowUp, next: OneTimeToken?)
+        do { answered = try await bookings.answerFollowUp(token, use: body.use, wantsConversation: body.wantsConversation) } catch {
+            throw error.problem
+        }
+        let followUp = answered.followUp
+        return try JSONResponse.make(status: .created, API.FollowUpAnswered(
+            followUp: .init(round: followUp.round.rawValue, answeredIn: CalendarMonth(bookings.today).description),
+            next: answered.next.map { .init(token: $0.formatted, opensOn: FollowUpRules.opens(.sixMonths, closedOn: followUp.closedOn).description) },
+            conversation: followUp.mayBook ? API.FollowUp(serviceId: followUp.serviceId.rawValue, providerId: followUp.providerId.rawValue) : nil),
+            noStore: true)
+    }
+
     func bearerToken(_ request: Request) throws(GatewayProblem) -> OneTimeToken {
         guard let credential = request.headers.bearerCredential else { throw .tokenMissing }
         do { return try bookings.parseToken(credential) } catch { throw error.problem }
@@ -171,6 +191,11 @@ struct BookingBody: Decodable {
             receivesOtherSocialSupport: receivesOtherSocialSupport, personIsEnrolledInTreatment: personIsEnrolledInTreatment,
             interpreterLanguage: interpreterLanguage, companion: companion, message: message)
     }
+}
+
+struct FollowUpBody: Decodable {
+    var use: String?
+    var wantsConversation: Bool?
 }
 
 struct ComplaintBody: Decodable {

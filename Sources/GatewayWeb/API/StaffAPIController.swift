@@ -260,13 +260,20 @@ struct StaffAPIController {
         return try JSONResponse.make(API.CaseEnvelope(case: caseBody(decided)))
     }
 
-    struct CloseBody: Decodable { var reason: String?; var outcome: String? }
+    struct CloseBody: Decodable { var reason: String?; var outcome: String?; var followUp: Bool? }
 
+    /// Closes the case; with `"followUp": true` the answer carries the follow-up token (QS 3.2), once.
     @Sendable func close(_ request: Request, context: StaffRequestContext) async throws -> Response {
         let code = try code(context)
         let body = try await JSONBody.decode(CloseBody.self, from: request, context: context)
-        let closed = try await run { () async throws(ServiceError) in try await cases.close(code, reason: body.reason, outcome: body.outcome, by: context.staff) }
-        return try JSONResponse.make(API.CaseEnvelope(case: caseBody(closed)))
+        let (closed, token) = try await run { () async throws(ServiceError) in
+            try await cases.close(code, reason: body.reason, outcome: body.outcome, followUp: body.followUp ?? false, by: context.staff)
+        }
+        let followUp = token.map { token in
+            API.CaseClosed.FollowUpToken(token: token.formatted, spelling: TokenSpelling.groups(token),
+                                         opensOn: FollowUpRules.opens(.oneMonth, closedOn: bookings.today).description)
+        }
+        return try JSONResponse.make(API.CaseClosed(case: caseBody(closed), followUp: followUp), noStore: token != nil)
     }
 
     struct HandoverBody: Decodable { var carry: [String: String]?; var parentalConsent: Bool?; var caseworkerApproval: Bool? }

@@ -28,6 +28,13 @@ extension CitizenPages {
                 return try await renderTimes(form, service, language, error: nil, status: .ok, moving: token.formatted)
             case .booking(let booking):
                 return renderBooking(token, booking, language, error: nil, status: .ok)
+            case .dischargeFollowUp(let followUp):
+                // A follow-up token after discharge: answer it, or book the conversation the answer asked for.
+                if followUp.mayBook {
+                    return try await renderTimes(form, try desk.service(followUp.serviceId.rawValue), language, error: nil, status: .ok, moving: token.formatted)
+                }
+                guard !followUp.answered else { throw ServiceError.followUp(.alreadyAnswered).problem }
+                return renderFollowUp(token, followUp, FormBody(), language, error: nil, status: .ok)
             }
         } catch let problem as GatewayProblem {
             return renderManage(language, problem)

@@ -37,7 +37,7 @@ struct CitizenPages: Sendable {
         ("/book", .post), ("/book/receipt", .get), ("/book/done", .post), ("/booking/calendar.ics", .post), ("/booking", .get), ("/booking", .post),
         ("/booking/cancel", .post), ("/booking/move", .post), ("/booking/move/confirm", .post),
         ("/booking/forget", .post), ("/booking/forget/confirm", .post),
-        ("/complaints", .get), ("/complaints", .post), ("/complaints/language", .post),
+        ("/complaints", .get), ("/complaints", .post), ("/complaints/language", .post), ("/follow-up", .post),
     ]
 
     func addRoutes(to router: Router<GatewayRequestContext>) {
@@ -60,6 +60,7 @@ struct CitizenPages: Sendable {
         router.get("/complaints", use: complaintForm)
         router.post("/complaints", use: complain)
         router.post("/complaints/language", use: complaintLanguage)
+        router.post("/follow-up", use: answerFollowUp)
     }
 
     // MARK: Booking, step by step
@@ -346,6 +347,7 @@ struct CitizenPages: Sendable {
         switch try await desk.holding(token) {
         case .followUp(let followUp): return followUp.serviceId
         case .booking(let booking): return booking.serviceId
+        case .dischargeFollowUp(let followUp): return followUp.serviceId
         }
     }
 

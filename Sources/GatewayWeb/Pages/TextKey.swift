@@ -400,6 +400,44 @@ enum TextKey: String, CaseIterable, Sendable {
     case fieldAbout = "field.about"
     case fieldProviderId = "field.providerId"
     case fieldServiceId = "field.serviceId"
+    // Follow-up after discharge (QS 3.2)
+    case problemFollowUpNotYet
+    case problemFollowUpOver
+    case problemFollowUpAnswered
+    case problemFollowUpNoConversation
+    case problemNotAFollowUpToken
+    case fieldUse = "field.use"
+    case fieldWantsConversation = "field.wantsConversation"
+    case followUpHeading
+    case followUpIntro
+    case followUpRoundOneMonth
+    case followUpRoundSixMonths
+    case followUpUseQuestion
+    case followUpUseNone
+    case followUpUseLess
+    case followUpUseSame
+    case followUpUseMore
+    case followUpConversationQuestion
+    case followUpConversationHint
+    case followUpSend
+    case followUpThanksHeading
+    case followUpNextHeading
+    case followUpNextText
+    case followUpChooseTime
+    case followUpNotYetText
+    case staffCloseFollowUp
+    case staffFollowUpAfterDischarge
+    case staffFollowUpOpensOn
+    case staffChartFollowUp
+    case staffChartFollowUpCaption
+    case staffSeriesFollowUpOneMonth
+    case staffSeriesFollowUpSixMonths
+    case staffSeriesReturnShare
+    case staffSeriesDischargedDrugFree
+    case staffChartTargetAtMost
+    case staffDownloadCSV
+    case staffSeriesCoursesStarted
+    case staffSeriesCoursesCompleted
 
     static func age(_ band: AgeBand) -> TextKey {
         switch band {

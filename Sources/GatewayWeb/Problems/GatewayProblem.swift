@@ -34,6 +34,7 @@ extension TextCatalog {
     func detail(_ problem: GatewayProblem, _ language: Language) -> String {
         var values = problem.values
         if let field = values["field"], let key = TextKey(rawValue: "field.\(field)") { values["field"] = text(key, language) }
+        if problem.text == .problemMissingField, let name = values["name"], let key = TextKey(rawValue: "field.\(name)") { values["name"] = text(key, language) }
         return text(problem.text, language, values)
     }
 }

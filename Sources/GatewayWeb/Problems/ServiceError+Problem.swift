@@ -33,6 +33,17 @@ extension GatewayProblem {
         case .notToday(let day):
             self = GatewayProblem(.unprocessableContent, "not-today", title: "Not today", text: .problemNotToday, values: ["day": day.description])
         case .unknownCase: self = .unknownCase
+        case .followUp(.notYet(let day)):
+            self = GatewayProblem(.conflict, "follow-up-not-yet", title: "Follow-up not open yet", text: .problemFollowUpNotYet,
+                                  values: ["day": day.description])
+        case .followUp(.over):
+            self = GatewayProblem(.gone, "follow-up-over", title: "Follow-up over", text: .problemFollowUpOver)
+        case .followUp(.alreadyAnswered):
+            self = GatewayProblem(.conflict, "follow-up-answered", title: "Follow-up already answered", text: .problemFollowUpAnswered)
+        case .followUp(.noConversationAsked):
+            self = GatewayProblem(.conflict, "follow-up-no-conversation", title: "No conversation asked for", text: .problemFollowUpNoConversation)
+        case .followUp(.notAFollowUpToken):
+            self = GatewayProblem(.conflict, "not-a-follow-up-token", title: "Not a follow-up reference", text: .problemNotAFollowUpToken)
         case .unknownComplaint:
             self = GatewayProblem(.notFound, "unknown-complaint", title: "Complaint not found", text: .problemUnknownComplaint, field: "complaintCode")
         case .refused(let refusal): self = Self.refused(refusal)

@@ -64,7 +64,7 @@ extension StaffPages {
     struct NoteForm: Decodable { var text: String? }
     struct SlotForm: Decodable { var slotId: String? }
     struct DecisionForm: Decodable { var outcome: String?; var reason: String?; var referralProviderId: String?; var shareNotes: String? }
-    struct CloseForm: Decodable { var reason: String?; var outcome: String? }
+    struct CloseForm: Decodable { var reason: String?; var outcome: String?; var followUp: String? }
     struct HandoverForm: Decodable { var carry: String?; var parentalConsent: String?; var caseworkerApproval: String? }
 
     @Sendable func addNote(_ request: Request, context: StaffRequestContext) async throws -> Response {
@@ -118,8 +118,14 @@ extension StaffPages {
     @Sendable func close(_ request: Request, context: StaffRequestContext) async throws -> Response {
         let form = try await form(CloseForm.self, request, context)
         return try await caseAction(context) { code throws(GatewayProblem) in
-            _ = try await run { () async throws(ServiceError) in try await cases.close(code, reason: form.reason.nonEmpty, outcome: form.outcome.nonEmpty, by: context.staff) }
-            return Self.redirect("/staff/cases/\(code.value)")
+            let (_, token) = try await run { () async throws(ServiceError) in
+                try await cases.close(code, reason: form.reason.nonEmpty, outcome: form.outcome.nonEmpty, followUp: form.followUp == "yes", by: context.staff)
+            }
+            guard let token else { return Self.redirect("/staff/cases/\(code.value)") }
+            // The follow-up token (QS 3.2), shown once, with the day the citizen can answer from.
+            let opens = FollowUpRules.opens(.oneMonth, closedOn: desk.today)
+            return tokenPage(texts.text(.staffFollowUpAfterDischarge, .da), token: token, code: code,
+                             when: texts.text(.staffFollowUpOpensOn, .da, ["day": texts.day(opens, .da)]), session: context.session)
         }
     }
 

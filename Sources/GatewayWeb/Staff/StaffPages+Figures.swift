@@ -1,6 +1,7 @@
 import Foundation
 import GatewayCore
 import GatewayServices
+import HTTPTypes
 import Hummingbird
 
 /// The figures page (manager, provider-admin): SVG charts and, beside each, a table of the same
@@ -43,6 +44,21 @@ extension StaffPages {
         }
     }
 
+    /// The same figures as CSV, for the page's download link (the API's `stats.csv` needs a bearer session).
+    @Sendable func figuresCSV(_ request: Request, context: StaffRequestContext) async throws -> Response {
+        let query = request.uri.queryParameters
+        let months = try await run { () throws(ServiceError) in
+            try statistics.months(from: query["from"].map(String.init), to: query["to"].map(String.init))
+        }
+        let grid = try await run { () async throws(ServiceError) in try await statistics.grid(months: months) }
+        let member = context.staff.member
+        let report = StatisticsReport(grid: grid, provider: member.role == .manager ? nil : member.providerId)
+        var headers = HTTPFields()
+        headers[.contentType] = "text/csv; charset=utf-8"
+        headers[.contentDisposition] = "attachment; filename=\"anongate-figures-\(report.from)-\(report.to).csv\""
+        return Response(status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(string: report.csv())))
+    }
+
     func charts(_ grid: StatisticsGrid, provider: ProviderID?) -> [FiguresPage.Chart] {
         let months = grid.months
         func cell(_ month: CalendarMonth, _ figure: StatFigure) -> StatCell { StatCell(month: month, service: nil, provider: provider, figure: figure) }
@@ -58,13 +74,19 @@ extension StaffPages {
                 columns: series.map(\.0),
                 rows: months.indices.map { index in FiguresPage.Chart.Row(month: months[index].description, values: series.map { shown($0.1[index]) }) })
         }
+        let returnShares = months.map { grid.share(cell($0, .returnsAfterDrugFree), of: cell($0, .outcomesDrugFree)) }
+        var returnChart = FigureChart(title: texts.text(.staffChartFollowUp, .da), months: months.map(\.description),
+                                      series: [FigureChart.Series(label: texts.text(.staffSeriesReturnShare, .da), values: returnShares)])
+        returnChart.target = (33, texts.text(.staffChartTargetAtMost, .da))
+        returnChart.maximum = 100
         let shares = months.map { grid.share(cell($0, .outcomesDrugFreeOrReduced), of: cell($0, .outcomes)) }
         var outcomeChart = FigureChart(title: texts.text(.staffChartOutcomes, .da), months: months.map(\.description),
                                        series: [FigureChart.Series(label: texts.text(.staffChartOutcomesShare, .da), values: shares)])
         outcomeChart.target = (50, texts.text(.staffChartTarget, .da))
         outcomeChart.maximum = 100
         return [
-            countChart("chart-activity", .staffChartActivity, [(.staffSeriesBookings, .bookings), (.staffSeriesSessions, .sessionsHeld)]),
+            countChart("chart-activity", .staffChartActivity, [(.staffSeriesBookings, .bookings), (.staffSeriesSessions, .sessionsHeld),
+                                                               (.staffSeriesCoursesStarted, .coursesStarted), (.staffSeriesCoursesCompleted, .coursesCompleted)]),
             countChart("chart-guarantee", .staffChartGuarantee, [(.staffSeriesStraks, .firstConversationsStraks),
                                                                  (.staffSeries14Days, .firstConversationsWithin14Days), (.staffSeriesLater, .firstConversationsLater)]),
             FiguresPage.Chart(
@@ -79,6 +101,18 @@ extension StaffPages {
                 (.staffDischargeCompleted, .dischargesCompleted), (.staffDischargeOtherOffer, .dischargesOtherOffer),
                 (.staffDischargeHospital, .dischargesHospital), (.staffDischargeOther, .dischargesOther), (.staffSeriesTransferred, .dischargesTransferred),
             ]),
+            FiguresPage.Chart(
+                id: "chart-follow-up", title: texts.text(.staffChartFollowUp, .da), caption: texts.text(.staffChartFollowUpCaption, .da),
+                svg: returnChart.svg,
+                columns: [texts.text(.staffSeriesFollowUpOneMonth, .da), texts.text(.staffSeriesFollowUpSixMonths, .da),
+                          texts.text(.staffSeriesReturnShare, .da), texts.text(.staffSeriesDischargedDrugFree, .da)],
+                rows: months.indices.map { index in
+                    let month = months[index]
+                    return FiguresPage.Chart.Row(month: month.description, values: [
+                        shown(grid.value(cell(month, .followUpsOneMonth))), shown(grid.value(cell(month, .followUpsSixMonths))),
+                        returnShares[index].map { String(format: "%.0f %%", $0) } ?? "–", shown(grid.value(cell(month, .outcomesDrugFree))),
+                    ])
+                }),
             countChart("chart-complaints", .staffChartComplaints, [
                 (.complaintAboutTreatment, .complaintsTreatment), (.complaintAboutStaff, .complaintsStaff),
                 (.complaintAboutService, .complaintsService), (.complaintAboutDecision, .complaintsDecision),

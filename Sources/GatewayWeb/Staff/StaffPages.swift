@@ -44,7 +44,7 @@ struct StaffPages: Sendable {
         ("/staff/cases/:caseCode/follow-up", .post, .permission(.workWithCases)), ("/staff/cases/:caseCode/no-show", .post, .permission(.workWithCases)),
         ("/staff/cases/:caseCode/decision", .post, .permission(.workWithCases)), ("/staff/cases/:caseCode/close", .post, .permission(.workWithCases)),
         ("/staff/cases/:caseCode/handover", .post, .permission(.workWithCases)), ("/staff/access-log", .get, .permission(.readAccessLog)),
-        ("/staff/figures", .get, .permission(.readStatistics)), ("/staff/complaints", .get, .permission(.readComplaints)),
+        ("/staff/figures", .get, .permission(.readStatistics)), ("/staff/figures.csv", .get, .permission(.readStatistics)), ("/staff/complaints", .get, .permission(.readComplaints)),
         ("/staff/complaints/:complaintCode/handled", .post, .permission(.readComplaints)),
     ]
 
@@ -65,6 +65,7 @@ struct StaffPages: Sendable {
             .get("access-log", use: accessLogPage)
         signedIn.group().add(middleware: RequirePermission(permission: .readStatistics))
             .get("figures", use: figuresPage)
+            .get("figures.csv", use: figuresCSV)
         signedIn.group().add(middleware: RequirePermission(permission: .readComplaints))
             .get("complaints", use: complaintsPage)
             .post("complaints/:complaintCode/handled", use: complaintHandled)

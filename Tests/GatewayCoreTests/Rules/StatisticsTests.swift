@@ -24,10 +24,18 @@ struct StatisticsTests {
             for (service, providers) in offers {
                 for provider in providers {
                     func set(_ figure: StatFigure, _ value: Int) { base[StatCell(month: month, service: service, provider: provider, figure: figure)] = value }
-                    for figure in StatFigure.allCases where !StatFigure.families.contains(where: { $0.total == figure }) { set(figure, draw()) }
+                    for figure in StatFigure.allCases where figure.isPerService && !StatFigure.families.contains(where: { $0.total == figure }) { set(figure, draw()) }
                     var values: [StatFigure: Int] = [:]
                     for figure in StatFigure.allCases { values[figure] = base[StatCell(month: month, service: service, provider: provider, figure: figure)] ?? 0 }
-                    for family in StatFigure.families { set(family.total, family.parts.reduce(0) { $0 + values[$1]! }) }
+                    for family in StatFigure.families where family.total.isPerService { set(family.total, family.parts.reduce(0) { $0 + values[$1]! }) }
+                }
+            }
+            // Provider-level figures (complaints): seeded on the provider's cell, service nil.
+            for provider in Set(offers.values.joined()) {
+                func set(_ figure: StatFigure, _ value: Int) { base[StatCell(month: month, service: nil, provider: provider, figure: figure)] = value }
+                for figure in StatFigure.allCases where !figure.isPerService && !StatFigure.families.contains(where: { $0.total == figure }) { set(figure, draw()) }
+                for family in StatFigure.families where !family.total.isPerService {
+                    set(family.total, family.parts.reduce(0) { $0 + (base[StatCell(month: month, service: nil, provider: provider, figure: $1)] ?? 0) })
                 }
             }
         }
