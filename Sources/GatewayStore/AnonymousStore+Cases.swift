@@ -94,10 +94,25 @@ extension AnonymousStore {
         limits: [ServiceID: SessionLimit], random: any RandomSource
     ) async throws(CaseStoreError) -> CheckInResult {
         try await write(CaseStoreError.self) { db in
-            if let starts = try String.fetchOne(db.cachedStatement(sql: "SELECT startsAt FROM booking WHERE tokenHash = ?"), arguments: [tokenHash]) {
+            let starts = try String.fetchOne(db.cachedStatement(sql: "SELECT startsAt FROM booking WHERE tokenHash = ?"), arguments: [tokenHash])
+            if let starts {
                 let day = dayOf(try StoredTime.date(starts))
                 if day < context.today { throw CaseStoreError.tokenGone }
                 if day > context.today { throw CaseStoreError.notToday(day) }
+            } else if let (followUp, _) = try self.fetchFollowUp(db, tokenHash: tokenHash) {
+                // A follow-up token shown in person (QS 3.2): a new first conversation at the case's
+                // provider, counted as a return — once, and within twelve months of the discharge.
+                guard followUp.providerId == context.actor.providerId, let limit = limits[followUp.serviceId] else { throw CaseStoreError.notFound }
+                guard FollowUpRules.countsAsReturn(closedOn: followUp.closedOn, heldOn: context.today) else { throw CaseStoreError.tokenGone }
+                guard try Int.fetchOne(db, sql: "SELECT count(*) FROM follow_up WHERE tokenHash = ? AND returnedIn IS NULL", arguments: [tokenHash]) == 1 else {
+                    throw CaseStoreError.tokenUsed
+                }
+                let code = try self.openCase(db, service: followUp.serviceId, provider: context.actor.providerId, ageBand: followUp.ageBand,
+                                             today: context.today, random: random)
+                try self.recordReturn(db, tokenHash: tokenHash, today: context.today)
+                let number = try self.recordSession(db, code: code, kind: "walk-in", limit: limit, today: context.today)
+                try self.logAccess(db, context, action: "walk-in", code: code)
+                return CheckInResult(anonymousCase: try self.existingCase(db, code), sessionNumber: number)
             }
             if let code = try String.fetchOne(db.cachedStatement(sql: "SELECT caseCode FROM case_live_token WHERE tokenHash = ?"), arguments: [tokenHash]) {
                 guard let existing = try self.fetchCase(db, code), existing.isVisible(to: context.actor.providerId),

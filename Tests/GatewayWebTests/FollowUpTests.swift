@@ -111,6 +111,32 @@ struct FollowUpTests {
         }
     }
 
+    @Test func aFollowUpTokenShownInPersonOpensANewCaseOnceAndCountsAsAReturn() async throws {
+        let gateway = try await TestGateway.withStaff()
+        try await gateway.test { client in
+            let (code, token) = try await closedCase(gateway, client)
+            gateway.clock.set(TestFixtures.instant(2027, 2, 1, 9))
+            let anna = try await client.signIn("anna")
+            #expect(try await client.json(.post, "/api/v1/staff/walkins", ["token": token], headers: try await client.signIn("hans")).status == .notFound)
+            let walkIn = try await client.json(.post, "/api/v1/staff/walkins", ["token": token], headers: anna)
+            #expect(walkIn.status == .created)
+            #expect(walkIn.object?["caseCode"] as? String != code && walkIn.object?["sessionNumber"] as? Int == 1)
+            let again = try await client.json(.post, "/api/v1/staff/walkins", ["token": token], headers: anna)
+            #expect(again.status == .conflict)
+            let stats = try await client.json(.get, "/api/v1/stats?from=2026-11&to=2026-11", headers: try await client.signIn("gry"))
+            let returns = ((stats.object?["cells"] as? [[String: Any]]) ?? []).first {
+                $0["service"] as? String == "uturn" && $0["provider"] as? String == "uturn" && $0["figure"] as? String == "returns"
+            }
+            #expect(returns?["value"] as? String == "<5")
+
+            // Past twelve months a follow-up token no longer opens anything.
+            gateway.clock.set(TestGateway.sundayNoon)
+            let (_, late) = try await closedCase(gateway, client)
+            gateway.clock.set(TestFixtures.instant(2027, 11, 24, 9))
+            #expect(try await client.json(.post, "/api/v1/staff/walkins", ["token": late], headers: try await client.signIn("anna")).status == .gone)
+        }
+    }
+
     @Test func theWindowEndsAndForgettingWithTheTokenForgetsTheCase() async throws {
         let gateway = try await TestGateway.withStaff()
         try await gateway.test { client in
