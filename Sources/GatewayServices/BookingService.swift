@@ -235,6 +235,12 @@ public struct BookingService: Sendable {
         do { return try await store.holding(tokenHash: tokenHash) } catch { throw Self.error(error) }
     }
 
+    /// The PAS decision the citizen's live token can read (QS 3.1: in writing): the decided case, or nil.
+    public func decidedCase(_ token: OneTimeToken) async throws(ServiceError) -> AnonymousCase? {
+        let tokenHash = try await lookupHash(token)
+        do { return try await store.decidedCase(tokenHash: tokenHash) } catch { throw Self.error(error) }
+    }
+
     public func cancel(_ token: OneTimeToken) async throws(ServiceError) {
         let tokenHash = try await lookupHash(token)
         do { try await store.cancel(tokenHash: tokenHash) } catch { throw Self.error(error) }

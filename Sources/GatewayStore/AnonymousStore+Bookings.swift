@@ -127,6 +127,19 @@ extension AnonymousStore {
         return .booking(booking)
     }
 
+    /// The decided case a live token belongs to (its booking's case, or the case whose live token it
+    /// is), for the decision letter the citizen reads; nil without a case or a decision.
+    public func decidedCase(tokenHash: Data) async throws(BookingStoreError) -> AnonymousCase? {
+        try await read(BookingStoreError.self) { db in
+            guard let code = try String.fetchOne(db.cachedStatement(sql: """
+                SELECT caseCode FROM booking WHERE tokenHash = ? AND caseCode IS NOT NULL
+                UNION ALL SELECT caseCode FROM case_live_token WHERE tokenHash = ? LIMIT 1
+                """), arguments: [tokenHash, tokenHash]) else { return nil }
+            guard let found = try self.fetchCase(db, code), found.decision != nil else { return nil }
+            return found
+        }
+    }
+
     /// Where a token belongs — the provider and service of its booking (whatever its status: a used
     /// token is what a citizen holds after the conversation) or of its case — for a complaint sent
     /// with it. Unknown tokens answer `.notFound`.

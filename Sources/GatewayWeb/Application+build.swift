@@ -99,7 +99,7 @@ public func buildRouter(_ dependencies: GatewayDependencies) throws -> Router<Ga
     let complaints = ComplaintService(booking: bookings, store: dependencies.anonymousStore)
     CitizenPages(desk: PageBookings(service: bookings), complaints: complaints, network: network, renderer: renderer)
         .addRoutes(to: router)
-    try CitizenAPIController(bookings: bookings, complaints: complaints, network: network)
+    try CitizenAPIController(bookings: bookings, complaints: complaints, network: network, letters: StaffTexts(texts: renderer.texts))
         .addRoutes(to: router.group("api/v1"))
     let statistics = StatisticsService(store: dependencies.anonymousStore, configuration: dependencies.configuration)
     let staffAPI = StaffAPIController(cases: cases, complaints: complaints, sessions: sessions, staffTexts: StaffTexts(texts: renderer.texts), network: network)

@@ -102,6 +102,18 @@ enum API {
         let booking: Booking?
         let followUp: FollowUp?
         var dischargeFollowUp: DischargeFollowUpBody? = nil
+        /// The PAS decision on the case this token belongs to, as a letter (QS 3.1: in writing).
+        var decision: CitizenDecision? = nil
+    }
+
+    /// The decision as the citizen reads it: no case code, no staff, no names.
+    struct CitizenDecision: Encodable, Sendable {
+        let outcome: String
+        let reason: String?
+        let referralProviderId: String?
+        let referredTo: Place?
+        /// The letter, one paragraph per part, in both languages.
+        let letter: [Localized]
     }
 
     /// A follow-up token after discharge (QS 3.2), as the citizen sees it. No case code.

@@ -10,11 +10,13 @@ struct CitizenAPIController {
     let bookings: BookingService
     let complaints: ComplaintService
     let network: ClientNetwork
+    /// Words the decision letter (shared with the staff answers).
+    let letters: StaffTexts
     /// The service list never changes while the process runs: encoded once.
     let serviceList: ByteBuffer
 
-    init(bookings: BookingService, complaints: ComplaintService, network: ClientNetwork) throws {
-        self.bookings = bookings; self.complaints = complaints; self.network = network
+    init(bookings: BookingService, complaints: ComplaintService, network: ClientNetwork, letters: StaffTexts) throws {
+        self.bookings = bookings; self.complaints = complaints; self.network = network; self.letters = letters
         let configuration = bookings.configuration
         serviceList = try JSONResponse.encode(API.ServiceList(services: configuration.services.map { service in
             API.Service(
@@ -96,9 +98,11 @@ struct CitizenAPIController {
             case .followUp(let followUp):
                 // A follow-up token has no time yet: the citizen chooses one with reschedule.
                 return try JSONResponse.make(API.CurrentBooking(
-                    booking: nil, followUp: API.FollowUp(serviceId: followUp.serviceId.rawValue, providerId: followUp.providerId.rawValue)))
+                    booking: nil, followUp: API.FollowUp(serviceId: followUp.serviceId.rawValue, providerId: followUp.providerId.rawValue),
+                    decision: decision(followUp)))
             case .booking(let booking):
-                return try JSONResponse.make(API.CurrentBooking(booking: API.Booking(booking, bookings), followUp: nil))
+                return try JSONResponse.make(API.CurrentBooking(booking: API.Booking(booking, bookings), followUp: nil,
+                                                                decision: decision(try await bookings.decidedCase(token))))
             case .dischargeFollowUp(let followUp):
                 return try JSONResponse.make(API.CurrentBooking(booking: nil, followUp: nil, dischargeFollowUp: API.DischargeFollowUpBody(followUp)))
             }
@@ -134,6 +138,15 @@ struct CitizenAPIController {
         } catch let error as ServiceError {
             throw error.problem
         }
+    }
+
+    func decision(_ decided: AnonymousCase?) -> API.CitizenDecision? {
+        guard let decided, let outcome = decided.decision,
+              let letter = DecisionLetter(for: decided, configuration: bookings.configuration) else { return nil }
+        return API.CitizenDecision(
+            outcome: outcome.rawValue, reason: decided.decisionReason, referralProviderId: decided.referralProviderId?.rawValue,
+            referredTo: decided.referralProviderId.flatMap { bookings.configuration.provider($0) }.map { API.Place($0.place) },
+            letter: letters.letterLines(letter).map(API.Localized.init))
     }
 
     /// A complaint (QS 6), with or without the citizen's token: with one it goes to that token's

@@ -27,7 +27,7 @@ extension CitizenPages {
                 let service = try desk.service(followUp.serviceId.rawValue)
                 return try await renderTimes(form, service, language, error: nil, status: .ok, moving: token.formatted)
             case .booking(let booking):
-                return renderBooking(token, booking, language, error: nil, status: .ok)
+                return renderBooking(token, booking, language, error: nil, status: .ok, decision: try await desk.decidedCase(token))
             case .dischargeFollowUp(let followUp):
                 // A follow-up token after discharge: answer it, or book the conversation the answer asked for.
                 if followUp.mayBook {
@@ -41,9 +41,12 @@ extension CitizenPages {
         }
     }
 
-    func renderBooking(_ token: OneTimeToken, _ booking: Booking, _ language: Language, error: String?, status: HTTPResponse.Status) -> Response {
+    func renderBooking(_ token: OneTimeToken, _ booking: Booking, _ language: Language, error: String?, status: HTTPResponse.Status,
+                       decision decided: AnonymousCase? = nil) -> Response {
         guard let service = desk.configuration.service(booking.serviceId) else { return renderer.errorPage(GatewayProblem.unknownService, language) }
-        return renderer.page("booking", BookingPage(token: token.formatted, error: error), summary(service: service, booking: booking, language),
+        let letter = decided.flatMap { DecisionLetter(for: $0, configuration: desk.configuration) }
+            .map { StaffTexts(texts: texts).letterLines($0).map { $0.text(language) } }
+        return renderer.page("booking", BookingPage(token: token.formatted, error: error, decision: letter), summary(service: service, booking: booking, language),
                              language: language, status: status,
                              switch: .form(action: "/booking", fields: [HiddenField(name: "token", value: token.formatted)]))
     }

@@ -35,6 +35,9 @@ struct PageBookings: Sendable {
     func book(_ application: BookingApplication, client: String?) async throws(GatewayProblem) -> (OneTimeToken, Booking) {
         do { return try await service.book(application, client: client) } catch { throw error.problem }
     }
+    func decidedCase(_ token: OneTimeToken) async throws(GatewayProblem) -> AnonymousCase? {
+        do { return try await service.decidedCase(token) } catch { throw error.problem }
+    }
     func forget(_ token: OneTimeToken) async throws(GatewayProblem) {
         do { try await service.forget(token) } catch { throw error.problem }
     }

@@ -135,7 +135,19 @@ struct BookingSummary {
 
 struct ConfirmPage { let hidden: [HiddenField] }
 struct ReceiptPage { let token: String; let slotId: String; let error: String? }
-struct BookingPage { let token: String; let error: String? }
+struct BookingPage {
+    let token: String
+    let error: String?
+    /// The PAS decision letter's paragraphs, in the page's language (QS 3.1: in writing).
+    let decisionLines: [String]
+    let hasDecision: Bool
+
+    init(token: String, error: String?, decision: [String]? = nil) {
+        self.token = token; self.error = error
+        decisionLines = decision ?? []
+        hasDecision = !(decision ?? []).isEmpty
+    }
+}
 struct MovedPage { let slotId: String }
 struct ErrorPage { let detail: String }
 

@@ -438,6 +438,13 @@ enum TextKey: String, CaseIterable, Sendable {
     case staffDownloadCSV
     case staffSeriesCoursesStarted
     case staffSeriesCoursesCompleted
+    // The decision in writing (QS 3.1, 3.4; §101a stk. 4–6)
+    case letterReason
+    case letterAddress
+    case letterFreeChoice
+    case decisionHeading
+    case decisionIntro
+    case staffReasonShownToCitizen
 
     static func age(_ band: AgeBand) -> TextKey {
         switch band {

@@ -41,28 +41,38 @@ struct StaffTexts: Sendable {
         }
     }
 
-    /// The decision letter (`DecisionLetter`), worded: §101a stk. 6, QS 6.2 and 6.6.
-    func letter(_ letter: DecisionLetter) -> LocalizedText {
-        var da: [String] = [], en: [String] = []
-        func add(_ text: LocalizedText) { da.append(text.da); en.append(text.en) }
-        for part in letter.parts {
+    /// The decision letter (`DecisionLetter`), worded: §101a stk. 4–6, QS 3.4, 6.2 and 6.6 — one
+    /// sentence group per part, so a page can show them as paragraphs.
+    func letterLines(_ letter: DecisionLetter) -> [LocalizedText] {
+        func place(_ place: ContactPlace) -> String {
+            place.name + (place.address.isEmpty ? "" : ", " + place.address.joined(separator: ", "))
+        }
+        return letter.parts.map { part in
             switch part {
-            case .outcome(let outcome, let place):
-                switch (outcome, place) {
-                case (.granted, let place?): add(both(.letterGrantedAt, ["place": place.name]))
-                case (.granted, nil): add(both(.letterGranted))
-                case (.refused, let place?): add(both(.letterRefusedAt, ["place": place.name]))
-                case (.refused, nil): add(both(.letterRefused))
-                }
-            case .noAdministrativeAppeal: add(both(.letterNoAppeal))
-            case .treatmentComplaints(let text): add(text)
+            case .outcome(let outcome, let place?):
+                let sentence = both(outcome == .granted ? .letterGrantedAt : .letterRefusedAt, ["place": place.name])
+                guard outcome == .granted, !place.address.isEmpty else { return sentence }
+                let address = place.address.joined(separator: ", ")
+                let phone = place.phone.map { both(.letterPhone, ["phone": $0]) }
+                let line = both(.letterAddress, ["address": address])
+                return LocalizedText(da: sentence.da + " " + line.da + (phone.map { " " + $0.da + "." } ?? ""),
+                                     en: sentence.en + " " + line.en + (phone.map { " " + $0.en + "." } ?? ""))
+            case .outcome(let outcome, nil): return both(outcome == .granted ? .letterGranted : .letterRefused)
+            case .reason(let reason): return both(.letterReason, ["reason": reason])
+            case .freeChoice(let places): return both(.letterFreeChoice, ["places": places.map(place).joined(separator: "; ")])
+            case .noAdministrativeAppeal: return both(.letterNoAppeal)
+            case .treatmentComplaints(let text): return text
             case .citizensAdvisor(let advisor):
-                let line = "\(advisor.name), \(advisor.address.joined(separator: ", "))"
+                let line = place(advisor)
                 let phone = advisor.phone.map { both(.letterPhone, ["phone": $0]) }
-                add(LocalizedText(da: texts.text(.letterCitizensAdvisor, .da, ["advisor": line + (phone.map { ", " + $0.da } ?? "")]),
-                                  en: texts.text(.letterCitizensAdvisor, .en, ["advisor": line + (phone.map { ", " + $0.en } ?? "")])))
+                return LocalizedText(da: texts.text(.letterCitizensAdvisor, .da, ["advisor": line + (phone.map { ", " + $0.da } ?? "")]),
+                                     en: texts.text(.letterCitizensAdvisor, .en, ["advisor": line + (phone.map { ", " + $0.en } ?? "")]))
             }
         }
-        return LocalizedText(da: da.joined(separator: " "), en: en.joined(separator: " "))
+    }
+
+    func letter(_ letter: DecisionLetter) -> LocalizedText {
+        let lines = letterLines(letter)
+        return LocalizedText(da: lines.map(\.da).joined(separator: " "), en: lines.map(\.en).joined(separator: " "))
     }
 }

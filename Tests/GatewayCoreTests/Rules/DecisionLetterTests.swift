@@ -27,6 +27,15 @@ struct DecisionLetterTests {
         #expect(letter.parts.first == .outcome(.granted, referredTo: configuration.provider(ProviderID("frb-pas"))!.place))
     }
 
+    /// QS 3.4: a grant advises on the free choice between the comparable providers, and the reason is in writing.
+    @Test func aGrantGivesTheReasonAndTheFreeChoice() throws {
+        var granted = decided(.granted, referral: "kk-pas")
+        granted.decisionReason = "Brug af kokain"
+        let letter = try #require(DecisionLetter(for: granted, configuration: configuration))
+        #expect(letter.parts.contains(.reason("Brug af kokain")))
+        #expect(letter.parts.contains(.freeChoice(configuration.providers(offering: .pas).map(\.place))))
+    }
+
     @Test func thereIsNoLetterBeforeADecision() {
         #expect(DecisionLetter(for: decided(nil, referral: nil), configuration: configuration) == nil)
     }
