@@ -37,7 +37,7 @@ struct CitizenPages: Sendable {
         ("/book", .post), ("/book/receipt", .get), ("/book/done", .post), ("/booking/calendar.ics", .post), ("/booking", .get), ("/booking", .post),
         ("/booking/cancel", .post), ("/booking/move", .post), ("/booking/move/confirm", .post),
         ("/booking/forget", .post), ("/booking/forget/confirm", .post),
-        ("/complaints", .get), ("/complaints", .post), ("/complaints/language", .post), ("/follow-up", .post),
+        ("/anonymity", .get), ("/complaints", .get), ("/complaints", .post), ("/complaints/language", .post), ("/follow-up", .post),
     ]
 
     func addRoutes(to router: Router<GatewayRequestContext>) {
@@ -57,6 +57,7 @@ struct CitizenPages: Sendable {
         router.post("/booking/move/confirm", use: moveConfirm)
         router.post("/booking/forget", use: forgetStart)
         router.post("/booking/forget/confirm", use: forgetConfirm)
+        router.get("/anonymity", use: anonymity)
         router.get("/complaints", use: complaintForm)
         router.post("/complaints", use: complain)
         router.post("/complaints/language", use: complaintLanguage)
@@ -76,10 +77,22 @@ struct CitizenPages: Sendable {
 
     static func renderStart(_ configuration: GatewayConfiguration, _ renderer: PageRenderer, _ language: Language, error: String?,
                             status: HTTPResponse.Status) -> Response {
+        let texts = renderer.texts
         let page = StartPage(
-            services: configuration.services.map { .init(id: $0.id.rawValue, name: $0.name.text(language), summary: $0.summary.text(language)) },
+            services: configuration.services.map { service in
+                .init(id: service.id.rawValue, name: service.name.text(language), summary: service.summary.text(language),
+                      first: TextKey(rawValue: "service.\(service.id.rawValue).first").map { texts.text($0, language) } ?? "")
+            },
+            callPlaces: configuration.providers.compactMap { provider in
+                provider.place.phone.map { StartPage.CallPlace(name: provider.place.name, phone: $0, hours: texts.hours(provider.openingHours, language)) }
+            },
             error: error)
         return renderer.page("start", page, language: language, status: status, switch: .link("/"))
+    }
+
+    /// Where anonymity ends (QS 2.5, 4.4.2, 4.4.3), said plainly; linked from every citizen page.
+    @Sendable func anonymity(_ request: Request, context: GatewayRequestContext) async throws -> Response {
+        renderer.page("anonymity", ErrorBox(error: nil), language: PageRenderer.language(query: request), status: .ok, switch: .link("/anonymity"))
     }
 
     @Sendable func questions(_ request: Request, context: GatewayRequestContext) async throws -> Response {
@@ -94,8 +107,12 @@ struct CitizenPages: Sendable {
 
     func renderQuestions(_ form: FormBody, _ service: ServiceDefinition, _ language: Language, error: String?, status: HTTPResponse.Status) -> Response {
         let chosenSubstances = Set(form.all("substances"))
+        let places = desk.configuration.providers(offering: service.id)
         let page = QuestionsPage(
             serviceName: service.name.text(language),
+            freeChoice: places.count > 1 ? FreeChoice(places: places.map { provider in
+                FreeChoice.Place(name: provider.place.name, detail: (provider.place.address + (provider.place.phone.map { [texts.text(.phone, language) + " " + $0] } ?? [])).joined(separator: ", "))
+            }) : nil,
             hidden: form.hidden(["lang", "service"]),
             ageBands: AgeBand.allCases.map { Choice(id: $0.rawValue, label: texts.text(.age($0), language), checked: form["ageBand"] == $0.rawValue) },
             asksSubstances: service.id == .pas,
@@ -178,6 +195,8 @@ struct CitizenPages: Sendable {
             later: hasLater,
             laterAction: hasLater ? (token == nil ? "/book/times" : "/booking/move") : nil,
             laterHidden: hasLater ? form.hidden(carried, overriding: overrides) + [HiddenField(name: "from", value: next.description)] : [],
+            uturnOffer: form.hidden(["lang", "ageBand"]) + [HiddenField(name: "service", value: ServiceID.uturn.rawValue)],
+            offersUturn: token == nil && service.id == .pas && form["ageBand"] == AgeBand.from18To24.rawValue,
             error: error)
         let switchTarget: PageRenderer.LanguageSwitch = token == nil
             ? .form(action: "/book/times", fields: form.hidden(Self.answerFields + ["from"]))

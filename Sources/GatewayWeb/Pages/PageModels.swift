@@ -60,13 +60,23 @@ struct Choice {
 struct ErrorBox { let error: String? }
 
 struct StartPage {
-    struct Service { let id: String; let name: String; let summary: String }
+    struct Service { let id: String; let name: String; let summary: String; let first: String }
+    /// A place one can call instead (QS 4.4.4, 9.1): its phone and opening hours.
+    struct CallPlace { let name: String; let phone: String; let hours: String }
     let services: [Service]
+    let callPlaces: [CallPlace]
     let error: String?
+}
+
+/// QS 3.4, *frit valg*: the places that give a service, where there is more than one.
+struct FreeChoice {
+    struct Place { let name: String; let detail: String }
+    let places: [Place]
 }
 
 struct QuestionsPage {
     let serviceName: String
+    let freeChoice: FreeChoice?
     let hidden: [HiddenField]
     let ageBands: [Choice]
     let asksSubstances: Bool
@@ -91,6 +101,9 @@ struct TimesPage {
     let later: Bool
     let laterAction: String?
     let laterHidden: [HiddenField]
+    /// QS 2.2 note 1: a PAS enquirer aged 18–24 is told that U-turn serves them too, before booking.
+    var uturnOffer: [HiddenField] = []
+    var offersUturn: Bool = false
     let error: String?
 }
 

@@ -78,6 +78,16 @@ struct TextCatalog: Sendable {
     }
 
     /// "mandag 23. november" / "Monday 23 November".
+    /// Opening hours in words, e.g. "mandag 08:00–12:00 og 15:00–18:00; tirsdag 08:00–12:00".
+    func hours(_ hours: WeeklyHours, _ language: Language) -> String {
+        Weekday.allCases.compactMap { weekday -> String? in
+            let intervals = hours.intervals(on: weekday)
+            guard !intervals.isEmpty else { return nil }
+            let times = intervals.map { "\($0.start)–\($0.end)" }.joined(separator: " " + text(.and, language) + " ")
+            return text(TextKey.weekday(weekday), language) + " " + times
+        }.joined(separator: "; ")
+    }
+
     func day(_ day: CalendarDay, _ language: Language) -> String {
         text(.dayLabel, language, ["weekday": text(.weekday(day.weekday), language), "day": String(day.day),
                                    "month": text(TextKey.months[day.month - 1], language)])

@@ -445,6 +445,29 @@ enum TextKey: String, CaseIterable, Sendable {
     case decisionHeading
     case decisionIntro
     case staffReasonShownToCitizen
+    // What every citizen is told (QS 2.1, 2.2, 2.5, 3.4, 4.4)
+    case aboutHelpHeading
+    case aboutHelpFree
+    case aboutHelpCall
+    case anonymityLink
+    case anonymityHeading
+    case anonymityIntro
+    case anonymityChildren
+    case anonymityMedical
+    case anonymityEnrolment
+    case anonymityWhatWeKeep
+    case servicePasFirst = "service.pas.first"
+    case serviceUturnFirst = "service.uturn.first"
+    case serviceUturnParentsFirst = "service.uturn-parents.first"
+    case serviceRelativesFirst = "service.relatives.first"
+    case freeChoiceHeading
+    case freeChoiceText
+    case freeChoiceByPhone
+    case uturnAlsoForYou
+    case uturnInstead
+    case receiptComplaints
+    case receiptComplaintsLink
+    case and
 
     static func age(_ band: AgeBand) -> TextKey {
         switch band {
