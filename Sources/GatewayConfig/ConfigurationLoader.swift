@@ -248,7 +248,8 @@ enum GatewayConfigurationBuilder {
                 hours: try localized(map["hours"]!), places: places)
         }
         // Eligibility can send people to each of these; each must say where to go.
-        for needed in [ReferralID.alcoholDrugUnits, .opioidUnits, .uturn, .pas] where referrals[needed] == nil {
+        for needed in [ReferralID.alcoholDrugUnits, .opioidUnits, .uturn, .pas, .relativesLine, .relativesGroups, .childrenInFamilies]
+        where referrals[needed] == nil {
             throw YAMLReader(node: reader.node, path: "\(reader.path).\(needed.rawValue)").fail("missing: people who are not eligible are sent here")
         }
         return referrals

@@ -25,6 +25,8 @@ public enum IneligibilityReason: String, Sendable, Hashable {
     case substanceNotCovered = "substance-not-covered"
     case receivesOtherSocialSupport = "receives-other-social-support"
     case personIsEnrolled = "person-is-enrolled"
+    /// A child or teenager worried about someone in the family: not turned away, pointed to the help for them.
+    case youngRelative = "young-relative"
 }
 
 public enum EligibilityOutcome: Sendable, Hashable {
@@ -63,9 +65,16 @@ public enum Eligibility {
         case .uturn, .uturnParents:
             return ageOutcome(answers.ageBand, service) ?? .eligible
         case .relatives:
+            // A child or teenager worried about a parent is pointed to the help for children in
+            // families with drug problems (QS 2.5) and to U-turn, and the relatives' line — not turned away.
+            if order(answers.ageBand) < order(.from18To24) {
+                return .notEligible(.youngRelative, referTo: [.childrenInFamilies, .uturn])
+            }
             if let outcome = ageOutcome(answers.ageBand, service) { return outcome }
+            // While the person is in treatment, relatives are involved there and some units run
+            // groups for them (QS 4.4.4; seed 000) — instead of the three anonymous conversations.
             if answers.personIsEnrolledInTreatment == true {
-                return .notEligible(.personIsEnrolled, referTo: [.alcoholDrugUnits])
+                return .notEligible(.personIsEnrolled, referTo: [.relativesGroups, .relativesLine])
             }
             return .eligible
         }

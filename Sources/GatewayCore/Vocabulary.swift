@@ -52,6 +52,10 @@ public enum ReferralID: String, Codable, CaseIterable, Sendable, Hashable {
     case uturn
     case pas
     case relativesLine = "relatives-line"
+    /// Groups for relatives of someone in treatment, at some of the units (seed 000; QS 4.4.4).
+    case relativesGroups = "relatives-groups"
+    /// Help for children and young people in families with drug problems (QS 2.5: "Barndom i Balance").
+    case childrenInFamilies = "children-in-families"
 }
 
 /// Text in the two languages citizen pages are offered in.

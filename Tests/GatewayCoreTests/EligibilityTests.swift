@@ -62,8 +62,18 @@ struct EligibilityTests {
         let relatives = service(.relatives)
         #expect(try Eligibility.assess(EnquiryAnswers(ageBand: .from25, personIsEnrolledInTreatment: false), for: relatives) == .eligible)
         #expect(try Eligibility.assess(EnquiryAnswers(ageBand: .from25), for: relatives) == .eligible)
+        // In treatment now: the relatives' groups at the units instead of the three conversations (QS 4.4.4, seed 000).
         #expect(try Eligibility.assess(EnquiryAnswers(ageBand: .from25, personIsEnrolledInTreatment: true), for: relatives)
-                == .notEligible(.personIsEnrolled, referTo: [.alcoholDrugUnits]))
+                == .notEligible(.personIsEnrolled, referTo: [.relativesGroups, .relativesLine]))
+    }
+
+    /// QS 2.5: a child or teenager worried about a parent is pointed to the help for children in
+    /// families with drug problems — never simply "too young".
+    @Test func aYoungRelativeIsPointedToTheHelpForChildrenInFamilies() throws {
+        let relatives = service(.relatives)
+        for band in [AgeBand.under14, .from14To17] {
+            #expect(try Eligibility.assess(EnquiryAnswers(ageBand: band), for: relatives) == .notEligible(.youngRelative, referTo: [.childrenInFamilies, .uturn]))
+        }
     }
 
     @Test func sessionLimitsComeFromTheConfiguration() {

@@ -64,6 +64,21 @@ struct CitizenInformationTests {
         }
     }
 
+    @Test func relativesOfSomeoneInTreatmentAndYoungRelativesAreShownTheHelpForThem() async throws {
+        try await TestGateway().test { client in
+            let enrolled = try await client.form("/book/times", [("lang", "da"), ("service", "relatives"), ("ageBand", "25-plus"), ("enrolled", "yes")])
+            #expect(enrolled.status == .ok)
+            #expect(enrolled.text.contains("Grupper for pårørende ved behandlingsenhederne") && enrolled.text.contains("70 210 220"))
+            #expect(enrolled.text.contains("i stedet for de tre anonyme samtaler"))
+            let child = try await client.form("/book/times", [("lang", "da"), ("service", "relatives"), ("ageBand", "14-17"), ("enrolled", "no")])
+            #expect(child.status == .ok)
+            #expect(child.text.contains("Du er ikke alene med din bekymring") && child.text.contains("Barndom i Balance") && child.text.contains("U-turn"))
+            let api = try await client.json(.post, "/api/v1/bookings", ["serviceId": "relatives", "slotId": "rbk.relatives.20261123T0800", "ageBand": "under-14"])
+            #expect(api.status == .unprocessableContent)
+            #expect(((api.object?["referrals"] as? [[String: Any]]) ?? []).compactMap { $0["id"] as? String } == ["children-in-families", "uturn"])
+        }
+    }
+
     @Test func theReceiptSaysWhereComplaintsGo() async throws {
         try await TestGateway().test { client in
             let receipt = try await client.bookOnPage([("lang", "da"), ("service", "uturn"), ("ageBand", "14-17"), ("slot", "uturn.uturn.20261123T0800")])

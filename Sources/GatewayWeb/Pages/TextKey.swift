@@ -468,6 +468,7 @@ enum TextKey: String, CaseIterable, Sendable {
     case receiptComplaints
     case receiptComplaintsLink
     case and
+    case problemNotEligibleYoungRelative
 
     static func age(_ band: AgeBand) -> TextKey {
         switch band {

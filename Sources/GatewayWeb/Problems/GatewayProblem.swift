@@ -94,6 +94,7 @@ extension GatewayProblem {
         case .substanceNotCovered: .problemNotEligibleSubstance
         case .receivesOtherSocialSupport: .problemNotEligibleOtherSupport
         case .personIsEnrolled: .problemNotEligibleEnrolled
+        case .youngRelative: .problemNotEligibleYoungRelative
         }
         return GatewayProblem(.unprocessableContent, "not-eligible", title: "Not eligible for this service", text: text, referrals: referrals)
     }
