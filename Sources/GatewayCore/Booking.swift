@@ -50,3 +50,11 @@ public struct Booking: Sendable, Hashable {
 public enum BookingChannel: String, Sendable, CaseIterable {
     case web, phone, `case`
 }
+
+/// The interpreter languages offered as a list on the pages (seed 000: "en tolk til stede, hvis der
+/// er sprogbarrierer"), with "other" for anything else. Values are the Danish names the staff read.
+public enum InterpreterLanguages {
+    public static let listed = ["arabisk", "urdu", "tyrkisk", "somali", "farsi", "kurdisk", "tigrinya", "polsk", "engelsk", "tegnsprog"]
+    /// The form value that asks for the typed field `interpreterLanguageOther`.
+    public static let other = "other"
+}

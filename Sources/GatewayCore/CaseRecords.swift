@@ -18,18 +18,22 @@ public struct AnonymousCase: Sendable, Hashable {
     public var hasLiveToken: Bool
     /// How the citizen left (QS 2.2), recorded at discharge; nil while open, and after a handover.
     public var outcome: DischargeOutcome?
+    /// An interpreter's language and a companion, asked for once and kept for every session (seed 000, QS 3).
+    public var interpreterLanguage: String?
+    public var companion: Bool
 
     public init(
         code: CaseCode, serviceId: ServiceID, providerId: ProviderID, ageBand: AgeBand, openedOn: CalendarDay,
         status: CaseStatus, dischargeReason: DischargeReason?, sessionsUsed: Int, decision: DecisionOutcome?,
         decisionReason: String?, referralProviderId: ProviderID?, notesShared: Bool, notesDestroyed: Bool, hasLiveToken: Bool,
-        outcome: DischargeOutcome? = nil
+        outcome: DischargeOutcome? = nil, interpreterLanguage: String? = nil, companion: Bool = false
     ) {
         self.code = code; self.serviceId = serviceId; self.providerId = providerId; self.ageBand = ageBand
         self.openedOn = openedOn; self.status = status; self.dischargeReason = dischargeReason
         self.sessionsUsed = sessionsUsed; self.decision = decision; self.decisionReason = decisionReason
         self.referralProviderId = referralProviderId; self.notesShared = notesShared
         self.notesDestroyed = notesDestroyed; self.hasLiveToken = hasLiveToken; self.outcome = outcome
+        self.interpreterLanguage = interpreterLanguage; self.companion = companion
     }
 
     /// Staff of the case's provider, or of the provider it was referred to, may see it.

@@ -235,6 +235,17 @@ public struct BookingService: Sendable {
         do { return try await store.holding(tokenHash: tokenHash) } catch { throw Self.error(error) }
     }
 
+    /// Changes the interpreter and companion of the token's live booking (and its case's, for later sessions).
+    public func changeRequests(_ token: OneTimeToken, interpreterLanguage: String?, companion: Bool?) async throws(ServiceError) -> Booking {
+        let checked = try requests(BookingApplication(interpreterLanguage: interpreterLanguage, companion: companion))
+        let tokenHash = try await lookupHash(token)
+        do {
+            return try await store.changeRequests(tokenHash: tokenHash, interpreterLanguage: checked.interpreterLanguage, companion: checked.companion)
+        } catch {
+            throw Self.error(error)
+        }
+    }
+
     /// The PAS decision the citizen's live token can read (QS 3.1: in writing): the decided case, or nil.
     public func decidedCase(_ token: OneTimeToken) async throws(ServiceError) -> AnonymousCase? {
         let tokenHash = try await lookupHash(token)

@@ -223,6 +223,14 @@ enum AnonymousMigrations {
                 ) WITHOUT ROWID;
                 """)
         }
+        // Seed 000, QS 3: an interpreter and a companion asked for once are kept on the case (the
+        // language sealed) and carried to every later session until the citizen changes them.
+        migrator.registerMigration("v12-case-requests") { db in
+            try db.execute(sql: """
+                ALTER TABLE anonymous_case ADD COLUMN interpreterLanguageSealed BLOB;
+                ALTER TABLE anonymous_case ADD COLUMN companion INTEGER NOT NULL DEFAULT 0 CHECK (companion IN (0, 1));
+                """)
+        }
         return migrator
     }
 }

@@ -208,6 +208,33 @@ extension AnonymousStore {
         guard changed == 1 else { throw .noLongerValid(.cancelled) }
     }
 
+    /// The citizen changes the interpreter and companion of a live booking; when it belongs to a
+    /// case, the case keeps the change for every later session (seed 000, QS 3).
+    public func changeRequests(tokenHash: Data, interpreterLanguage: String?, companion: Bool) async throws(BookingStoreError) -> Booking {
+        let sealer = self.sealer
+        return try await write(BookingStoreError.self) { db in
+            guard let row = try Row.fetchOne(db.cachedStatement(sql: "SELECT * FROM booking WHERE tokenHash = ?"), arguments: [tokenHash]) else {
+                throw BookingStoreError.notFound
+            }
+            let status = try row.decoded("status", as: BookingStatus.self)
+            guard status == .booked else { throw BookingStoreError.noLongerValid(status) }
+            let id: String = row["id"]
+            try db.cachedStatement(sql: "UPDATE booking SET interpreterLanguageSealed = ?, companion = ? WHERE id = ?").execute(arguments: [
+                try interpreterLanguage.map { try sealer.seal($0, table: "booking", column: "interpreterLanguage", row: id) }, companion, id,
+            ])
+            if let code = row["caseCode"] as String? {
+                try db.cachedStatement(sql: "UPDATE anonymous_case SET interpreterLanguageSealed = ?, companion = ? WHERE code = ?").execute(arguments: [
+                    try interpreterLanguage.map { try sealer.seal($0, table: "anonymous_case", column: "interpreterLanguage", row: code) },
+                    companion, code,
+                ])
+            }
+            guard let changed = try Row.fetchOne(db.cachedStatement(sql: "SELECT * FROM booking WHERE id = ?"), arguments: [id]) else {
+                throw BookingStoreError.storageFailure
+            }
+            return try self.decodeBooking(changed)
+        }
+    }
+
     /// Moves a live booking to another slot of the same service, atomically: the old seat is
     /// kept until a seat in the new slot is won.
     public func reschedule(tokenHash: Data, to slot: Slot) async throws(BookingStoreError) -> Booking {

@@ -67,6 +67,7 @@ extension AnonymousStore {
                 code = try self.openCase(db, service: service, provider: context.actor.providerId, ageBand: band, today: context.today, random: random)
                 try db.cachedStatement(sql: "UPDATE booking SET caseCode = ? WHERE tokenHash = ?").execute(arguments: [code, tokenHash])
                 try self.recordReturn(db, tokenHash: tokenHash, today: context.today)
+                try self.keepRequests(db, from: booking, onCase: code)
             }
             let number = try self.recordSession(db, code: code, kind: "booked", limit: limit, today: context.today)
             try self.logAccess(db, context, action: "check-in", code: code)
@@ -130,6 +131,7 @@ extension AnonymousStore {
             try db.cachedStatement(sql: "UPDATE booking SET status = 'checked-in', caseCode = ? WHERE tokenHash = ? AND status = 'booked'").execute(arguments: [code, tokenHash])
             guard db.changesCount == 1 else { throw CaseStoreError.tokenUsed }
             try self.recordReturn(db, tokenHash: tokenHash, today: context.today)
+            try self.keepRequests(db, from: booking, onCase: code)
             let number = try self.recordSession(db, code: code, kind: "walk-in", limit: limit, today: context.today)
             try self.logAccess(db, context, action: "walk-in", code: code)
             return CheckInResult(anonymousCase: try self.existingCase(db, code), sessionNumber: number)
@@ -151,12 +153,15 @@ extension AnonymousStore {
             }
             try self.releaseLiveToken(db, code: code.value)
             guard try Self.insertIntoFreeSeat(db, draw: self.seatDraw(), id: bookingId, tokenHash: tokenHash, slot: slot, ageBand: existing.ageBand,
-                                              bookedOn: context.today, caseCode: code.value, channel: .case) else { throw CaseStoreError.slotFull }
+                                              bookedOn: context.today, caseCode: code.value,
+                                              interpreterLanguageSealed: try self.sealedForBooking(existing.interpreterLanguage, bookingId),
+                                              companion: existing.companion, channel: .case) else { throw CaseStoreError.slotFull }
             try db.cachedStatement(sql: "INSERT INTO case_live_token (caseCode, tokenHash, kind) VALUES (?, ?, 'booking')").execute(arguments: [code.value, tokenHash])
             try self.logAccess(db, context, action: "book-next", code: code.value)
             let booking = Booking(
                 id: bookingId, slotId: slot.id, start: slot.start, end: slot.end, status: .booked, ageBand: existing.ageBand,
-                substances: [], requests: BookingRequests(), bookedOn: context.today)
+                substances: [], requests: BookingRequests(interpreterLanguage: existing.interpreterLanguage, companion: existing.companion),
+                bookedOn: context.today)
             return (try self.existingCase(db, code.value), booking)
         }
     }
@@ -202,11 +207,14 @@ extension AnonymousStore {
                 try CasePolicy.checkAnotherSession(existing, limit: limit)
             }
             guard try Self.insertIntoFreeSeat(db, draw: self.seatDraw(), id: bookingId, tokenHash: tokenHash, slot: slot, ageBand: existing.ageBand,
-                                              bookedOn: today, caseCode: code) else { throw CaseStoreError.slotFull }
+                                              bookedOn: today, caseCode: code,
+                                              interpreterLanguageSealed: try self.sealedForBooking(existing.interpreterLanguage, bookingId),
+                                              companion: existing.companion) else { throw CaseStoreError.slotFull }
             try db.cachedStatement(sql: "UPDATE case_live_token SET kind = 'booking' WHERE caseCode = ?").execute(arguments: [code])
             return Booking(
                 id: bookingId, slotId: slot.id, start: slot.start, end: slot.end, status: .booked, ageBand: existing.ageBand,
-                substances: [], requests: BookingRequests(), bookedOn: today)
+                substances: [], requests: BookingRequests(interpreterLanguage: existing.interpreterLanguage, companion: existing.companion),
+                bookedOn: today)
         }
     }
 
@@ -304,6 +312,23 @@ extension AnonymousStore {
 
     // MARK: Helpers (inside a transaction)
 
+    /// The first booking's interpreter and companion become the case's (the language re-sealed
+    /// under the case's row), so every later session carries them.
+    func keepRequests(_ db: Database, from booking: Row, onCase code: String) throws {
+        let id: String = booking["id"]
+        let language = try (booking["interpreterLanguageSealed"] as Data?).map {
+            try sealer.openText($0, table: "booking", column: "interpreterLanguage", row: id)
+        }
+        try db.cachedStatement(sql: "UPDATE anonymous_case SET interpreterLanguageSealed = ?, companion = ? WHERE code = ?").execute(arguments: [
+            try language.map { try sealer.seal($0, table: "anonymous_case", column: "interpreterLanguage", row: code) },
+            (booking["companion"] as Bool?) ?? false, code,
+        ])
+    }
+
+    func sealedForBooking(_ language: String?, _ bookingId: String) throws -> Data? {
+        try language.map { try sealer.seal($0, table: "booking", column: "interpreterLanguage", row: bookingId) }
+    }
+
     /// Runs a `CasePolicy` check, turning its refusal into the store's error.
     static func policy(_ check: () throws(CaseRefusal) -> Void) throws(CaseStoreError) {
         do { try check() } catch { throw .refused(error) }
@@ -392,7 +417,11 @@ extension AnonymousStore {
             sessionsUsed: row["sessionsUsed"], decision: try optional("decision", DecisionOutcome.self),
             decisionReason: reason, referralProviderId: (row["referralProviderId"] as String?).map { ProviderID($0) },
             notesShared: row["notesShared"], notesDestroyed: row["caseKeyWrapped"] == nil, hasLiveToken: row["hasLiveToken"],
-            outcome: try optional("outcome", DischargeOutcome.self))
+            outcome: try optional("outcome", DischargeOutcome.self),
+            interpreterLanguage: try (row["interpreterLanguageSealed"] as Data?).map {
+                try sealer.openText($0, table: "anonymous_case", column: "interpreterLanguage", row: text)
+            },
+            companion: row["companion"])
     }
 }
 

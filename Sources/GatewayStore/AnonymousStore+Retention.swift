@@ -112,7 +112,8 @@ extension AnonymousStore {
     /// Crypto-shredding first (the wrapped key and sealed decision reason are erased), then every row
     /// of the case. With `secure_delete` the freed pages are zeroed.
     static func deleteCase(_ db: Database, code: String) throws {
-        try db.execute(sql: "UPDATE anonymous_case SET caseKeyWrapped = NULL, decisionReasonSealed = NULL WHERE code = ?", arguments: [code])
+        try db.execute(sql: "UPDATE anonymous_case SET caseKeyWrapped = NULL, decisionReasonSealed = NULL, interpreterLanguageSealed = NULL WHERE code = ?",
+                       arguments: [code])
         for table in ["case_note", "case_session", "case_live_token", "follow_up", "booking"] {
             try db.execute(sql: "DELETE FROM \(table) WHERE caseCode = ?", arguments: [code])
         }

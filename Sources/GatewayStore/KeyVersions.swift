@@ -103,6 +103,7 @@ extension AnonymousStore {
         .init(table: "anonymous_case", idColumn: "code", column: "decisionReasonSealed", name: "decisionReason"),
         .init(table: "anonymous_case", idColumn: "code", column: "caseKeyWrapped", name: "caseKey", isCaseKey: true),
         .init(table: "complaint", idColumn: "id", column: "textSealed", name: "text"),
+        .init(table: "anonymous_case", idColumn: "code", column: "interpreterLanguageSealed", name: "interpreterLanguage"),
     ]
 
     /// Of the candidate hashes of one token (one per live pepper version), the one this store holds.

@@ -232,6 +232,9 @@ enum API {
         /// The citizen's use at discharge (QS 2.2): drug-free, reduced, unchanged or unknown; absent while open and after a handover.
         let outcome: String?
         let decision: Decision?
+        /// Kept from the first booking until the citizen changes it (seed 000, QS 3).
+        var interpreterLanguage: String? = nil
+        var companion: Bool = false
     }
 
     struct CaseEnvelope: Encodable, Sendable {

@@ -31,7 +31,7 @@ struct CitizenAPIController {
     static let routes: [(String, HTTPRequest.Method)] = [
         ("services", .get), ("services/:serviceId/slots", .get), ("bookings", .post),
         ("bookings/current", .get), ("bookings/current", .delete), ("bookings/current/reschedule", .post),
-        ("complaints", .post), ("follow-ups", .post),
+        ("complaints", .post), ("follow-ups", .post), ("bookings/current/requests", .post),
     ]
 
     func addRoutes(to group: RouterGroup<GatewayRequestContext>) {
@@ -44,6 +44,7 @@ struct CitizenAPIController {
             .post("bookings/current/reschedule", use: reschedule)
             .post("complaints", use: complain)
             .post("follow-ups", use: answerFollowUp)
+            .post("bookings/current/requests", use: changeRequests)
     }
 
     @Sendable func listServices(_ request: Request, context: GatewayRequestContext) async throws -> Response {
@@ -165,6 +166,17 @@ struct CitizenAPIController {
         return try JSONResponse.make(status: .created, API.ComplaintReceived(received))
     }
 
+    /// Changes the interpreter and companion of the live booking; a case keeps them for its later sessions.
+    @Sendable func changeRequests(_ request: Request, context: GatewayRequestContext) async throws -> Response {
+        let token = try bearerToken(request)
+        let body = try await JSONBody.decode(RequestsBody.self, from: request, context: context)
+        let changed: Booking
+        do { changed = try await bookings.changeRequests(token, interpreterLanguage: body.interpreterLanguage, companion: body.companion) } catch {
+            throw error.problem
+        }
+        return try JSONResponse.make(API.BookingEnvelope(booking: API.Booking(changed, bookings)))
+    }
+
     /// The follow-up answer after discharge (QS 3.2), with the follow-up token as bearer.
     @Sendable func answerFollowUp(_ request: Request, context: GatewayRequestContext) async throws -> Response {
         let token = try bearerToken(request)
@@ -204,6 +216,11 @@ struct BookingBody: Decodable {
             receivesOtherSocialSupport: receivesOtherSocialSupport, personIsEnrolledInTreatment: personIsEnrolledInTreatment,
             interpreterLanguage: interpreterLanguage, companion: companion, message: message)
     }
+}
+
+struct RequestsBody: Decodable {
+    var interpreterLanguage: String?
+    var companion: Bool?
 }
 
 struct FollowUpBody: Decodable {

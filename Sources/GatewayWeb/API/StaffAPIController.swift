@@ -199,7 +199,8 @@ struct StaffAPIController {
             hasLiveToken: found.hasLiveToken, notesDestroyed: found.notesDestroyed, notesShared: found.notesShared,
             warning: progress.isLastSession ? API.Localized(staffTexts.oneLeft) : nil,
             next: progress.remaining == 0 && found.status == .open ? API.Localized(staffTexts.guidance(.beyondTheLimit(for: found.ageBand))) : nil,
-            dischargeReason: found.dischargeReason?.rawValue, outcome: found.outcome?.rawValue, decision: decision)
+            dischargeReason: found.dischargeReason?.rawValue, outcome: found.outcome?.rawValue, decision: decision,
+            interpreterLanguage: found.interpreterLanguage, companion: found.companion)
     }
 
     struct SlotBody: Decodable { var slotId: String? }

@@ -42,13 +42,37 @@ extension CitizenPages {
     }
 
     func renderBooking(_ token: OneTimeToken, _ booking: Booking, _ language: Language, error: String?, status: HTTPResponse.Status,
-                       decision decided: AnonymousCase? = nil) -> Response {
+                       decision decided: AnonymousCase? = nil, form: FormBody = FormBody(), notice: String? = nil) -> Response {
         guard let service = desk.configuration.service(booking.serviceId) else { return renderer.errorPage(GatewayProblem.unknownService, language) }
         let letter = decided.flatMap { DecisionLetter(for: $0, configuration: desk.configuration) }
             .map { StaffTexts(texts: texts).letterLines($0).map { $0.text(language) } }
-        return renderer.page("booking", BookingPage(token: token.formatted, error: error, decision: letter), summary(service: service, booking: booking, language),
+        var page = BookingPage(token: token.formatted, error: error, decision: letter)
+        (page.interpreterChoices, page.interpreterOther) = interpreterChoices(form, language, kept: booking.requests.interpreterLanguage)
+        page.companion = form["companion"].map { $0 == "yes" } ?? booking.requests.companion
+        page.notice = notice
+        return renderer.page("booking", page, summary(service: service, booking: booking, language),
                              language: language, status: status,
                              switch: .form(action: "/booking", fields: [HiddenField(name: "token", value: token.formatted)]))
+    }
+
+    /// The citizen changes the interpreter and companion; a case keeps them for every later session.
+    @Sendable func changeRequests(_ request: Request, context: GatewayRequestContext) async throws -> Response {
+        let form = try await FormBody.read(request)
+        let language = PageRenderer.language(form: form)
+        let token: OneTimeToken, current: Booking
+        do {
+            token = try desk.parseToken(form["token"])
+            current = try await desk.liveBooking(token)
+        } catch {
+            return renderManage(language, error)
+        }
+        do {
+            let changed = try await desk.changeRequests(token, interpreterLanguage: Self.interpreterLanguage(form), companion: form["companion"] == "yes")
+            return renderBooking(token, changed, language, error: nil, status: .ok, decision: try await desk.decidedCase(token),
+                                 notice: texts.text(.requestsSaved, language))
+        } catch {
+            return renderBooking(token, current, language, error: texts.detail(error, language), status: error.status, form: form)
+        }
     }
 
     @Sendable func cancel(_ request: Request, context: GatewayRequestContext) async throws -> Response {

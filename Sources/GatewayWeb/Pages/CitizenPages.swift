@@ -29,13 +29,13 @@ struct CitizenPages: Sendable {
     }
 
     static let answerFields = ["lang", "service", "ageBand", "substances", "otherSupport", "enrolled"]
-    static let detailFields = ["interpreterLanguage", "companion", "message"]
+    static let detailFields = ["interpreterLanguage", "interpreterLanguageOther", "companion", "message"]
     static let daysPerPage = 7
 
     static let routes: [(String, HTTPRequest.Method)] = [
         ("/", .get), ("/book/questions", .post), ("/book/times", .post), ("/book/details", .post), ("/book/confirm", .post),
         ("/book", .post), ("/book/receipt", .get), ("/book/done", .post), ("/booking/calendar.ics", .post), ("/booking", .get), ("/booking", .post),
-        ("/booking/cancel", .post), ("/booking/move", .post), ("/booking/move/confirm", .post),
+        ("/booking/cancel", .post), ("/booking/requests", .post), ("/booking/move", .post), ("/booking/move/confirm", .post),
         ("/booking/forget", .post), ("/booking/forget/confirm", .post),
         ("/anonymity", .get), ("/complaints", .get), ("/complaints", .post), ("/complaints/language", .post), ("/follow-up", .post),
     ]
@@ -53,6 +53,7 @@ struct CitizenPages: Sendable {
         router.get("/booking", use: manage)
         router.post("/booking", use: find)
         router.post("/booking/cancel", use: cancel)
+        router.post("/booking/requests", use: changeRequests)
         router.post("/booking/move", use: moveTimes)
         router.post("/booking/move/confirm", use: moveConfirm)
         router.post("/booking/forget", use: forgetStart)
@@ -247,8 +248,9 @@ struct CitizenPages: Sendable {
     }
 
     func renderDetails(_ form: FormBody, _ language: Language, error: String?, status: HTTPResponse.Status) -> Response {
+        let (choices, other) = interpreterChoices(form, language)
         let page = DetailsPage(hidden: form.hidden(Self.answerFields + ["slot"]), companion: form["companion"] == "yes",
-                               interpreterLanguage: form["interpreterLanguage"], message: form["message"], error: error)
+                               interpreterChoices: choices, interpreterOther: other, message: form["message"], error: error)
         return renderer.page("details", page, language: language, status: status,
                              switch: .form(action: "/book/details", fields: form.hidden(Self.answerFields + ["slot"] + Self.detailFields)))
     }
@@ -374,7 +376,26 @@ struct CitizenPages: Sendable {
         BookingApplication(
             serviceId: form["service"], slotId: form["slot"], ageBand: form["ageBand"], substances: form.all("substances"),
             receivesOtherSocialSupport: form.yesNo("otherSupport"), personIsEnrolledInTreatment: form.yesNo("enrolled"),
-            interpreterLanguage: form["interpreterLanguage"], companion: form["companion"] == "yes", message: form["message"])
+            interpreterLanguage: Self.interpreterLanguage(form), companion: form["companion"] == "yes", message: form["message"])
+    }
+
+    /// The interpreter language a form asks for: a listed one, or with "other" the typed one.
+    static func interpreterLanguage(_ form: FormBody) -> String? {
+        form["interpreterLanguage"] == InterpreterLanguages.other ? form["interpreterLanguageOther"] : form["interpreterLanguage"]
+    }
+
+    /// The list for the interpreter select, with the form's choice (or a kept language) selected;
+    /// a language not on the list shows as "another language" with its name typed.
+    func interpreterChoices(_ form: FormBody, _ language: Language, kept: String? = nil) -> ([Choice], String) {
+        let chosen = Self.interpreterLanguage(form) ?? kept ?? ""
+        let listed = InterpreterLanguages.listed.contains(chosen)
+        let isOther = !chosen.isEmpty && !listed
+        var choices = [Choice(id: "", label: texts.text(.interpreterNone, language), checked: chosen.isEmpty)]
+        choices += InterpreterLanguages.listed.map { name in
+            Choice(id: name, label: TextKey(rawValue: "interpreter.\(name)").map { texts.text($0, language) } ?? name, checked: name == chosen)
+        }
+        choices.append(Choice(id: InterpreterLanguages.other, label: texts.text(.interpreterOther, language), checked: isOther))
+        return (choices, isOther ? chosen : "")
     }
 
     func summary(service: ServiceDefinition, booking: Booking, _ language: Language) -> BookingSummary {

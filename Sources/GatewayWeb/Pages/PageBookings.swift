@@ -35,6 +35,9 @@ struct PageBookings: Sendable {
     func book(_ application: BookingApplication, client: String?) async throws(GatewayProblem) -> (OneTimeToken, Booking) {
         do { return try await service.book(application, client: client) } catch { throw error.problem }
     }
+    func changeRequests(_ token: OneTimeToken, interpreterLanguage: String?, companion: Bool) async throws(GatewayProblem) -> Booking {
+        do { return try await service.changeRequests(token, interpreterLanguage: interpreterLanguage, companion: companion) } catch { throw error.problem }
+    }
     func decidedCase(_ token: OneTimeToken) async throws(GatewayProblem) -> AnonymousCase? {
         do { return try await service.decidedCase(token) } catch { throw error.problem }
     }

@@ -128,7 +128,9 @@ struct ReferralPage {
 struct DetailsPage {
     let hidden: [HiddenField]
     let companion: Bool
-    let interpreterLanguage: String?
+    /// The interpreter languages as a list, with "another language" and its typed field.
+    let interpreterChoices: [Choice]
+    let interpreterOther: String
     let message: String?
     let error: String?
 }
@@ -151,6 +153,11 @@ struct ReceiptPage { let token: String; let slotId: String; let error: String? }
 struct BookingPage {
     let token: String
     let error: String?
+    /// The citizen's interpreter and companion, changeable for every later session.
+    var interpreterChoices: [Choice] = []
+    var interpreterOther: String = ""
+    var companion: Bool = false
+    var notice: String? = nil
     /// The PAS decision letter's paragraphs, in the page's language (QS 3.1: in writing).
     let decisionLines: [String]
     let hasDecision: Bool
@@ -253,6 +260,8 @@ struct CasePage {
     let next: String?
     let decisionText: String?
     let decisionReason: String?
+    /// The interpreter and companion kept on the case (seed 000, QS 3), in words.
+    let wishes: String?
     let slots: [Time]?
     let error: String?
 }

@@ -469,6 +469,24 @@ enum TextKey: String, CaseIterable, Sendable {
     case receiptComplaintsLink
     case and
     case problemNotEligibleYoungRelative
+    // Interpreter languages and kept requests (seed 000, QS 3)
+    case interpreterNone = "interpreter.none"
+    case interpreterArabisk = "interpreter.arabisk"
+    case interpreterUrdu = "interpreter.urdu"
+    case interpreterTyrkisk = "interpreter.tyrkisk"
+    case interpreterSomali = "interpreter.somali"
+    case interpreterFarsi = "interpreter.farsi"
+    case interpreterKurdisk = "interpreter.kurdisk"
+    case interpreterTigrinya = "interpreter.tigrinya"
+    case interpreterPolsk = "interpreter.polsk"
+    case interpreterEngelsk = "interpreter.engelsk"
+    case interpreterTegnsprog = "interpreter.tegnsprog"
+    case interpreterOther = "interpreter.other"
+    case interpreterOtherLabel
+    case requestsHeading
+    case requestsIntro
+    case requestsSave
+    case requestsSaved
 
     static func age(_ band: AgeBand) -> TextKey {
         switch band {

@@ -47,6 +47,12 @@ extension StaffPages {
             next: !progress.canContinue && found.status == .open ? staffTexts.guidance(.beyondTheLimit(for: found.ageBand)).da : nil,
             decisionText: letter.map { staffTexts.letter($0).da },
             decisionReason: letter == nil ? nil : found.decisionReason,
+            wishes: {
+                var parts: [String] = []
+                if let language = found.interpreterLanguage { parts.append(texts.text(.staffWishInterpreter, .da, ["language": language])) }
+                if found.companion { parts.append(texts.text(.staffWishCompanion, .da)) }
+                return parts.isEmpty ? nil : parts.joined(separator: " · ")
+            }(),
             slots: slots, error: error)
         return render("staffCase", page, session: session, status: status)
     }
