@@ -58,12 +58,8 @@ struct StaffAPIController {
         let grid = try await run { () async throws(ServiceError) in try await statistics.grid(months: months) }
         let member = context.staff.member
         let report = StatisticsReport(grid: grid, provider: member.role == .manager ? nil : member.providerId)
+        if csv { return report.csvResponse() }
         var headers = HTTPFields()
-        if csv {
-            headers[.contentType] = "text/csv; charset=utf-8"
-            headers[.contentDisposition] = "attachment; filename=\"anongate-figures-\(report.from)-\(report.to).csv\""
-            return Response(status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(string: report.csv())))
-        }
         headers[.contentType] = "application/json"
         return Response(status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: report.json())))
     }
@@ -349,6 +345,16 @@ struct StaffAPIController {
         return try JSONResponse.make(API.AccessLog(entries: entries.map {
             API.AccessLogEntry(at: $0.day, staff: $0.staff, action: $0.action, caseCode: $0.caseCode)
         }))
+    }
+}
+
+extension StatisticsReport {
+    /// The CSV download (API and the figures page), named by its period.
+    func csvResponse() -> Response {
+        var headers = HTTPFields()
+        headers[.contentType] = "text/csv; charset=utf-8"
+        headers[.contentDisposition] = "attachment; filename=\"anongate-figures-\(from)-\(to).csv\""
+        return Response(status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(string: csv())))
     }
 }
 

@@ -52,11 +52,7 @@ extension StaffPages {
         }
         let grid = try await run { () async throws(ServiceError) in try await statistics.grid(months: months) }
         let member = context.staff.member
-        let report = StatisticsReport(grid: grid, provider: member.role == .manager ? nil : member.providerId)
-        var headers = HTTPFields()
-        headers[.contentType] = "text/csv; charset=utf-8"
-        headers[.contentDisposition] = "attachment; filename=\"anongate-figures-\(report.from)-\(report.to).csv\""
-        return Response(status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(string: report.csv())))
+        return StatisticsReport(grid: grid, provider: member.role == .manager ? nil : member.providerId).csvResponse()
     }
 
     func charts(_ grid: StatisticsGrid, provider: ProviderID?) -> [FiguresPage.Chart] {
