@@ -153,7 +153,7 @@ enum GatewayConfigurationBuilder {
                 sessionLimit: try sessionLimit(map["sessionLimit"]!, for: id),
                 noShowCounts: try map["noShowCounts"]!.bool(),
                 firstConversation: try localized(map["firstConversation"]!),
-                conversationMinutes: try map["conversationMinutes"]!.int(in: 15...240)))
+                conversationMinutes: try map["conversationMinutes"]!.int(in: 15...Slot.longestConversationMinutes)))
         }
         return services
     }
@@ -180,10 +180,11 @@ enum GatewayConfigurationBuilder {
     }
 
     static func buildProviders(_ reader: YAMLReader, services: [ServiceDefinition]) throws(ConfigurationError) -> [ProviderDefinition] {
-        let keys: Set<String> = ["id", "name", "address", "phone", "services", "openingHours", "capacityPerSlot"]
+        let keys: Set<String> = ["id", "name", "address", "phone", "wayIn", "bookedThrough", "services", "openingHours", "capacityPerSlot"]
         var providers: [ProviderDefinition] = []
+        var throughReaders: [ProviderID: YAMLReader] = [:]
         for item in try reader.list() {
-            let map = try item.mapping(allowed: keys, required: keys.subtracting(["phone"]))
+            let map = try item.mapping(allowed: keys, required: ["id", "name", "services", "openingHours", "capacityPerSlot"])
             let id = try map["id"]!.string()
             let allowedCharacters = Set("abcdefghijklmnopqrstuvwxyz0123456789-")
             guard id.count <= 32, id.allSatisfy({ allowedCharacters.contains($0) }) else {
@@ -200,12 +201,42 @@ enum GatewayConfigurationBuilder {
             }
             guard !offered.isEmpty else { throw map["services"]!.fail("a provider must offer at least one service") }
             let hours = try openingHours(map["openingHours"]!)
-            let address = try map["address"]!.strings()
+            var bookedThrough: ProviderID?
+            if let through = map["bookedThrough"] { bookedThrough = ProviderID(try through.string()) }
+            var wayIn: LocalizedText?
+            if let way = map["wayIn"] { wayIn = try localized(way) }
+            let address = try map["address"]?.strings() ?? []
+            // Issue 10: a place citizens book on the web must say where it is; one whose address is not
+            // yet known is offered by phone through another provider's number until it is filled in.
+            if bookedThrough == nil {
+                guard let addressReader = map["address"], !address.isEmpty else {
+                    throw YAMLReader(node: item.node, path: "\(item.path).address").fail(
+                        "missing: citizens book this provider's times on the web, so its address must be given (or set bookedThrough: <provider> to offer its times by phone through that provider's number until the address is known)")
+                }
+                guard address.allSatisfy({ !$0.trimmingCharacters(in: .whitespaces).isEmpty }) else {
+                    throw addressReader.fail("an address line is empty")
+                }
+            }
+            if let through = map["bookedThrough"] { throughReaders[ProviderID(id)] = through }
             providers.append(ProviderDefinition(
                 id: ProviderID(id),
                 place: ContactPlace(name: try map["name"]!.string(), address: address, phone: try map["phone"]?.string()),
                 services: offered, openingHours: hours,
-                capacityPerSlot: try map["capacityPerSlot"]!.int(in: 1...100)))
+                capacityPerSlot: try map["capacityPerSlot"]!.int(in: 1...100),
+                wayIn: wayIn,
+                bookedThrough: bookedThrough))
+        }
+        for provider in providers {
+            guard let through = provider.bookedThrough, let throughReader = throughReaders[provider.id] else { continue }
+            guard let target = providers.first(where: { $0.id == through }), target.id != provider.id else {
+                throw throughReader.fail("unknown provider \(through.rawValue) (defined: \(providers.map(\.id.rawValue).joined(separator: ", ")))")
+            }
+            guard target.isBookableOnTheWeb, target.place.phone != nil else {
+                throw throughReader.fail("\(through.rawValue) must have its own address and phone: citizens call it to book this provider's times")
+            }
+            guard provider.services.allSatisfy(target.services.contains) else {
+                throw throughReader.fail("\(through.rawValue) must offer the same services, to book them by phone")
+            }
         }
         for service in services where !providers.contains(where: { $0.services.contains(service.id) }) {
             throw reader.fail("no provider offers the service \(service.id.rawValue)")

@@ -32,6 +32,15 @@ public struct GatewayConfiguration: Sendable {
     public func providers(offering service: ServiceID) -> [ProviderDefinition] {
         providers.filter { $0.services.contains(service) }
     }
+    /// The providers whose times a provider's phone staff book: its own, and those booked through
+    /// its number until their address is known (issue 10).
+    public func providersBookedByPhone(at provider: ProviderID) -> Set<ProviderID> {
+        Set(providers.filter { $0.id == provider || $0.bookedThrough == provider }.map(\.id))
+    }
+    /// The providers whose times citizens book themselves.
+    public func webProviders(offering service: ServiceID) -> [ProviderDefinition] {
+        providers.filter { $0.services.contains(service) && $0.isBookableOnTheWeb }
+    }
 }
 
 public struct BookingPolicy: Sendable, Hashable {
@@ -137,12 +146,24 @@ public struct ProviderDefinition: Sendable, Hashable {
     public var place: ContactPlace
     public var services: [ServiceID]
     public var openingHours: WeeklyHours
+    /// Conversations at the same time across all of the provider's services: one set of counsellors
+    /// (issue 10). Each booking holds one of these seats for its whole conversation.
     public var capacityPerSlot: Int
+    /// How to find the door once there ("entrance from the courtyard"); only what the provider has said.
+    public var wayIn: LocalizedText?
+    /// Set when this provider's address and phone are not yet known: its times are then booked only
+    /// by phone, through that provider's number, and never offered on the web (issue 10).
+    public var bookedThrough: ProviderID?
 
-    public init(id: ProviderID, place: ContactPlace, services: [ServiceID], openingHours: WeeklyHours, capacityPerSlot: Int) {
+    public init(id: ProviderID, place: ContactPlace, services: [ServiceID], openingHours: WeeklyHours, capacityPerSlot: Int,
+                wayIn: LocalizedText? = nil, bookedThrough: ProviderID? = nil) {
         self.id = id; self.place = place; self.services = services
         self.openingHours = openingHours; self.capacityPerSlot = capacityPerSlot
+        self.wayIn = wayIn; self.bookedThrough = bookedThrough
     }
+
+    /// Whether citizens may book this provider's times themselves (on the page or through the API).
+    public var isBookableOnTheWeb: Bool { bookedThrough == nil }
 }
 
 public struct Referral: Sendable, Hashable {

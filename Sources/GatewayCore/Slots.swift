@@ -11,6 +11,10 @@ public struct Slot: Hashable, Sendable {
         self.id = id; self.start = start; self.end = end; self.capacity = capacity
     }
 
+    /// No conversation is longer (the configuration refuses more): a booking that overlaps a slot
+    /// started at most this long before it.
+    public static let longestConversationMinutes = 240
+
     public var serviceId: ServiceID { id.service }
     public var providerId: ProviderID { id.provider }
 }

@@ -111,8 +111,9 @@ public struct BookingService: Sendable {
 
     // MARK: Slots
 
-    /// Bookable slots with free places, earliest first (so *straks* comes first).
-    public func offeredSlots(for service: ServiceDefinition, from: CalendarDay?, days: Int?) async throws(ServiceError) -> [OfferedSlot] {
+    /// Bookable slots with free places, earliest first (so *straks* comes first). Citizens are offered
+    /// only the providers they may book themselves; phone staff (`byPhone`) see every provider.
+    public func offeredSlots(for service: ServiceDefinition, from: CalendarDay?, days: Int?, byPhone: Bool = false) async throws(ServiceError) -> [OfferedSlot] {
         let policy = configuration.booking
         let today = today
         let start = from ?? today
@@ -124,8 +125,9 @@ public struct BookingService: Sendable {
         let effectiveDays = min(start.adding(days: span - 1), lastBookable).daysSinceEpoch - effectiveStart.daysSinceEpoch + 1
         guard effectiveDays > 0 else { return [] }
         let slots = calculator.slots(for: service.id, from: effectiveStart, days: effectiveDays, notBefore: earliestStart)
+            .filter { byPhone || configuration.provider($0.providerId)?.isBookableOnTheWeb == true }
         let taken: [SlotID: Int]
-        do { taken = try await store.takenSeats(in: slots.map(\.id)) } catch { throw .storageFailure }
+        do { taken = try await store.takenSeats(in: slots) } catch { throw .storageFailure }
         return slots.compactMap { slot in
             let remaining = slot.capacity - (taken[slot.id] ?? 0)
             return remaining > 0 ? OfferedSlot(slot: slot, remaining: remaining) : nil
@@ -149,11 +151,15 @@ public struct BookingService: Sendable {
 
     var earliestStart: Date { clock.now.addingTimeInterval(TimeInterval(configuration.booking.minimumNoticeMinutes * 60)) }
 
-    /// A slot that exists in the schedule and can still be booked.
-    public func bookableSlot(_ raw: String?, for service: ServiceDefinition) throws(ServiceError) -> Slot {
+    /// A slot that exists in the schedule and can still be booked. A citizen booking on the web is
+    /// told to call when the provider's times are booked by phone only.
+    public func bookableSlot(_ raw: String?, for service: ServiceDefinition, byPhone: Bool = false) throws(ServiceError) -> Slot {
         guard let raw, !raw.isEmpty else { throw .missingField("slotId") }
-        guard let id = SlotID(raw), let slot = calculator.slot(id) else { throw .unknownSlot }
+        guard let id = SlotID(raw), let slot = calculator.slot(id), let provider = configuration.provider(id.provider) else { throw .unknownSlot }
         guard slot.serviceId == service.id else { throw .slotServiceMismatch }
+        if !byPhone, let through = provider.bookedThrough.flatMap(configuration.provider) {
+            throw .bookedByPhone(name: through.place.name, phone: through.place.phone ?? "")
+        }
         let lastBookable = today.adding(days: configuration.booking.horizonDays - 1)
         guard slot.start >= earliestStart, id.day <= lastBookable else { throw .unknownSlot }
         return slot
@@ -168,7 +174,7 @@ public struct BookingService: Sendable {
         let answers = try answers(application)
         try assess(answers, for: service)
         let requests = try requests(application)
-        let slot = try bookableSlot(application.slotId, for: service)
+        let slot = try bookableSlot(application.slotId, for: service, byPhone: client == nil)
         var reservation: BookingRateLimiter.Reservation?
         if let client {
             switch await rateLimiter.reserve(client: client, service: service.id, starts: slot.start) {

@@ -116,7 +116,7 @@ public struct CaseService: Sendable {
     public func bookNext(_ code: CaseCode, slot rawSlot: String?, by staff: StaffIdentity) async throws(ServiceError) -> (OneTimeToken, Booking) {
         let current = try await readCase(code, by: staff)
         guard let service = configuration.service(current.serviceId) else { throw .unknownService }
-        let slot = try booking.bookableSlot(rawSlot, for: service)
+        let slot = try booking.bookableSlot(rawSlot, for: service, byPhone: true)
         let token = OneTimeToken(generatingWith: booking.random)
         do {
             let (_, booked) = try await store.bookNext(code: code, slot: slot, tokenHash: booking.hash(token), bookingId: booking.newId(),

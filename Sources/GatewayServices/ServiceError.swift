@@ -16,6 +16,8 @@ public enum ServiceError: Error, Sendable, Hashable {
     case slotFull
     /// A case's session stays with the provider that holds the case.
     case slotAtOtherProvider
+    /// This provider's times are booked by phone only, through `name`'s number `phone` (issue 10).
+    case bookedByPhone(name: String, phone: String)
     case notEligible(IneligibilityReason, referTo: [ReferralID])
     case rateLimited(retryAfterSeconds: Int)
 

@@ -63,8 +63,10 @@ extension AnonymousStore {
 
     /// Takes a free seat of `slot` in one statement, so two bookers can never hold the same seat or
     /// exceed the capacity (the UNIQUE (slotId, seat) constraint backs this up). False when full.
-    /// The seat is the `draw`-th free one (modulo their number), not the lowest: seat numbers then
-    /// say nothing about the order in which a slot's bookings were made.
+    /// A seat is one of the provider's counsellors, shared by all its services (issue 10): it is free
+    /// when no live booking at the provider holds it at any moment of the slot, whatever the service
+    /// or the length of the conversation. The seat is the `draw`-th free one (modulo their number),
+    /// not the lowest: seat numbers then say nothing about the order in which bookings were made.
     static func insertIntoFreeSeat(
         _ db: Database, draw: Int64, id: String, tokenHash: Data, slot: Slot, ageBand: AgeBand, bookedOn: CalendarDay, caseCode: String?,
         substancesSealed: Data? = nil, interpreterLanguageSealed: Data? = nil, companion: Bool = false, messageSealed: Data? = nil,
@@ -72,20 +74,33 @@ extension AnonymousStore {
     ) throws -> Bool {
         try db.cachedStatement(sql: """
             WITH RECURSIVE seats(n) AS (SELECT 0 UNION ALL SELECT n + 1 FROM seats WHERE n + 1 < ?),
-            free(n) AS (SELECT n FROM seats WHERE n NOT IN (SELECT seat FROM booking WHERE slotId = ? AND seat IS NOT NULL))
+            free(n) AS (SELECT n FROM seats WHERE n NOT IN (\(busySeats)))
             INSERT INTO booking (id, tokenHash, serviceId, providerId, slotId, startsAt, endsAt, seat, status, ageBand,
                                  substancesSealed, interpreterLanguageSealed, companion, messageSealed, bookedOn, caseCode, channel)
             SELECT ?, ?, ?, ?, ?, ?, ?, n, 'booked', ?, ?, ?, ?, ?, ?, ?, ?
             FROM free
             ORDER BY n LIMIT 1 OFFSET (? % max(1, (SELECT count(*) FROM free)))
-            """).execute(arguments: [
-                slot.capacity, slot.id.description,
+            """).execute(arguments: [slot.capacity] + busySeatArguments(slot) + [
                 id, tokenHash, slot.serviceId.rawValue, slot.providerId.rawValue, slot.id.description,
                 StoredTime.text(slot.start), StoredTime.text(slot.end), ageBand.rawValue,
                 substancesSealed, interpreterLanguageSealed, companion, messageSealed, bookedOn.description, caseCode, channel.rawValue,
                 draw,
             ])
         return db.changesCount == 1
+    }
+
+    /// The seats held at the provider at some moment of a slot: live bookings that overlap it. No
+    /// conversation is longer than `Slot.longestConversationMinutes`, so the (providerId, startsAt)
+    /// index is read that far back only.
+    static let busySeats = """
+        SELECT seat FROM booking WHERE providerId = ? AND startsAt > ? AND startsAt < ? AND endsAt > ? AND seat IS NOT NULL
+        """
+
+    static func busySeatArguments(_ slot: Slot) -> StatementArguments {
+        [slot.providerId.rawValue, StoredTime.text(slot.start.addingTimeInterval(-Self.lookback)), StoredTime.text(slot.end), StoredTime.text(slot.start)]
+    }
+
+    static var lookback: TimeInterval { TimeInterval(Slot.longestConversationMinutes * 60 + 1)
     }
 
     // MARK: Looking up
@@ -162,29 +177,37 @@ extension AnonymousStore {
         return (ProviderID(found.0), service)
     }
 
-    /// How many seats are taken in each of the given slots. Reads only the (slotId, seat) index:
-    /// cancelled bookings hold no seat, so the whole history of the table is never scanned.
-    public func takenSeats(in slots: [SlotID]) async throws(BookingStoreError) -> [SlotID: Int] {
-        guard !slots.isEmpty else { return [:] }
-        let ids = slots.map(\.description)
-        let counts = try await read(BookingStoreError.self) { db -> [(String, Int)] in
-            var counts: [(String, Int)] = []
-            // Chunked: SQLite limits the number of bound parameters.
-            for start in stride(from: 0, to: ids.count, by: 500) {
-                let chunk = Array(ids[start..<min(start + 500, ids.count)])
-                // Not cached: the number of placeholders varies with the listing.
-                let rows = try Row.fetchAll(db, sql: """
-                    SELECT slotId, count(*) AS taken FROM booking
-                    WHERE slotId IN (\(databaseQuestionMarks(count: chunk.count))) AND seat IS NOT NULL GROUP BY slotId
-                    """, arguments: StatementArguments(chunk))
-                for row in rows { counts.append((row["slotId"], row["taken"])) }
+    /// How many of the provider's seats are held at some moment of each slot, by any of its services
+    /// (issue 10: one set of counsellors). One indexed range read per provider over the listing's span.
+    public func takenSeats(in slots: [Slot]) async throws(BookingStoreError) -> [SlotID: Int] {
+        guard let first = slots.map(\.start).min(), let last = slots.map(\.end).max() else { return [:] }
+        let providers = Set(slots.map(\.providerId))
+        let held = try await read(BookingStoreError.self) { db -> [ProviderID: [(start: String, end: String, seat: Int)]] in
+            var held: [ProviderID: [(start: String, end: String, seat: Int)]] = [:]
+            for provider in providers {
+                let rows = try Row.fetchAll(db.cachedStatement(sql: """
+                    SELECT startsAt, endsAt, seat FROM booking
+                    WHERE providerId = ? AND startsAt > ? AND startsAt < ? AND seat IS NOT NULL ORDER BY startsAt
+                    """), arguments: [provider.rawValue, StoredTime.text(first.addingTimeInterval(-Self.lookback)), StoredTime.text(last)])
+                held[provider] = rows.map { ($0["startsAt"], $0["endsAt"], $0["seat"]) }
             }
-            return counts
+            return held
         }
         var result: [SlotID: Int] = [:]
-        for (id, taken) in counts {
-            guard let slot = SlotID(id) else { throw .storageFailure }
-            result[slot] = taken
+        for slot in slots {
+            let start = StoredTime.text(slot.start), end = StoredTime.text(slot.end)
+            // ISO 8601 UTC text of one width sorts as time does.
+            let lowest = StoredTime.text(slot.start.addingTimeInterval(-Self.lookback))
+            let bookings = held[slot.providerId] ?? []
+            // Sorted by start: find the first that could overlap, then walk until past the slot's end.
+            var low = 0, high = bookings.count
+            while low < high { let mid = (low + high) / 2; if bookings[mid].start <= lowest { low = mid + 1 } else { high = mid } }
+            var seats = Set<Int>()
+            while low < bookings.count, bookings[low].start < end {
+                if bookings[low].end > start { seats.insert(bookings[low].seat) }
+                low += 1
+            }
+            if !seats.isEmpty { result[slot.id] = seats.count }
         }
         return result
     }
@@ -247,14 +270,15 @@ extension AnonymousStore {
                try String.fetchOne(db.cachedStatement(sql: "SELECT caseCode FROM booking WHERE tokenHash = ?"), arguments: [tokenHash]) != nil {
                 throw BookingStoreError.otherProvider
             }
+            // The booking's own seat does not stand in its way: moving by a quarter of an hour keeps it free.
             try db.cachedStatement(sql: """
                 WITH RECURSIVE seats(n) AS (SELECT 0 UNION ALL SELECT n + 1 FROM seats WHERE n + 1 < ?),
-                free(n) AS (SELECT n FROM seats WHERE n NOT IN (SELECT seat FROM booking WHERE slotId = ? AND seat IS NOT NULL))
+                free(n) AS (SELECT n FROM seats WHERE n NOT IN (\(Self.busySeats) AND id <> ?))
                 UPDATE booking SET slotId = ?, providerId = ?, startsAt = ?, endsAt = ?,
                     seat = (SELECT n FROM free ORDER BY n LIMIT 1 OFFSET (? % max(1, (SELECT count(*) FROM free))))
                 WHERE id = ? AND status = 'booked' AND EXISTS (SELECT 1 FROM free)
-                """).execute(arguments: [
-                    slot.capacity, slot.id.description, slot.id.description, slot.providerId.rawValue,
+                """).execute(arguments: [slot.capacity] + Self.busySeatArguments(slot) + [current.id,
+                    slot.id.description, slot.providerId.rawValue,
                     StoredTime.text(slot.start), StoredTime.text(slot.end), draw, current.id,
                 ])
             return db.changesCount == 1

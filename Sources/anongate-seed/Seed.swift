@@ -33,12 +33,14 @@ struct Seed: AsyncParsableCommand {
         let day = calculator.day(of: now)
         func id() -> String { random.bytes(16).hexString }
 
-        // A synthetic slot: the real id format, with room for as many seats as the seed needs.
+        // A synthetic slot: the real id format, with room for as many seats as the seed needs. One
+        // minute long, so that slots a minute apart hold their seats independently (a seat is held
+        // for the whole of a conversation, across the provider's services).
         func slot(_ provider: ProviderID, _ service: ServiceID, _ day: CalendarDay, minute: Int, capacity: Int) -> Slot {
             let time = TimeOfDay(hour: minute / 60, minute: minute % 60)!
             let start = calculator.instant(day, time)
             return Slot(id: SlotID(provider: provider, service: service, day: day, time: time), start: start,
-                        end: start.addingTimeInterval(1800), capacity: capacity)
+                        end: start.addingTimeInterval(60), capacity: capacity)
         }
 
         let providers = configuration.providers.flatMap { provider in provider.services.map { (provider.id, $0) } }
@@ -58,7 +60,7 @@ struct Seed: AsyncParsableCommand {
                     for _ in 0..<perSlot {
                         guard made < self.past else { break seeding }
                         batch.append(SeedBooking(
-                            id: id(), tokenHash: Data(random.bytes(32)), slot: slot(provider, service, past, minute: 8 * 60 + grid * 30, capacity: perSlot),
+                            id: id(), tokenHash: Data(random.bytes(32)), slot: slot(provider, service, past, minute: 8 * 60 + grid * 30, capacity: perSlot * (configuration.provider(provider)?.services.count ?? 1)),
                             ageBand: .from18To24, message: made % 4 == 0 ? "seeded message \(made)" : nil,
                             status: statuses[made % statuses.count], bookedOn: past.adding(days: -2)))
                         made += 1
@@ -89,8 +91,9 @@ struct Seed: AsyncParsableCommand {
         let seats = max(8, max(today, live) / (1440 * services.count) + 1)
         func spread(_ index: Int, _ day: CalendarDay, from firstMinute: Int) -> Slot {
             let position = index / seats
+            // The provider's services share its seats at a minute: room for each service's share.
             return slot(own, services[position % services.count], day, minute: firstMinute + (position / services.count) % (1440 - firstMinute),
-                        capacity: seats)
+                        capacity: seats * services.count)
         }
         // Check-in takes a booking on its own day at any hour, so today's may be spread over the whole day.
         try await seedLive(today, file: todayTokens) { index in spread(index, day, from: 0) }

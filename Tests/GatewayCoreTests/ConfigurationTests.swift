@@ -25,6 +25,31 @@ struct ConfigurationTests {
         #expect(configuration.timeZone.identifier == "Europe/Copenhagen")
     }
 
+    /// Issue 10: a place citizens book on the web must say where it is; Frederiksberg, whose address
+    /// the sources do not give, is booked by phone through PAS's number instead.
+    @Test func aWebBookableProviderWithoutAnAddressIsRefusedNamingTheKey() throws {
+        let configuration = try TestFixtures.configuration()
+        let frb = try #require(configuration.provider(ProviderID("frb-pas")))
+        #expect(frb.bookedThrough == ProviderID("kk-pas"))
+        #expect(frb.place.address.isEmpty)
+        #expect(!frb.isBookableOnTheWeb)
+        #expect(configuration.webProviders(offering: .pas).map(\.id.rawValue) == ["kk-pas"])
+        #expect(configuration.providersBookedByPhone(at: ProviderID("kk-pas")) == [ProviderID("kk-pas"), ProviderID("frb-pas")])
+
+        let withoutWay = yaml.replacingOccurrences(of: "    bookedThrough: kk-pas\n", with: "")
+        let problem = try #require(error(withoutWay))
+        #expect(problem.keyPath == "providers[1].address")
+        #expect(problem.message.contains("bookedThrough"))
+        let emptyAddress = yaml.replacingOccurrences(of: "address: [\"Studiestræde 47\", \"1455 København K\"]", with: "address: []")
+        #expect(try #require(error(emptyAddress)).keyPath == "providers[2].address")
+        let unknown = yaml.replacingOccurrences(of: "bookedThrough: kk-pas", with: "bookedThrough: nowhere")
+        #expect(try #require(error(unknown)).keyPath == "providers[1].bookedThrough")
+        let otherService = yaml.replacingOccurrences(of: "bookedThrough: kk-pas", with: "bookedThrough: rbk")
+        #expect(try #require(error(otherService)).message.contains("same services"))
+        let withWayIn = yaml.replacingOccurrences(of: "    phone: \"82 56 23 00\"\n", with: "    phone: \"82 56 23 00\"\n    wayIn: { da: \"Gården\", en: \"The courtyard\" }\n")
+        #expect(try ConfigurationLoader.parse(yaml: withWayIn).provider(ProviderID("uturn"))?.wayIn?.en == "The courtyard")
+    }
+
     @Test func brokenYAMLIsRefused() {
         let problem = error("services: [pas\n  - : :")
         #expect(problem?.message.contains("not valid YAML") == true)

@@ -39,7 +39,7 @@ struct AnonymousStoreTests {
         _ = try await book(store, pas)
         _ = try await book(store, pas)
         await #expect(throws: BookingStoreError.slotFull) { try await book(store, pas) }
-        #expect(try await store.takenSeats(in: [pas.id]) == [pas.id: 2])
+        #expect(try await store.takenSeats(in: [pas]) == [pas.id: 2])
     }
 
     @Test func cancellingFreesTheSeatAndWipesWhatWasWritten() async throws {
@@ -70,8 +70,33 @@ struct AnonymousStoreTests {
         let moved = try await store.reschedule(tokenHash: hash, to: free)
         #expect(moved.slotId == free.id)
         #expect(try await store.booking(tokenHash: hash).providerId == ProviderID("kk-pas"))
-        #expect(try await store.takenSeats(in: [from.id, free.id]) == [free.id: 1])
+        #expect(try await store.takenSeats(in: [from, free]) == [free.id: 1])
         await #expect(throws: BookingStoreError.differentService) { try await store.reschedule(tokenHash: hash, to: slot("uturn.uturn.20261124T0800")) }
+    }
+
+    /// Issue 10: U-turn's two counsellors are shared by its young people and its parents, and a seat
+    /// is held for the whole conversation (45 minutes for young people, 60 for parents).
+    @Test func aProvidersSeatsAreSharedAcrossItsServicesForTheWholeConversation() async throws {
+        let store = try AnonymousStore.inMemory(storeKey: .random(random))
+        let young = slot("uturn.uturn.20261123T0800"), parents = slot("uturn.uturn-parents.20261123T0800")
+        let youngLater = slot("uturn.uturn.20261123T0845"), youngAfter = slot("uturn.uturn.20261123T0930")
+        let first = Data(random.bytes(32))
+        _ = try await book(store, young, hash: first)
+        _ = try await book(store, parents)   // 08:00–09:00
+        // Both counsellors are busy at 08:00: nobody else, whichever the service.
+        await #expect(throws: BookingStoreError.slotFull) { try await book(store, young) }
+        await #expect(throws: BookingStoreError.slotFull) { try await book(store, parents) }
+        // 08:45–09:30 overlaps the parents' conversation only: one counsellor is free.
+        #expect(try await store.takenSeats(in: [young, parents, youngLater, youngAfter]) == [young.id: 2, parents.id: 2, youngLater.id: 1])
+        _ = try await book(store, youngLater)
+        await #expect(throws: BookingStoreError.slotFull) { try await book(store, youngLater) }
+        // Moving the 08:00 booking to 08:45 needs a counsellor free then; its own seat does not count against it.
+        await #expect(throws: BookingStoreError.slotFull) { try await store.reschedule(tokenHash: first, to: youngLater) }
+        _ = try await store.reschedule(tokenHash: first, to: youngAfter)
+        #expect(try await store.takenSeats(in: [young, parents]) == [young.id: 1, parents.id: 2])
+        // Another provider's seats are its own.
+        _ = try await book(store, slot("kk-pas.pas.20261123T0800"))
+        #expect(try await store.takenSeats(in: [young, slot("kk-pas.pas.20261123T0800")]) == [young.id: 1, SlotID("kk-pas.pas.20261123T0800")!: 1])
     }
 
     @Test func concurrentBookersNeverOverfillASlot() async throws {
@@ -84,7 +109,7 @@ struct AnonymousStoreTests {
             return await group.reduce(into: [Bool]()) { $0.append($1) }
         }
         #expect(outcomes.filter { $0 }.count == 2)
-        #expect(try await store.takenSeats(in: [pas.id]) == [pas.id: 2])
+        #expect(try await store.takenSeats(in: [pas]) == [pas.id: 2])
     }
 
     @Test func sensitiveColumnsAreSealedAndBookingDayIsDayOnly() async throws {

@@ -33,12 +33,13 @@ struct CitizenAPITests {
             let response = try await client.json(.get, "/api/v1/services/pas/slots?from=2026-11-23&days=2")
             #expect(response.status == .ok)
             let slots = try #require(response.object?["slots"] as? [[String: Any]])
-            let expected = 2 * (4 + 3) + 2 * 4   // Mon 7 hours, Tue 4 hours, two providers
+            // Mon 7 hours, Tue 4 hours at PAS; Frederiksberg's times are booked by phone, never listed.
+            let expected = (4 + 3) + 4
             #expect(slots.count == expected)
             let first = try #require(slots.first)
             #expect(first["start"] as? String == "2026-11-23T08:00:00+01:00")
             #expect(first["end"] as? String == "2026-11-23T09:00:00+01:00")
-            #expect(Set(slots.prefix(2).compactMap { $0["providerId"] as? String }) == ["kk-pas", "frb-pas"])
+            #expect(Set(slots.compactMap { $0["providerId"] as? String }) == ["kk-pas"])
             #expect(slots.first { $0["id"] as? String == "kk-pas.pas.20261123T0800" }?["remaining"] as? Int == 2)
             let starts = slots.compactMap { $0["start"] as? String }
             #expect(starts == starts.sorted())
@@ -47,11 +48,12 @@ struct CitizenAPITests {
 
     @Test func bookedPlacesAreNotOfferedAgain() async throws {
         try await TestGateway().test { client in
-            _ = try await client.bookPAS(slot: "frb-pas.pas.20261123T0800")
             _ = try await client.bookPAS(slot: "kk-pas.pas.20261123T0800")
+            _ = try await client.bookPAS(slot: "kk-pas.pas.20261123T0800")
+            _ = try await client.bookPAS(slot: "kk-pas.pas.20261123T1000")
             let slots = try #require(try await client.json(.get, "/api/v1/services/pas/slots?days=1&from=2026-11-23").object?["slots"] as? [[String: Any]])
-            #expect(!slots.contains { $0["id"] as? String == "frb-pas.pas.20261123T0800" })
-            #expect(slots.first { $0["id"] as? String == "kk-pas.pas.20261123T0800" }?["remaining"] as? Int == 1)
+            #expect(!slots.contains { $0["id"] as? String == "kk-pas.pas.20261123T0800" })
+            #expect(slots.first { $0["id"] as? String == "kk-pas.pas.20261123T1000" }?["remaining"] as? Int == 1)
         }
     }
 
@@ -93,9 +95,12 @@ struct CitizenAPITests {
             #expect(current.status == .ok)
             #expect((current.object?["booking"] as? [String: Any])?["slotId"] as? String == "kk-pas.pas.20261123T0900")
 
-            let moved = try await client.json(.post, "/api/v1/bookings/current/reschedule", ["slotId": "frb-pas.pas.20261124T0800"], headers: client.bearer(token))
+            let byPhone = try await client.json(.post, "/api/v1/bookings/current/reschedule", ["slotId": "frb-pas.pas.20261124T0800"], headers: client.bearer(token))
+            #expect(byPhone.status == .unprocessableContent)
+            #expect(byPhone.object?["type"] as? String == "urn:anongate:problem:booked-by-phone")
+            let moved = try await client.json(.post, "/api/v1/bookings/current/reschedule", ["slotId": "kk-pas.pas.20261124T0800"], headers: client.bearer(token))
             #expect(moved.status == .ok)
-            #expect((moved.object?["booking"] as? [String: Any])?["providerId"] as? String == "frb-pas")
+            #expect((moved.object?["booking"] as? [String: Any])?["slotId"] as? String == "kk-pas.pas.20261124T0800")
 
             // The old place is free again.
             let monday = try #require(try await client.json(.get, "/api/v1/services/pas/slots?from=2026-11-23&days=1").object?["slots"] as? [[String: Any]])
@@ -104,7 +109,7 @@ struct CitizenAPITests {
             let deleted = try await client.json(.delete, "/api/v1/bookings/current", headers: client.bearer(token))
             #expect(deleted.status == .noContent)
             let tuesday = try #require(try await client.json(.get, "/api/v1/services/pas/slots?from=2026-11-24&days=1").object?["slots"] as? [[String: Any]])
-            #expect(tuesday.first { $0["id"] as? String == "frb-pas.pas.20261124T0800" }?["remaining"] as? Int == 1)
+            #expect(tuesday.first { $0["id"] as? String == "kk-pas.pas.20261124T0800" }?["remaining"] as? Int == 2)
 
             let gone = try await client.json(.get, "/api/v1/bookings/current", headers: client.bearer(token))
             #expect(gone.status == .gone)
@@ -192,25 +197,26 @@ struct CitizenAPITests {
 
     @Test func aFullSlotAnswers409() async throws {
         try await TestGateway().test { client in
-            #expect(try await client.bookPAS(slot: "frb-pas.pas.20261123T0900").response.status == .created)
-            let second = try await client.bookPAS(slot: "frb-pas.pas.20261123T0900").response
+            #expect(try await client.bookPAS(slot: "kk-pas.pas.20261123T0900").response.status == .created)
+            #expect(try await client.bookPAS(slot: "kk-pas.pas.20261123T0900").response.status == .created)
+            let second = try await client.bookPAS(slot: "kk-pas.pas.20261123T0900").response
             #expect(second.status == .conflict)
             #expect(second.object?["type"] as? String == "urn:anongate:problem:slot-full")
         }
     }
 
-    @Test func twoHundredPeopleRacingForOnePlaceGiveExactlyOneBooking() async throws {
+    @Test func twoHundredPeopleRacingForTwoPlacesGiveExactlyTwoBookings() async throws {
         try await TestGateway().test { client in
             let statuses = try await withThrowingTaskGroup(of: HTTPResponse.Status.self) { group in
                 for index in 0..<200 {
                     group.addTask {
-                        try await client.bookPAS(slot: "frb-pas.pas.20261124T1100", headers: [.xForwardedFor: "198.51.100.\(index % 250)"]).response.status
+                        try await client.bookPAS(slot: "kk-pas.pas.20261124T1100", headers: [.xForwardedFor: "198.51.100.\(index % 250)"]).response.status
                     }
                 }
                 return try await group.reduce(into: [HTTPResponse.Status]()) { $0.append($1) }
             }
-            #expect(statuses.filter { $0 == .created }.count == 1)
-            #expect(statuses.filter { $0 == .conflict }.count == 199)
+            #expect(statuses.filter { $0 == .created }.count == 2)
+            #expect(statuses.filter { $0 == .conflict }.count == 198)
         }
     }
 

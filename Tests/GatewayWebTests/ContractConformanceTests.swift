@@ -80,13 +80,16 @@ struct ContractConformanceTests {
                 for (key, value) in change { body[key] = value }
                 try await client.checked(log, .post, "/api/v1/bookings", body)
             }
-            try await client.checked(log, .post, "/api/v1/bookings", Self.pas.merging(["slotId": "frb-pas.pas.20261123T0900"]) { $1 }, status: .created)
-            try await client.checked(log, .post, "/api/v1/bookings", Self.pas.merging(["slotId": "frb-pas.pas.20261123T0900"]) { $1 }, status: .conflict)
+            try await client.checked(log, .post, "/api/v1/bookings", Self.pas.merging(["slotId": "frb-pas.pas.20261123T0900"]) { $1 }, status: .unprocessableContent)
+            try await client.checked(log, .post, "/api/v1/bookings", Self.pas.merging(["slotId": "kk-pas.pas.20261123T1100"]) { $1 }, status: .created)
+            try await client.checked(log, .post, "/api/v1/bookings", Self.pas.merging(["slotId": "kk-pas.pas.20261123T1100"]) { $1 }, status: .created)
+            try await client.checked(log, .post, "/api/v1/bookings", Self.pas.merging(["slotId": "kk-pas.pas.20261123T1100"]) { $1 }, status: .conflict)
             for raw in ["{\"serviceId\": ", "[1,2]", "", "null", "\"text\"", "{\"message\":\"" + String(repeating: "x", count: 70_000) + "\"}"] {
                 try await client.checked(log, .post, "/api/v1/bookings", raw: raw)
             }
             try await client.checked(log, .get, "/api/v1/bookings/current", headers: client.bearer(token.lowercased()), status: .ok)
-            try await client.checked(log, .post, "/api/v1/bookings/current/reschedule", ["slotId": "frb-pas.pas.20261124T0800"], headers: client.bearer(token), status: .ok)
+            try await client.checked(log, .post, "/api/v1/bookings/current/reschedule", ["slotId": "frb-pas.pas.20261124T0800"], headers: client.bearer(token), status: .unprocessableContent)
+            try await client.checked(log, .post, "/api/v1/bookings/current/reschedule", ["slotId": "kk-pas.pas.20261124T0800"], headers: client.bearer(token), status: .ok)
             try await client.checked(log, .post, "/api/v1/bookings/current/reschedule", ["slotId": "frb-pas.pas.20261124T0830"], headers: client.bearer(token), status: .notFound)
             try await client.checked(log, .post, "/api/v1/bookings/current/reschedule", ["slotId": "uturn.uturn.20261124T0800"], headers: client.bearer(token), status: .unprocessableContent)
             try await client.checked(log, .post, "/api/v1/bookings/current/reschedule", [:], headers: client.bearer(token), status: .badRequest)
@@ -233,7 +236,8 @@ struct ContractConformanceTests {
             // Phone bookings and the schedule.
             let phone = Self.pas.merging(["slotId": "kk-pas.pas.20261124T1000"]) { $1 }
             try await client.checked(log, .post, "/api/v1/staff/bookings", phone, headers: dora, status: .created)
-            try await client.checked(log, .post, "/api/v1/staff/bookings", phone.merging(["slotId": "frb-pas.pas.20261124T1000"]) { $1 }, headers: dora, status: .notFound)
+            try await client.checked(log, .post, "/api/v1/staff/bookings", phone.merging(["slotId": "uturn.uturn.20261124T1000"]) { $1 }, headers: dora, status: .notFound)
+            try await client.checked(log, .post, "/api/v1/staff/bookings", phone.merging(["slotId": "frb-pas.pas.20261124T1000"]) { $1 }, headers: dora, status: .created)
             try await client.checked(log, .post, "/api/v1/staff/bookings", phone.merging(["substances": ["opioids"]]) { $1 }, headers: dora, status: .unprocessableContent)
             try await client.checked(log, .post, "/api/v1/staff/bookings", phone, headers: finn, status: .forbidden)
             try await client.checked(log, .get, "/api/v1/staff/schedule?date=2026-11-23", headers: carl, status: .ok)

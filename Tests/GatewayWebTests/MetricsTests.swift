@@ -45,7 +45,7 @@ struct MetricsTests {
             let (token, booked) = try await client.bookPAS(headers: client1)
             #expect(booked.status == .created)
             #expect(try await client.bookPAS(slot: "kk-pas.pas.20261123T1000", headers: client1).response.status == .tooManyRequests)
-            #expect(try await client.bookOnPage(CitizenPageTests.pasAnswers + [("slot", "frb-pas.pas.20261123T0900")],
+            #expect(try await client.bookOnPage(CitizenPageTests.pasAnswers + [("slot", "kk-pas.pas.20261123T0900")],
                                                 headers: [.xForwardedFor: "203.0.113.8"]).status == .ok)
             #expect(try await client.execute(uri: "/api/v1/bookings/current", method: .get, headers: client.bearer(token)).status == .ok)
             gateway.clock.set(TestGateway.mondayMorning)

@@ -14,10 +14,20 @@ enum API {
     }
 
     struct Place: Encodable, Sendable {
+        struct Caller: Encodable, Sendable { let name: String; let phone: String? }
         let name: String
         let address: [String]
         let phone: String?
+        /// How to find the door (issue 10), when the provider has said.
+        var wayIn: Localized? = nil
+        /// A place booked by phone only: whom to call to book and to learn where to go.
+        var bookedThrough: Caller? = nil
         init(_ place: ContactPlace) { name = place.name; address = place.address; phone = place.phone }
+        init(_ provider: ProviderDefinition, in configuration: GatewayConfiguration) {
+            self.init(provider.place)
+            wayIn = provider.wayIn.map(Localized.init)
+            bookedThrough = provider.bookedThrough.flatMap(configuration.provider).map { Caller(name: $0.place.name, phone: $0.place.phone) }
+        }
     }
 
     struct SessionLimitBody: Encodable, Sendable {
@@ -82,7 +92,7 @@ enum API {
             status = booking.status.rawValue
             companion = booking.requests.companion
             interpreterLanguage = booking.requests.interpreterLanguage
-            place = service.configuration.provider(booking.providerId).map { Place($0.place) }
+            place = service.configuration.provider(booking.providerId).map { Place($0, in: service.configuration) }
         }
     }
 

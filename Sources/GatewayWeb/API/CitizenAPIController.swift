@@ -146,7 +146,7 @@ struct CitizenAPIController {
               let letter = DecisionLetter(for: decided, configuration: bookings.configuration) else { return nil }
         return API.CitizenDecision(
             outcome: outcome.rawValue, reason: decided.decisionReason, referralProviderId: decided.referralProviderId?.rawValue,
-            referredTo: decided.referralProviderId.flatMap { bookings.configuration.provider($0) }.map { API.Place($0.place) },
+            referredTo: decided.referralProviderId.flatMap { bookings.configuration.provider($0) }.map { API.Place($0, in: bookings.configuration) },
             letter: letters.letterLines(letter).map(API.Localized.init))
     }
 

@@ -293,8 +293,11 @@ struct StaffAPIController {
 
     @Sendable func phoneBooking(_ request: Request, context: StaffRequestContext) async throws -> Response {
         let body = try await JSONBody.decode(BookingBody.self, from: request, context: context)
-        // Phone staff book their own provider's times only.
-        if let raw = body.slotId, let id = SlotID(raw), id.provider != context.staff.member.providerId { throw GatewayProblem.unknownSlot }
+        // Phone staff book their own provider's times, and those of places booked through its number.
+        if let raw = body.slotId, let id = SlotID(raw),
+           !bookings.configuration.providersBookedByPhone(at: context.staff.member.providerId).contains(id.provider) {
+            throw GatewayProblem.unknownSlot
+        }
         let (token, booking) = try await run { () async throws(ServiceError) in try await bookings.book(body.application, client: nil) }
         return try JSONResponse.make(status: .created, API.TokenIssued(token: token.formatted, spelling: TokenSpelling.groups(token),
                                                                booking: API.Booking(booking, bookings)), noStore: true)

@@ -112,7 +112,7 @@ struct CitizenPages: Sendable {
         let page = QuestionsPage(
             serviceName: service.name.text(language),
             freeChoice: places.count > 1 ? FreeChoice(places: places.map { provider in
-                FreeChoice.Place(name: provider.place.name, detail: (provider.place.address + (provider.place.phone.map { [texts.text(.phone, language) + " " + $0] } ?? [])).joined(separator: ", "))
+                FreeChoice.Place(name: provider.place.name, detail: placeDetail(provider, language))
             }) : nil,
             hidden: form.hidden(["lang", "service"]),
             ageBands: AgeBand.allCases.map { Choice(id: $0.rawValue, label: texts.text(.age($0), language), checked: form["ageBand"] == $0.rawValue) },
@@ -178,6 +178,9 @@ struct CitizenPages: Sendable {
                     remaining: texts.placesFree(item.remaining, language))
             })
         }
+        let byPhone = desk.configuration.providers(offering: service.id).filter { !$0.isBookableOnTheWeb }.map { provider in
+            FreeChoice.Place(name: provider.place.name, detail: placeDetail(provider, language))
+        }
         let pageStart = max(from ?? today, today)
         let next = pageStart.adding(days: days)
         let hasLater = next <= today.adding(days: desk.configuration.booking.horizonDays - 1)
@@ -198,11 +201,21 @@ struct CitizenPages: Sendable {
             laterHidden: hasLater ? form.hidden(carried, overriding: overrides) + [HiddenField(name: "from", value: next.description)] : [],
             uturnOffer: form.hidden(["lang", "ageBand"]) + [HiddenField(name: "service", value: ServiceID.uturn.rawValue)],
             offersUturn: token == nil && service.id == .pas && form["ageBand"] == AgeBand.from18To24.rawValue,
+            byPhone: byPhone,
+            hasByPhone: !byPhone.isEmpty,
             error: error)
         let switchTarget: PageRenderer.LanguageSwitch = token == nil
             ? .form(action: "/book/times", fields: form.hidden(Self.answerFields + ["from"]))
             : .form(action: "/booking/move", fields: form.hidden(["lang", "from"], overriding: overrides) + [HiddenField(name: "token", value: token!)])
         return renderer.page("times", page, language: language, status: status, switch: switchTarget)
+    }
+
+    /// "Address, phone" — or, for a place booked by phone only, who to call (issue 10).
+    func placeDetail(_ provider: ProviderDefinition, _ language: Language) -> String {
+        if let through = provider.bookedThrough.flatMap(desk.configuration.provider) {
+            return texts.text(.placeBookedByPhone, language, ["name": through.place.name, "phone": through.place.phone ?? ""])
+        }
+        return (provider.place.address + (provider.place.phone.map { [texts.text(.phone, language) + " " + $0] } ?? [])).joined(separator: ", ")
     }
 
     func renderReferral(_ problem: GatewayProblem, _ language: Language) -> Response {
@@ -353,8 +366,13 @@ struct CitizenPages: Sendable {
             throw GatewayProblem.unknownSlot
         }
         let uid = desk.random.bytes(16).hexString
-        let body = CalendarFile.event(uid: uid, start: slot.start, end: slot.end,
-                                      summary: "Samtale", location: provider.place.address.joined(separator: ", "))
+        // The address is the location and the phone and way in the description (issue 10); no
+        // name of the place or the service, since family may see the calendar.
+        let language = PageRenderer.language(form: form)
+        let description = [provider.place.phone.map { texts.text(.phone, language) + " " + $0 }, provider.wayIn?.text(language)]
+            .compactMap { $0 }.joined(separator: ". ")
+        let body = CalendarFile.event(uid: uid, start: slot.start, end: slot.end, summary: "Samtale",
+                                      location: provider.place.address.joined(separator: ", "), description: description)
         var headers = HTTPFields()
         headers[.contentType] = "text/calendar; charset=utf-8"
         headers[.contentDisposition] = "attachment; filename=\"samtale.ics\""
@@ -404,11 +422,14 @@ struct CitizenPages: Sendable {
     }
 
     func summary(service: ServiceDefinition, slot: Slot, requests: BookingRequests, _ language: Language) -> BookingSummary {
-        let place = desk.configuration.provider(slot.providerId)?.place
+        let provider = desk.configuration.provider(slot.providerId)
+        let place = provider?.place
         return BookingSummary(
             serviceName: service.name.text(language), conversation: service.firstConversation.text(language),
             when: texts.appointment(slot.id.day, slot.id.time, desk.calculator.timeOfDay(slot.end), language),
             companion: requests.companion, placeName: place?.name, address: place?.address ?? [], phone: place?.phone,
+            wayIn: provider?.wayIn?.text(language),
+            bookedByPhone: provider.flatMap { $0.isBookableOnTheWeb ? nil : placeDetail($0, language) },
             interpreterLanguage: requests.interpreterLanguage, message: requests.message)
     }
 }

@@ -104,6 +104,10 @@ struct TimesPage {
     /// QS 2.2 note 1: a PAS enquirer aged 18–24 is told that U-turn serves them too, before booking.
     var uturnOffer: [HiddenField] = []
     var offersUturn: Bool = false
+    /// The service's places that are booked by phone only, with the number to call (issue 10).
+    var byPhone: [FreeChoice.Place] = []
+    /// Stored, not computed: templates read models by reflection.
+    var hasByPhone: Bool = false
     let error: String?
 }
 
@@ -144,6 +148,9 @@ struct BookingSummary {
     let placeName: String?
     let address: [String]
     let phone: String?
+    let wayIn: String?
+    /// A place booked by phone only: who to call to learn where to go.
+    let bookedByPhone: String?
     let interpreterLanguage: String?
     let message: String?
 }

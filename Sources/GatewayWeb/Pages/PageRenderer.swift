@@ -94,7 +94,7 @@ struct PageRenderer: Sendable {
 
 /// iCalendar (RFC 5545) for one appointment.
 enum CalendarFile {
-    static func event(uid: String, start: Date, end: Date, summary: String, location: String) -> String {
+    static func event(uid: String, start: Date, end: Date, summary: String, location: String, description: String = "") -> String {
         let stamp = Date(timeIntervalSince1970: (start.timeIntervalSince1970 / 86_400).rounded(.down) * 86_400)
         let lines = [
             "BEGIN:VCALENDAR",
@@ -112,6 +112,7 @@ enum CalendarFile {
             "DTEND:\(utc(end))",
             "SUMMARY:\(escape(summary))",
             "LOCATION:\(escape(location))",
+        ] + (description.isEmpty ? [] : ["DESCRIPTION:\(escape(description))"]) + [
             "TRANSP:OPAQUE",
             "END:VEVENT",
             "END:VCALENDAR",

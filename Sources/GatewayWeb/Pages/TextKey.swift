@@ -488,6 +488,12 @@ enum TextKey: String, CaseIterable, Sendable {
     case requestsSave
     case requestsSaved
 
+    // Places booked by phone until their address is known; the way in (issue 10)
+    case problemBookedByPhone
+    case placeBookedByPhone
+    case bookedByPhoneHeading
+    case wayIn
+
     static func age(_ band: AgeBand) -> TextKey {
         switch band {
         case .under14: .ageUnder14

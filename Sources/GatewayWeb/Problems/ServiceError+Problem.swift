@@ -20,6 +20,9 @@ extension GatewayProblem {
         case .slotAtOtherProvider:
             self = GatewayProblem(.unprocessableContent, "slot-other-provider", title: "Time at another place", text: .problemSlotOtherProvider,
                                   field: "slotId")
+        case .bookedByPhone(let name, let phone):
+            self = GatewayProblem(.unprocessableContent, "booked-by-phone", title: "Booked by phone", text: .problemBookedByPhone,
+                                  values: ["name": name, "phone": phone], field: "slotId")
         case .notEligible(let reason, let referrals): self = .notEligible(reason, referrals: referrals)
         case .rateLimited(let seconds): self = .rateLimited(retryAfter: seconds)
         case .tokenMissing: self = .tokenMissing

@@ -25,7 +25,7 @@ extension StaffPages {
         let progress = SessionProgress(used: found.sessionsUsed, limit: limit)
         var slots: [CasePage.Time]?
         if progress.canContinue, let service = cases.configuration.service(found.serviceId) {
-            let offered = try await run { () async throws(ServiceError) in try await desk.offeredSlots(for: service, from: nil, days: nil) }
+            let offered = try await run { () async throws(ServiceError) in try await desk.offeredSlots(for: service, from: nil, days: nil, byPhone: true) }
             slots = offered.filter { $0.slot.providerId == staff.member.providerId }.prefix(60).map { item in
                 CasePage.Time(id: item.slot.id.description,
                               label: texts.appointment(item.slot.id.day, item.slot.id.time, desk.calculator.timeOfDay(item.slot.end), .da))

@@ -87,14 +87,20 @@ extension StaffPages {
     }
 
     func renderPhone(_ session: StaffSession, error: String?, status: HTTPResponse.Status) async throws(GatewayProblem) -> Response {
-        let provider = cases.configuration.provider(session.staff.member.providerId)
+        let configuration = cases.configuration
+        let provider = configuration.provider(session.staff.member.providerId)
+        let booked = configuration.providersBookedByPhone(at: session.staff.member.providerId)
         var slots: [PhonePage.Time] = []
         for serviceId in provider?.services ?? [] {
-            guard let service = cases.configuration.service(serviceId) else { continue }
-            let offered = try await run { () async throws(ServiceError) in try await desk.offeredSlots(for: service, from: nil, days: nil) }
-            slots += offered.filter { $0.slot.providerId == session.staff.member.providerId }.prefix(40).map { item in
-                PhonePage.Time(id: item.slot.id.description,
-                               label: "\(service.name.da): " + texts.appointment(item.slot.id.day, item.slot.id.time, desk.calculator.timeOfDay(item.slot.end), .da))
+            guard let service = configuration.service(serviceId) else { continue }
+            let offered = try await run { () async throws(ServiceError) in try await desk.offeredSlots(for: service, from: nil, days: nil, byPhone: true) }
+            for place in booked.sorted(by: { $0.rawValue < $1.rawValue }) {
+                // A place booked through this number is named, so the caller can be told where to go.
+                let named = place == session.staff.member.providerId ? "" : " · " + (configuration.provider(place)?.place.name ?? place.rawValue)
+                slots += offered.filter { $0.slot.providerId == place }.prefix(40).map { item in
+                    PhonePage.Time(id: item.slot.id.description,
+                                   label: "\(service.name.da): " + texts.appointment(item.slot.id.day, item.slot.id.time, desk.calculator.timeOfDay(item.slot.end), .da) + named)
+                }
             }
         }
         let page = PhonePage(
@@ -109,7 +115,8 @@ extension StaffPages {
         // Repeated `substances` checkboxes: Hummingbird's form decoder refuses repeated names, FormBody keeps them.
         let form = try await FormBody.read(request)
         let session = context.session
-        guard let slotId = form["slotId"].flatMap(SlotID.init), slotId.provider == session.staff.member.providerId else {
+        guard let slotId = form["slotId"].flatMap(SlotID.init),
+              cases.configuration.providersBookedByPhone(at: session.staff.member.providerId).contains(slotId.provider) else {
             return try await renderPhone(session, error: texts.detail(GatewayProblem.unknownSlot, .da), status: .notFound)
         }
         do {
