@@ -37,7 +37,7 @@ public enum ConfigurationLoader {
 }
 
 enum GatewayConfigurationBuilder {
-    static let topKeys: Set<String> = ["timeZone", "booking", "rateLimit", "storage", "retention", "statistics", "closures", "services", "providers", "referrals", "complaints"]
+    static let topKeys: Set<String> = ["timeZone", "booking", "rateLimit", "storage", "retention", "statistics", "closures", "services", "providers", "referrals", "complaints", "site"]
 
     static func build(_ root: YAMLReader) throws(ConfigurationError) -> GatewayConfiguration {
         let top = try root.mapping(allowed: topKeys, required: topKeys)
@@ -91,15 +91,29 @@ enum GatewayConfigurationBuilder {
         let providers = try buildProviders(top["providers"]!, services: services)
         let referrals = try buildReferrals(top["referrals"]!)
         let complaints = try buildComplaints(top["complaints"]!)
+        let site = try top["site"]!.mapping(allowed: ["accessibilityStatement"], required: ["accessibilityStatement"])
+        let statement = try site["accessibilityStatement"]!.string()
+        // The web accessibility law asks for a public https address (Digitaliseringsstyrelsen's WAS-Tool).
+        guard let url = URL(string: statement), url.scheme == "https", url.host != nil, !statement.contains(where: \.isWhitespace) else {
+            throw site["accessibilityStatement"]!.fail("must be the https address of the site's accessibility statement, e.g. https://www.was.digst.dk/<site>")
+        }
 
-        return GatewayConfiguration(
+        var configuration = GatewayConfiguration(
             timeZone: timeZone, booking: policy, rateLimit: rateLimit, storage: storagePolicy, retention: retention, closures: closures,
             services: services, providers: providers, referrals: referrals, complaints: complaints, statistics: statisticsPolicy)
+        configuration.accessibilityStatement = statement
+        return configuration
     }
 
     static func localized(_ reader: YAMLReader) throws(ConfigurationError) -> LocalizedText {
-        let map = try reader.mapping(allowed: ["da", "en"], required: ["da", "en"])
-        return LocalizedText(da: try map["da"]!.string(), en: try map["en"]!.string())
+        // Danish and English always; the other page languages where translated (English is shown otherwise).
+        let map = try reader.mapping(allowed: Set(Language.allCases.map(\.rawValue)), required: ["da", "en"])
+        var other: [Language: String] = [:]
+        for language in Language.allCases where !language.coversStaffPages {
+            if let value = map[language.rawValue] { other[language] = try value.string() }
+        }
+        return LocalizedText(da: try map["da"]!.string(), en: try map["en"]!.string(),
+                             ar: other[.ar], ur: other[.ur], tr: other[.tr], so: other[.so])
     }
 
     static func buildClosures(_ reader: YAMLReader) throws(ConfigurationError) -> Closures {

@@ -15,6 +15,9 @@ public struct GatewayConfiguration: Sendable {
     public var providers: [ProviderDefinition]
     public var referrals: [ReferralID: Referral]
     public var complaints: ComplaintsInformation
+    /// The web accessibility law's statement for this site (`site.accessibilityStatement`), linked
+    /// from every citizen page's footer.
+    public var accessibilityStatement: String = "https://www.was.digst.dk/kk-dk"
 
     public init(
         timeZone: TimeZone, booking: BookingPolicy, rateLimit: RateLimitPolicy, storage: StoragePolicy, retention: RetentionPolicy,

@@ -58,16 +58,67 @@ public enum ReferralID: String, Codable, CaseIterable, Sendable, Hashable {
     case childrenInFamilies = "children-in-families"
 }
 
-/// Text in the two languages citizen pages are offered in.
+/// Text shown to citizens, in Danish and English and, where given, the other page languages; a
+/// language without its own text shows the English one (staff and the API read Danish and English).
 public struct LocalizedText: Codable, Sendable, Hashable {
     public var da: String
     public var en: String
-    public init(da: String, en: String) { self.da = da; self.en = en }
-    public func text(_ language: Language) -> String { language == .en ? en : da }
+    public var ar: String?
+    public var ur: String?
+    public var tr: String?
+    public var so: String?
+
+    public init(da: String, en: String, ar: String? = nil, ur: String? = nil, tr: String? = nil, so: String? = nil) {
+        self.da = da; self.en = en; self.ar = ar; self.ur = ur; self.tr = tr; self.so = so
+    }
+
+    public func text(_ language: Language) -> String {
+        switch language {
+        case .da: da
+        case .en: en
+        case .ar: ar ?? en
+        case .ur: ur ?? en
+        case .tr: tr ?? en
+        case .so: so ?? en
+        }
+    }
+
+    /// The languages this text is written in itself.
+    public var languages: Set<Language> {
+        Set(Language.allCases.filter { language in
+            switch language {
+            case .da, .en: true
+            case .ar: ar != nil
+            case .ur: ur != nil
+            case .tr: tr != nil
+            case .so: so != nil
+            }
+        })
+    }
 }
 
+/// The languages citizen pages are offered in (issue 10: the languages families in Copenhagen speak).
+/// Staff pages and the API's texts are Danish and English.
 public enum Language: String, Sendable, CaseIterable {
-    case da, en
+    case da, en, ar, ur, tr, so
+
+    /// Arabic and Urdu are written right to left.
+    public var isRightToLeft: Bool { self == .ar || self == .ur }
+    /// The `dir` attribute of a page in this language.
+    public var direction: String { isRightToLeft ? "rtl" : "ltr" }
+    /// Whether every sentence of the catalog (staff pages included) is in this language.
+    public var coversStaffPages: Bool { self == .da || self == .en }
+    /// The language's name in itself, for the language choice.
+    public var nativeName: String {
+        switch self {
+        case .da: "Dansk"
+        case .en: "English"
+        case .ar: "العربية"
+        case .ur: "اردو"
+        case .tr: "Türkçe"
+        case .so: "Soomaali"
+        }
+    }
 }
 
 /// The world, injected: the current instant.

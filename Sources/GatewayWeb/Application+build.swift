@@ -55,7 +55,7 @@ public func buildRouter(_ dependencies: GatewayDependencies) throws -> Router<Ga
         random: dependencies.random, pseudonymizer: dependencies.staffPseudonymizer)
     let network = ClientNetwork(
         trustedProxies: dependencies.configuration.rateLimit.trustedProxies, nativeTLS: dependencies.nativeTLS, logger: dependencies.logger)
-    let renderer = try PageRenderer()
+    let renderer = try PageRenderer(accessibilityStatement: dependencies.configuration.accessibilityStatement)
 
     let routes = RouteTable(
         [("/healthz", .get), ("/readyz", .get), ("/static/site.css", .get)]

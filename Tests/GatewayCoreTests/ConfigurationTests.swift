@@ -50,6 +50,35 @@ struct ConfigurationTests {
         #expect(try ConfigurationLoader.parse(yaml: withWayIn).provider(ProviderID("uturn"))?.wayIn?.en == "The courtyard")
     }
 
+    /// Issue 10: every text the configuration shows citizens is written in all six page languages.
+    @Test func everyCitizenTextOfTheShippedFileIsInEveryLanguage() throws {
+        let configuration = try TestFixtures.configuration()
+        var texts: [(String, LocalizedText)] = []
+        for service in configuration.services {
+            texts += [("\(service.id).name", service.name), ("\(service.id).summary", service.summary), ("\(service.id).firstConversation", service.firstConversation)]
+        }
+        for (id, referral) in configuration.referrals {
+            texts += [("\(id).title", referral.title), ("\(id).explanation", referral.explanation), ("\(id).hours", referral.hours)]
+        }
+        texts.append(("complaints", configuration.complaints.treatmentComplaints))
+        texts += configuration.providers.compactMap { provider in provider.wayIn.map { ("\(provider.id).wayIn", $0) } }
+        #expect(texts.count >= 30)
+        for (name, text) in texts {
+            #expect(text.languages == Set(Language.allCases), "\(name) lacks \(Set(Language.allCases).subtracting(text.languages))")
+        }
+        // A language left out of a text shows its English, never nothing.
+        let partial = try ConfigurationLoader.parse(yaml: yaml.replacingOccurrences(of: "      ar: \"مركز علاج المواد الأفيونية والعلاج البديل\"\n", with: ""))
+        #expect(partial.referrals[.opioidUnits]?.title.text(.ar) == "Centre for opioids and substitution treatment")
+        #expect(try #require(error(yaml.replacingOccurrences(of: "      so: \"Center for Opioider", with: "      fr: \"Center for Opioider"))).message.contains("unknown key"))
+    }
+
+    @Test func theAccessibilityStatementIsAnHTTPSAddress() throws {
+        #expect(try TestFixtures.configuration().accessibilityStatement == "https://www.was.digst.dk/kk-dk")
+        let plain = try #require(error(yaml.replacingOccurrences(of: "accessibilityStatement: \"https://", with: "accessibilityStatement: \"http://")))
+        #expect(plain.keyPath == "site.accessibilityStatement")
+        #expect(try #require(error(yaml.replacingOccurrences(of: "  accessibilityStatement: \"https://www.was.digst.dk/kk-dk\"\n", with: "  {}\n"))).keyPath.hasPrefix("site"))
+    }
+
     @Test func brokenYAMLIsRefused() {
         let problem = error("services: [pas\n  - : :")
         #expect(problem?.message.contains("not valid YAML") == true)
@@ -81,8 +110,8 @@ struct ConfigurationTests {
     }
 
     @Test func pasCannotBeOpenedToMinors() throws {
-        let broken = yaml.replacingOccurrences(of: "ageBands: [18-24, 25-plus]\n    firstConversation: { da: \"Afklarende samtale\"",
-                                               with: "ageBands: [14-17, 18-24, 25-plus]\n    firstConversation: { da: \"Afklarende samtale\"")
+        let broken = yaml.replacingOccurrences(of: "ageBands: [18-24, 25-plus]\n    firstConversation:\n      da: \"Afklarende samtale\"",
+                                               with: "ageBands: [14-17, 18-24, 25-plus]\n    firstConversation:\n      da: \"Afklarende samtale\"")
         let problem = try #require(error(broken))
         #expect(problem.keyPath == "services[0].ageBands")
         #expect(problem.message.contains("§101a"))

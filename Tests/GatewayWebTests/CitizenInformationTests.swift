@@ -34,7 +34,7 @@ struct CitizenInformationTests {
                 #expect(page.text.contains(needle), "\(needle)")
             }
             let english = try await client.execute(uri: "/anonymity?lang=en", method: .get)
-            #expect(english.text.contains("<html lang=\"en\">") && english.text.contains("can never be anonymous"))
+            #expect(english.text.contains("<html lang=\"en\" dir=\"ltr\">") && english.text.contains("can never be anonymous"))
             for uri in ["/", "/booking", "/complaints", "/anonymity"] {
                 #expect(try await client.execute(uri: uri, method: .get).text.contains("<a href=\"/anonymity\">Hvor anonymiteten ender</a>"), "\(uri)")
             }

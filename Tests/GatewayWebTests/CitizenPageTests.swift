@@ -18,13 +18,14 @@ struct CitizenPageTests {
         let html = response.text
         #expect(response.headers[.contentType] == "text/html; charset=utf-8", sourceLocation: sourceLocation)
         #expect(html.hasPrefix("<!DOCTYPE html>"), sourceLocation: sourceLocation)
-        #expect(html.contains("<html lang=\"\(lang)\">"), sourceLocation: sourceLocation)
+        #expect(html.contains("<html lang=\"\(lang)\" dir=\"ltr\">"), sourceLocation: sourceLocation)
         #expect(html.contains("<title>Tidsbestilling</title>") || html.contains("<title>Appointments</title>"), sourceLocation: sourceLocation)
         #expect(html.contains("class=\"exit\" href=\"https://www.dr.dk/\""), sourceLocation: sourceLocation)
         #expect(!html.contains("<script"), sourceLocation: sourceLocation)
-        // The only absolute URL is the quick-exit link: nothing is loaded from another host.
+        // The only absolute URLs are the quick-exit link and the accessibility statement's (links, both):
+        // nothing is loaded from another host.
         let absolute = html.components(separatedBy: "\"http").count - 1
-        #expect(absolute == 1, sourceLocation: sourceLocation)
+        #expect(absolute == 2, sourceLocation: sourceLocation)
         #expect(response.headers[.setCookie] == nil, sourceLocation: sourceLocation)
         #expect(response.headers[.cacheControl] == "no-store", sourceLocation: sourceLocation)
         // Every form control has a label or is hidden.
@@ -237,7 +238,7 @@ struct CitizenPageTests {
         try await TestGateway().test { client in
             let times = try await client.form("/book/times", Self.pasAnswers)
             #expect(times.text.contains("<form class=\"inline\" method=\"post\" action=\"/book/times\">"))
-            #expect(times.text.contains("<input type=\"hidden\" name=\"lang\" value=\"en\">"))
+            #expect(times.text.contains("<button class=\"link lang\" type=\"submit\" name=\"lang\" value=\"en\" lang=\"en\">English</button>"))
             let english = try await client.form("/book/times", Self.pasAnswers.filter { $0.0 != "lang" } + [("lang", "en")])
             Self.expectCitizenPage(english, lang: "en")
             #expect(english.text.contains("Monday 23 November (tomorrow)"))

@@ -148,7 +148,7 @@ struct ComplaintTests {
                 #expect(page.text.contains(needle), "\(needle)")
             }
             let english = try await client.execute(uri: "/complaints?lang=en", method: .get)
-            #expect(english.text.contains("<html lang=\"en\">") && english.text.contains("cannot be appealed to another administrative authority"))
+            #expect(english.text.contains("<html lang=\"en\" dir=\"ltr\">") && english.text.contains("cannot be appealed to another administrative authority"))
             // Every citizen page links to it.
             #expect(try await client.execute(uri: "/", method: .get).text.contains("href=\"/complaints\""))
 

@@ -37,7 +37,7 @@ struct CitizenPages: Sendable {
         ("/book", .post), ("/book/receipt", .get), ("/book/done", .post), ("/booking/calendar.ics", .post), ("/booking", .get), ("/booking", .post),
         ("/booking/cancel", .post), ("/booking/requests", .post), ("/booking/move", .post), ("/booking/move/confirm", .post),
         ("/booking/forget", .post), ("/booking/forget/confirm", .post),
-        ("/anonymity", .get), ("/complaints", .get), ("/complaints", .post), ("/complaints/language", .post), ("/follow-up", .post),
+        ("/anonymity", .get), ("/families", .get), ("/complaints", .get), ("/complaints", .post), ("/complaints/language", .post), ("/follow-up", .post),
     ]
 
     func addRoutes(to router: Router<GatewayRequestContext>) {
@@ -59,6 +59,7 @@ struct CitizenPages: Sendable {
         router.post("/booking/forget", use: forgetStart)
         router.post("/booking/forget/confirm", use: forgetConfirm)
         router.get("/anonymity", use: anonymity)
+        router.get("/families", use: families)
         router.get("/complaints", use: complaintForm)
         router.post("/complaints", use: complain)
         router.post("/complaints/language", use: complaintLanguage)
@@ -94,6 +95,20 @@ struct CitizenPages: Sendable {
     /// Where anonymity ends (QS 2.5, 4.4.2, 4.4.3), said plainly; linked from every citizen page.
     @Sendable func anonymity(_ request: Request, context: GatewayRequestContext) async throws -> Response {
         renderer.page("anonymity", ErrorBox(error: nil), language: PageRenderer.language(query: request), status: .ok, switch: .link("/anonymity"))
+    }
+
+    /// For families who know little about drugs and addiction (seed 000): what problematic use is and
+    /// how it shows, that help is free and can be anonymous, what relatives themselves can get, the
+    /// interpreter, and that faith and ethnicity are never recorded. Linked from every page's footer.
+    @Sendable func families(_ request: Request, context: GatewayRequestContext) async throws -> Response {
+        let language = PageRenderer.language(query: request)
+        let line = desk.configuration.referrals[.relativesLine]
+        let phone = line?.places.compactMap(\.phone).first ?? ""
+        let page = FamiliesPage(
+            relativesLine: texts.text(.familiesForYouLine, language, ["phone": phone, "hours": line?.hours.text(language) ?? ""]),
+            offersRelatives: desk.configuration.service(.relatives) != nil,
+            offersParents: desk.configuration.service(.uturnParents) != nil)
+        return renderer.page("families", page, language: language, status: .ok, switch: .link("/families"))
     }
 
     @Sendable func questions(_ request: Request, context: GatewayRequestContext) async throws -> Response {
@@ -138,7 +153,7 @@ struct CitizenPages: Sendable {
         do {
             try desk.assess(try desk.answers(application(form)), for: service)
         } catch {
-            if error.slug == "not-eligible" { return renderReferral(error, language) }
+            if error.slug == "not-eligible" { return renderReferral(error, language, form) }
             return renderQuestions(form, service, language, error: texts.detail(error, language), status: error.status)
         }
         return try await renderTimes(form, service, language, error: nil, status: .ok)
@@ -218,13 +233,14 @@ struct CitizenPages: Sendable {
         return (provider.place.address + (provider.place.phone.map { [texts.text(.phone, language) + " " + $0] } ?? [])).joined(separator: ", ")
     }
 
-    func renderReferral(_ problem: GatewayProblem, _ language: Language) -> Response {
+    /// Where to go instead; the language choice re-posts the answers, so the same advice is read in another language.
+    func renderReferral(_ problem: GatewayProblem, _ language: Language, _ form: FormBody) -> Response {
         let referrals = problem.referrals.compactMap { desk.configuration.referrals[$0] }.map { referral in
             ReferralPage.Referral(title: referral.title.text(language), explanation: referral.explanation.text(language),
                                   hours: referral.hours.text(language), places: referral.places.map(PlaceModel.init))
         }
         return renderer.page("referral", ReferralPage(reason: texts.detail(problem, language), referrals: referrals),
-                             language: language, status: .ok, switch: .none)
+                             language: language, status: .ok, switch: .form(action: "/book/times", fields: form.hidden(Self.answerFields)))
     }
 
     /// Re-validates everything up to the chosen slot; answers the page to show instead when something is wrong.
@@ -236,7 +252,7 @@ struct CitizenPages: Sendable {
         do {
             try desk.assess(try desk.answers(application(form)), for: service)
         } catch {
-            if error.slug == "not-eligible" { return .failure(renderReferral(error, language)) }
+            if error.slug == "not-eligible" { return .failure(renderReferral(error, language, form)) }
             return .failure(renderQuestions(form, service, language, error: texts.detail(error, language), status: error.status))
         }
         do {
@@ -303,7 +319,7 @@ struct CitizenPages: Sendable {
             // Redirect, so Back/reload never posts the form again; the reference is not in the URL.
             let id = receipts.hold(token, booking, language)
             var headers = HTTPFields()
-            headers[.location] = "/book/receipt?id=\(id)" + (language == .en ? "&lang=en" : "")
+            headers[.location] = "/book/receipt?id=\(id)" + (language == .da ? "" : "&lang=\(language.rawValue)")
             return Response(status: .seeOther, headers: headers)
         } catch {
             let problem = error

@@ -34,20 +34,25 @@ struct HiddenField: Sendable, Equatable {
 /// What every citizen page has besides its own model.
 struct PageCommon {
     let lang: String
-    let otherLang: String
+    let dir: String
     let t: [String: String]
+    /// `?lang=xx` for links that keep the page's language (empty for Danish).
     let langQuery: String
 }
 
 struct LayoutModel {
+    /// One of the other languages: a link (GET pages) or a submit button carrying `lang` (POST steps).
+    struct LanguageChoice { let lang: String; let name: String; let href: String? }
     struct SwitchForm { let action: String; let fields: [HiddenField] }
     let lang: String
+    let dir: String
     let langQuery: String
-    let otherLang: String
     let t: [String: String]
     let content: String
-    let switchLink: String?
+    let languages: [LanguageChoice]
+    let hasLanguages: Bool
     let switchForm: SwitchForm?
+    let accessibilityStatement: String
 }
 
 /// A choice in a list of radio buttons or checkboxes.
@@ -69,6 +74,12 @@ struct StartPage {
 }
 
 /// QS 3.4, *frit valg*: the places that give a service, where there is more than one.
+struct FamiliesPage {
+    let relativesLine: String
+    let offersRelatives: Bool
+    let offersParents: Bool
+}
+
 struct FreeChoice {
     struct Place { let name: String; let detail: String }
     let places: [Place]

@@ -10,6 +10,8 @@ struct PageRenderer: Sendable {
     let library: MustacheLibrary
     let texts: TextCatalog
     let stylesheet: String
+    /// The footer's link to the accessibility statement (configuration `site.accessibilityStatement`).
+    let accessibilityStatement: String
 
     enum LoadError: Error, CustomStringConvertible {
         case missingResource(String)
@@ -24,7 +26,8 @@ struct PageRenderer: Sendable {
         }
     }
 
-    init() throws {
+    init(accessibilityStatement: String) throws {
+        self.accessibilityStatement = accessibilityStatement
         // Every resource failure stops start-up with the resource and the reason: a page must never be served half-loaded.
         func read(_ url: URL, _ label: String) throws(LoadError) -> String {
             do { return try String(contentsOf: url, encoding: .utf8) } catch { throw .unreadable(label, "\(error)") }
@@ -57,26 +60,35 @@ struct PageRenderer: Sendable {
     }
 
     static func language(query request: Request) -> Language {
-        request.uri.queryParameters["lang"].map(String.init) == "en" ? .en : .da
+        request.uri.queryParameters["lang"].flatMap { Language(rawValue: String($0)) } ?? .da
     }
 
-    static func language(form: FormBody) -> Language { form["lang"] == "en" ? .en : .da }
+    static func language(form: FormBody) -> Language { form["lang"].flatMap(Language.init(rawValue:)) ?? .da }
 
-    /// Renders a page from its typed model parts (looked up in order), inside the layout.
+    /// `?lang=xx` that keeps a language on the next GET link (Danish, the default, needs none).
+    static func query(_ language: Language) -> String { language == .da ? "" : "?lang=\(language.rawValue)" }
+
+    /// Renders a page from its typed model parts (looked up in order), inside the layout. The
+    /// language choice lists every other language in its own name: links on GET pages, and on POST
+    /// steps one form whose buttons each carry `lang`, so the answers travel without JavaScript or cookies.
     func page(_ name: String, _ parts: Any..., language: Language, status: HTTPResponse.Status, switch target: LanguageSwitch) -> Response {
-        let other: Language = language == .en ? .da : .en
-        let common = PageCommon(lang: language.rawValue, otherLang: other.rawValue, t: texts.dictionary(language),
-                                langQuery: language == .en ? "?lang=en" : "")
+        let t = texts.completeDictionary(language)
+        let common = PageCommon(lang: language.rawValue, dir: language.direction, t: t, langQuery: Self.query(language))
         let content = library.render(TemplateContext(parts: parts + [common]), withTemplate: name) ?? ""
-        var switchLink: String?, switchForm: LayoutModel.SwitchForm?
+        let others = Language.allCases.filter { $0 != language }
+        var languages: [LayoutModel.LanguageChoice] = []
+        var switchForm: LayoutModel.SwitchForm?
         switch target {
         case .none: break
-        case .link(let path): switchLink = other == .en ? "\(path)?lang=en" : path
+        case .link(let path):
+            languages = others.map { .init(lang: $0.rawValue, name: $0.nativeName, href: path + Self.query($0)) }
         case .form(let action, let fields):
-            switchForm = .init(action: action, fields: fields.filter { $0.name != "lang" } + [HiddenField(name: "lang", value: other.rawValue)])
+            languages = others.map { .init(lang: $0.rawValue, name: $0.nativeName, href: nil) }
+            switchForm = .init(action: action, fields: fields.filter { $0.name != "lang" })
         }
-        let layout = LayoutModel(lang: language.rawValue, langQuery: common.langQuery, otherLang: other.rawValue, t: common.t, content: content,
-                                 switchLink: switchLink, switchForm: switchForm)
+        let layout = LayoutModel(lang: language.rawValue, dir: language.direction, langQuery: common.langQuery, t: t, content: content,
+                                 languages: languages, hasLanguages: !languages.isEmpty, switchForm: switchForm,
+                                 accessibilityStatement: accessibilityStatement)
         let html = library.render(TemplateContext(parts: [layout]), withTemplate: "layout") ?? ""
         var headers = HTTPFields()
         headers[.contentType] = "text/html; charset=utf-8"

@@ -22,11 +22,17 @@ struct TextCatalog: Sendable {
     private let tables: [Language: [String: String]]
 
     init(tables: [Language: [String: String]]) throws(LoadError) {
+        // Danish and English carry every sentence; the other languages every sentence a citizen can
+        // meet, and none of the staff pages' (which are Danish).
         for language in Language.allCases {
             let table = tables[language] ?? [:]
-            let missing = TextKey.allCases.map(\.rawValue).filter { table[$0] == nil }
+            let needed = TextKey.allCases.filter { language.coversStaffPages || !$0.isStaffOnly }
+            let missing = needed.map(\.rawValue).filter { table[$0] == nil }
             guard missing.isEmpty else { throw .missingKeys(language, missing) }
-            let unknown = table.keys.filter { TextKey(rawValue: $0) == nil }.sorted()
+            let unknown = table.keys.filter { key in
+                guard let known = TextKey(rawValue: key) else { return true }
+                return known.isStaffOnly && !language.coversStaffPages
+            }.sorted()
             guard unknown.isEmpty else { throw .unknownKeys(language, unknown) }
         }
         self.tables = tables
@@ -49,8 +55,9 @@ struct TextCatalog: Sendable {
     }
 
     func text(_ key: TextKey, _ language: Language) -> String {
-        // Present by construction: `init` refuses a catalog that lacks a key.
-        tables[language]![key.rawValue]!
+        // Present by construction: `init` refuses a catalog that lacks a key (a staff sentence is
+        // English in the languages staff pages are not offered in).
+        tables[language]![key.rawValue] ?? tables[.en]![key.rawValue]!
     }
 
     /// `{name}` placeholders filled in.
@@ -71,6 +78,11 @@ struct TextCatalog: Sendable {
 
     /// The whole table, for templates (`{{t.key}}`).
     func dictionary(_ language: Language) -> [String: String] { tables[language]! }
+
+    /// The whole table with the English staff sentences filled in, for pages that may show one.
+    func completeDictionary(_ language: Language) -> [String: String] {
+        language.coversStaffPages ? tables[language]! : tables[.en]!.merging(tables[language]!) { $1 }
+    }
 
     /// "1 ledig plads" / "2 ledige pladser".
     func placesFree(_ count: Int, _ language: Language) -> String {

@@ -71,7 +71,6 @@ enum TextKey: String, CaseIterable, Sendable {
     case no
     case noTimes
     case `none`
-    case otherLanguage
     case phone
     case place
     case placesFreeMany
@@ -493,6 +492,35 @@ enum TextKey: String, CaseIterable, Sendable {
     case placeBookedByPhone
     case bookedByPhoneHeading
     case wayIn
+
+    // The page for families (seed 000: families often lack knowledge about addiction); the accessibility statement; the language choice (issue 10)
+    case familiesLink
+    case familiesHeading
+    case familiesIntro
+    case familiesWhatHeading
+    case familiesWhatText
+    case familiesSignsHeading
+    case familiesSign1
+    case familiesSign2
+    case familiesSign3
+    case familiesSign4
+    case familiesSignsCaution
+    case familiesFreeHeading
+    case familiesFreeText
+    case familiesForYouHeading
+    case familiesForYouConversations
+    case familiesForYouParents
+    case familiesForYouGroups
+    case familiesForYouLine
+    case familiesBookRelatives
+    case familiesBookParents
+    case familiesInterpreter
+    case familiesFaith
+    case accessibilityLink
+    case languagesLabel
+
+    /// Sentences only staff pages show (Danish and English only).
+    var isStaffOnly: Bool { rawValue.hasPrefix("staff") }
 
     static func age(_ band: AgeBand) -> TextKey {
         switch band {
