@@ -3,7 +3,8 @@
 
 Usage: scripts/browser-check.py [BASE_URL] [OUT_DIR]
 Needs: apt-get install -y chromium chromium-driver; pip install selenium==4.51.0
-Prints each step and saves a screenshot per page; exits non-zero if a step fails.
+Prints each step and saves a screenshot per page; exits non-zero if a step fails. The second walk
+books in Arabic at phone width (390 px), right to left, from the families page to the lookup.
 """
 import os
 import shutil
@@ -92,5 +93,44 @@ try:
     assert "Alt om dig er slettet" in driver.page_source
     shot("forgotten")
     print("browser check: OK (JavaScript off, no cookies:", driver.get_cookies() == [], ")")
+finally:
+    driver.quit()
+
+# Issue 10: an Arabic-speaking parent, on a phone (390 px wide), from the families page to the
+# receipt, right to left; no page may be wider than the screen.
+phone = webdriver.ChromeOptions()
+phone.binary_location = shutil.which("chromium")
+for flag in ("--headless=new", "--no-sandbox", "--disable-dev-shm-usage"):
+    phone.add_argument(flag)
+phone.add_experimental_option("mobileEmulation", {"deviceMetrics": {"width": 390, "height": 844, "pixelRatio": 2}})
+phone.add_experimental_option("prefs", {"profile.managed_default_content_settings.javascript": 2})
+driver = webdriver.Chrome(service=Service(shutil.which("chromedriver")), options=phone)
+def fits(name):
+    html = driver.find_element(By.TAG_NAME, "html")
+    assert html.get_attribute("lang") == "ar" and html.get_attribute("dir") == "rtl", name
+    width = driver.execute_script("return document.documentElement.scrollWidth")
+    assert width <= 390, f"{name} is {width} px wide at 390"
+    shot("ar-" + name)
+try:
+    driver.get(base + "/families?lang=ar")
+    fits("families")
+    click(None, driver.find_element(By.ID, "families-book-parents"))
+    fits("questions")
+    click("#age-25-plus"); click("main button[type=submit]")
+    fits("times")
+    driver.find_elements(By.CSS_SELECTOR, "input[name=slot]")[0].click(); click("main form:not(.inline) button[type=submit]")
+    fits("details")
+    click("main button[type=submit]")
+    fits("confirm")
+    click("main button[type=submit]")
+    token = driver.find_element(By.CSS_SELECTOR, ".token").text
+    assert len(token) == 24, token
+    fits("receipt")
+    driver.get(base + "/booking?lang=ar")
+    driver.find_element(By.ID, "token").send_keys(token)
+    click("main button[type=submit]")
+    assert "Studiestræde 47" in driver.page_source
+    fits("found")
+    print("arabic phone check: OK (right to left, 390 px, no cookies:", driver.get_cookies() == [], ")")
 finally:
     driver.quit()
