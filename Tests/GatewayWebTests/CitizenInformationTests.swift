@@ -14,8 +14,8 @@ struct CitizenInformationTests {
         try await TestGateway().test { client in
             let start = try await client.execute(uri: "/", method: .get)
             for needle in ["id=\"about-help\"", "gratis og frivillig", "du kan være anonym", "id=\"call-places\"",
-                           "Projekt Anonym Stofbehandling</strong>: Telefon 33 66 20 02 (mandag 08:00–12:00 og 15:00–18:00; tirsdag 08:00–12:00",
-                           "U-turn</strong>: Telefon 82 56 23 00", "Først en afklarende samtale", "afgørelse om behandling",
+                           "Projekt Anonym Stofbehandling</bdi></strong>: Telefon 33 66 20 02 (mandag 08:00–12:00 og 15:00–18:00; tirsdag 08:00–12:00",
+                           "U-turn</bdi></strong>: Telefon 82 56 23 00", "Først en afklarende samtale", "afgørelse om behandling",
                            "href=\"/anonymity\""] {
                 #expect(start.text.contains(needle), "\(needle)")
             }

@@ -73,7 +73,7 @@ struct CitizenLanguagesTests {
             let families = try await client.execute(uri: "/families?lang=ar", method: .get)
             #expect(families.text.contains(catalog.text(.familiesHeading, .ar)))
             #expect(families.text.contains("id=\"families-faith\""))
-            #expect(families.text.contains("70 210 220"))
+            #expect(families.text.contains("\u{2066}70 210 220\u{2069}"))
             #expect(families.text.contains("name=\"service\" value=\"uturn-parents\""))
             let answers = [("lang", "ar"), ("service", "uturn-parents"), ("ageBand", "25-plus")]
             let times = try await client.form("/book/times", answers)
@@ -82,13 +82,22 @@ struct CitizenLanguagesTests {
             let receipt = try await client.bookOnPage(answers + [("slot", "uturn.uturn-parents.20261123T0900"), ("interpreterLanguage", "arabisk")])
             #expect(receipt.status == .ok)
             #expect(receipt.text.contains("<html lang=\"ar\" dir=\"rtl\">"))
-            #expect(receipt.text.contains("Studiestræde 47"))
+            #expect(receipt.text.contains("Studiestræde \u{2066}47\u{2069}"))
+            #expect(receipt.text.contains("\u{2066}82 56 23 00\u{2069}"))
             #expect(receipt.text.contains(catalog.text(.receiptHeading, .ar)))
             let token = try #require(CitizenPageTests.hidden("token", in: receipt.text))
             let lookup = try await client.form("/booking", [("lang", "ar"), ("token", token)])
             #expect(lookup.text.contains("dir=\"rtl\""))
-            #expect(lookup.text.contains("Studiestræde 47"))
+            #expect(lookup.text.contains("Studiestræde \u{2066}47\u{2069}"))
         }
+    }
+
+    /// Right to left, "08:00–09:00" would read "09:00–08:00" and a phone number's groups would be
+    /// reversed: runs of digits are isolated as left to right, but never what a citizen typed.
+    @Test func numbersOnRightToLeftPagesKeepTheirOrder() {
+        let html = "<title>2026</title><p dir=\"x1\">kl. 08:00–09:00, هاتف 82 56 23 00</p><textarea name=\"m\">12 34</textarea><p>T4X7-WJCN-45MA 1455 København</p>"
+        let isolated = PageRenderer.isolatingNumbers(html)
+        #expect(isolated == "<title>\u{2066}2026\u{2069}</title><p dir=\"x1\">kl. \u{2066}08:00–09:00\u{2069}, هاتف \u{2066}82 56 23 00\u{2069}</p><textarea name=\"m\">12 34</textarea><p>T4X7-WJCN-45MA \u{2066}1455\u{2069} København</p>")
     }
 
     @Test func anUnknownLanguageFallsBackToDanish() async throws {

@@ -89,10 +89,57 @@ struct PageRenderer: Sendable {
         let layout = LayoutModel(lang: language.rawValue, dir: language.direction, langQuery: common.langQuery, t: t, content: content,
                                  languages: languages, hasLanguages: !languages.isEmpty, switchForm: switchForm,
                                  accessibilityStatement: accessibilityStatement)
-        let html = library.render(TemplateContext(parts: [layout]), withTemplate: "layout") ?? ""
+        var html = library.render(TemplateContext(parts: [layout]), withTemplate: "layout") ?? ""
+        if language.isRightToLeft { html = Self.isolatingNumbers(html) }
         var headers = HTTPFields()
         headers[.contentType] = "text/html; charset=utf-8"
         return Response(status: status, headers: headers, body: .init(byteBuffer: ByteBuffer(string: html)))
+    }
+
+    /// Runs of digits (times, ranges, phone numbers, postcodes, dates) are isolated as left to right
+    /// on right-to-left pages: otherwise the bidi algorithm shows "08:00–09:00" as "09:00–08:00" and
+    /// the groups of a phone number in reverse order. Only in text between tags (Unicode isolates are
+    /// valid in a title or an option too), never inside a textarea, whose text the citizen typed.
+    static func isolatingNumbers(_ html: String) -> String {
+        var result = ""
+        result.reserveCapacity(html.utf8.count + 256)
+        var rest = html[...]
+        var inTextarea = false
+        while let open = rest.firstIndex(of: "<") {
+            let text = rest[..<open]
+            result += inTextarea ? String(text) : isolate(text)
+            guard let close = rest[open...].firstIndex(of: ">") else { result += rest[open...]; return result }
+            let tag = rest[open...close]
+            if tag.hasPrefix("<textarea") { inTextarea = true } else if tag.hasPrefix("</textarea") { inTextarea = false }
+            result += tag
+            rest = rest[rest.index(after: close)...]
+        }
+        return result + (inTextarea ? String(rest) : isolate(rest))
+    }
+
+    /// A run starts at a digit that does not follow a letter or digit, takes digits, spaces, `:`, `.`
+    /// and dashes, ends at its last digit, and counts only if no letter or digit follows (so the
+    /// "45" of a reference like `…-45MA-…` is left alone).
+    private static func isolate(_ text: Substring) -> String {
+        guard text.contains(where: { $0.isASCII && $0.isNumber }) else { return String(text) }
+        let chars = Array(text)
+        func isDigit(_ c: Character) -> Bool { c.isASCII && c.isNumber }
+        func isWord(_ c: Character) -> Bool { c.isASCII && (c.isLetter || c.isNumber) }
+        var out = ""
+        var i = 0
+        while i < chars.count {
+            guard isDigit(chars[i]), i == 0 || !isWord(chars[i - 1]) else { out.append(chars[i]); i += 1; continue }
+            var j = i, lastDigit = i
+            while j < chars.count, isDigit(chars[j]) || " :.–-".contains(chars[j]) {
+                if isDigit(chars[j]) { lastDigit = j }
+                j += 1
+            }
+            let end = lastDigit + 1
+            let run = String(chars[i..<end])
+            out += end == chars.count || !isWord(chars[end]) ? "\u{2066}" + run + "\u{2069}" : run
+            i = end
+        }
+        return out
     }
 
     func errorPage(_ error: any Error, _ language: Language) -> Response {
