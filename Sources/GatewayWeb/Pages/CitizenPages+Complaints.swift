@@ -26,7 +26,7 @@ extension CitizenPages {
     }
 
     func renderComplaint(_ form: FormBody, _ language: Language, error: String?, status: HTTPResponse.Status,
-                         switch target: PageRenderer.LanguageSwitch? = nil) -> Response {
+                         switch target: PageRenderer.LanguageSwitch? = nil, field: String? = nil) -> Response {
         let configuration = desk.configuration
         let advisor = configuration.complaints.citizensAdvisor
         let topics: [(ComplaintTopic, TextKey)] = [(.treatment, .complaintAboutTreatment), (.staff, .complaintAboutStaff),
@@ -39,7 +39,8 @@ extension CitizenPages {
             topics: topics.map { Choice(id: $0.0.rawValue, label: texts.text($0.1, language), checked: form["about"] == $0.0.rawValue) },
             text: form["text"] ?? "", token: form["token"] ?? "", error: error)
         return renderer.page("complaint", page, language: language, status: status,
-                             switch: target ?? .form(action: "/complaints/language", fields: form.hidden(["providerId", "about", "text", "token"])))
+                             switch: target ?? .form(action: "/complaints/language", fields: form.hidden(["providerId", "about", "text", "token"])),
+                             errorField: field)
     }
 
     /// The language switch of the complaint form: shows the same form, with what was typed, in the other language.
@@ -66,7 +67,7 @@ extension CitizenPages {
             let sent = texts.text(.complaintSentText, language, ["place": place, "day": texts.day(received.receivedOn, language)])
             return renderer.page("complaintSent", ComplaintSentPage(sentText: sent), language: language, status: .ok, switch: .none)
         } catch let problem as GatewayProblem {
-            var response = renderComplaint(form, language, error: texts.detail(problem, language), status: problem.status)
+            var response = renderComplaint(form, language, error: texts.detail(problem, language), status: problem.status, field: problem.field)
             if let retry = problem.retryAfterSeconds { response.headers[.retryAfter] = String(retry) }
             return response
         }

@@ -27,7 +27,7 @@ struct FollowUpAnsweredPage {
 
 extension CitizenPages {
     func renderFollowUp(_ token: OneTimeToken, _ followUp: DischargeFollowUp, _ form: FormBody, _ language: Language,
-                        error: String?, status: HTTPResponse.Status) -> Response {
+                        error: String?, status: HTTPResponse.Status, field: String? = nil) -> Response {
         let place = desk.configuration.provider(followUp.providerId)?.place.name ?? followUp.providerId.rawValue
         let uses: [(FollowUpUse, TextKey)] = [(.none, .followUpUseNone), (.less, .followUpUseLess), (.same, .followUpUseSame), (.more, .followUpUseMore)]
         let page = FollowUpPage(
@@ -38,7 +38,7 @@ extension CitizenPages {
             uses: uses.map { Choice(id: $0.0.rawValue, label: texts.text($0.1, language), checked: form["use"] == $0.0.rawValue) },
             conversationYes: form["wantsConversation"] == "yes", conversationNo: form["wantsConversation"] == "no", error: error)
         return renderer.page("followUp", page, language: language, status: status,
-                             switch: .form(action: "/booking", fields: [HiddenField(name: "token", value: token.formatted)]))
+                             switch: .form(action: "/booking", fields: [HiddenField(name: "token", value: token.formatted)]), errorField: field)
     }
 
     @Sendable func answerFollowUp(_ request: Request, context: GatewayRequestContext) async throws -> Response {
@@ -64,7 +64,7 @@ extension CitizenPages {
                 nextText: answered.next.map { _ in texts.text(.followUpNextText, language, ["day": texts.day(opens, language)]) },
                 mayBook: answered.followUp.mayBook), language: language, status: .ok, switch: .none)
         } catch {
-            return renderFollowUp(token, followUp, form, language, error: texts.detail(error, language), status: error.status)
+            return renderFollowUp(token, followUp, form, language, error: texts.detail(error, language), status: error.status, field: error.field)
         }
     }
 }

@@ -13,7 +13,8 @@ extension CitizenPages {
     }
 
     func renderManage(_ language: Language, _ problem: GatewayProblem) -> Response {
-        renderer.page("manage", ErrorBox(error: texts.detail(problem, language)), language: language, status: problem.status, switch: .link("/booking"))
+        renderer.page("manage", ErrorBox(error: texts.detail(problem, language)), language: language, status: problem.status, switch: .link("/booking"),
+                      errorField: problem.field)
     }
 
     @Sendable func find(_ request: Request, context: GatewayRequestContext) async throws -> Response {
@@ -42,7 +43,7 @@ extension CitizenPages {
     }
 
     func renderBooking(_ token: OneTimeToken, _ booking: Booking, _ language: Language, error: String?, status: HTTPResponse.Status,
-                       decision decided: AnonymousCase? = nil, form: FormBody = FormBody(), notice: String? = nil) -> Response {
+                       decision decided: AnonymousCase? = nil, form: FormBody = FormBody(), notice: String? = nil, field: String? = nil) -> Response {
         guard let service = desk.configuration.service(booking.serviceId) else { return renderer.errorPage(GatewayProblem.unknownService, language) }
         let letter = decided.flatMap { DecisionLetter(for: $0, configuration: desk.configuration) }
             .map { StaffTexts(texts: texts).letterLines($0).map { $0.text(language) } }
@@ -52,7 +53,7 @@ extension CitizenPages {
         page.notice = notice
         return renderer.page("booking", page, summary(service: service, booking: booking, language),
                              language: language, status: status,
-                             switch: .form(action: "/booking", fields: [HiddenField(name: "token", value: token.formatted)]))
+                             switch: .form(action: "/booking", fields: [HiddenField(name: "token", value: token.formatted)]), errorField: field)
     }
 
     /// The citizen changes the interpreter and companion; a case keeps them for every later session.
@@ -71,7 +72,7 @@ extension CitizenPages {
             return renderBooking(token, changed, language, error: nil, status: .ok, decision: try await desk.decidedCase(token),
                                  notice: texts.text(.requestsSaved, language))
         } catch {
-            return renderBooking(token, current, language, error: texts.detail(error, language), status: error.status, form: form)
+            return renderBooking(token, current, language, error: texts.detail(error, language), status: error.status, form: form, field: error.field)
         }
     }
 
@@ -152,7 +153,7 @@ extension CitizenPages {
             return renderer.page("moved", MovedPage(slotId: booking.slotId.description), summary(service: service, booking: booking, language),
                                  language: language, status: .ok, switch: .none)
         } catch {
-            return try await renderTimes(form, service, language, error: texts.detail(error, language), status: error.status, moving: token.formatted)
+            return try await renderTimes(form, service, language, error: texts.detail(error, language), status: error.status, moving: token.formatted, field: error.field)
         }
     }
 }

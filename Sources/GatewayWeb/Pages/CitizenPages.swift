@@ -73,12 +73,12 @@ struct CitizenPages: Sendable {
         return startPages[language] ?? renderStart(language, error: nil, status: .ok)
     }
 
-    func renderStart(_ language: Language, error: String?, status: HTTPResponse.Status) -> Response {
-        Self.renderStart(desk.configuration, renderer, language, error: error, status: status)
+    func renderStart(_ language: Language, error: String?, status: HTTPResponse.Status, field: String? = nil) -> Response {
+        Self.renderStart(desk.configuration, renderer, language, error: error, status: status, field: field)
     }
 
     static func renderStart(_ configuration: GatewayConfiguration, _ renderer: PageRenderer, _ language: Language, error: String?,
-                            status: HTTPResponse.Status) -> Response {
+                            status: HTTPResponse.Status, field: String? = nil) -> Response {
         let texts = renderer.texts
         let page = StartPage(
             services: configuration.services.map { service in
@@ -89,7 +89,7 @@ struct CitizenPages: Sendable {
                 provider.place.phone.map { StartPage.CallPlace(name: provider.place.name, phone: $0, hours: texts.hours(provider.openingHours, language)) }
             },
             error: error)
-        return renderer.page("start", page, language: language, status: status, switch: .link("/"))
+        return renderer.page("start", page, language: language, status: status, switch: .link("/"), errorField: field)
     }
 
     /// Where anonymity ends (QS 2.5, 4.4.2, 4.4.3), said plainly; linked from every citizen page.
@@ -116,12 +116,13 @@ struct CitizenPages: Sendable {
         let language = PageRenderer.language(form: form)
         let service: ServiceDefinition
         do { service = try desk.service(form["service"]) } catch {
-            return renderStart(language, error: texts.detail(error, language), status: error.status)
+            return renderStart(language, error: texts.detail(error, language), status: error.status, field: error.field)
         }
         return renderQuestions(form, service, language, error: nil, status: .ok)
     }
 
-    func renderQuestions(_ form: FormBody, _ service: ServiceDefinition, _ language: Language, error: String?, status: HTTPResponse.Status) -> Response {
+    func renderQuestions(_ form: FormBody, _ service: ServiceDefinition, _ language: Language, error: String?, status: HTTPResponse.Status,
+                         field: String? = nil) -> Response {
         let chosenSubstances = Set(form.all("substances"))
         let places = desk.configuration.providers(offering: service.id)
         let page = QuestionsPage(
@@ -140,7 +141,7 @@ struct CitizenPages: Sendable {
             enrolledYes: form["enrolled"] == "yes", enrolledNo: form["enrolled"] == "no",
             error: error)
         return renderer.page("questions", page, language: language, status: status,
-                             switch: .form(action: "/book/questions", fields: form.hidden(Self.answerFields)))
+                             switch: .form(action: "/book/questions", fields: form.hidden(Self.answerFields)), errorField: field)
     }
 
     @Sendable func times(_ request: Request, context: GatewayRequestContext) async throws -> Response {
@@ -148,20 +149,20 @@ struct CitizenPages: Sendable {
         let language = PageRenderer.language(form: form)
         let service: ServiceDefinition
         do { service = try desk.service(form["service"]) } catch {
-            return renderStart(language, error: texts.detail(error, language), status: error.status)
+            return renderStart(language, error: texts.detail(error, language), status: error.status, field: error.field)
         }
         do {
             try desk.assess(try desk.answers(application(form)), for: service)
         } catch {
             if error.slug == "not-eligible" { return renderReferral(error, language, form) }
-            return renderQuestions(form, service, language, error: texts.detail(error, language), status: error.status)
+            return renderQuestions(form, service, language, error: texts.detail(error, language), status: error.status, field: error.field)
         }
         return try await renderTimes(form, service, language, error: nil, status: .ok)
     }
 
     func renderTimes(
         _ form: FormBody, _ service: ServiceDefinition, _ language: Language, error: String?, status: HTTPResponse.Status,
-        moving token: String? = nil
+        moving token: String? = nil, field: String? = nil
     ) async throws -> Response {
         let from = form["from"].flatMap(CalendarDay.init(iso:))
         let days = min(Self.daysPerPage, desk.configuration.booking.maximumDaysPerListing)
@@ -222,7 +223,7 @@ struct CitizenPages: Sendable {
         let switchTarget: PageRenderer.LanguageSwitch = token == nil
             ? .form(action: "/book/times", fields: form.hidden(Self.answerFields + ["from"]))
             : .form(action: "/booking/move", fields: form.hidden(["lang", "from"], overriding: overrides) + [HiddenField(name: "token", value: token!)])
-        return renderer.page("times", page, language: language, status: status, switch: switchTarget)
+        return renderer.page("times", page, language: language, status: status, switch: switchTarget, errorField: field)
     }
 
     /// "Address, phone" — or, for a place booked by phone only, who to call (issue 10).
@@ -247,18 +248,18 @@ struct CitizenPages: Sendable {
     func validatedSlot(_ form: FormBody, _ language: Language) async throws -> Validated {
         let service: ServiceDefinition
         do { service = try desk.service(form["service"]) } catch {
-            return .failure(renderStart(language, error: texts.detail(error, language), status: error.status))
+            return .failure(renderStart(language, error: texts.detail(error, language), status: error.status, field: error.field))
         }
         do {
             try desk.assess(try desk.answers(application(form)), for: service)
         } catch {
             if error.slug == "not-eligible" { return .failure(renderReferral(error, language, form)) }
-            return .failure(renderQuestions(form, service, language, error: texts.detail(error, language), status: error.status))
+            return .failure(renderQuestions(form, service, language, error: texts.detail(error, language), status: error.status, field: error.field))
         }
         do {
             return .success((service, try desk.bookableSlot(form["slot"], for: service)))
         } catch {
-            return .failure(try await renderTimes(form, service, language, error: texts.detail(error, language), status: error.status))
+            return .failure(try await renderTimes(form, service, language, error: texts.detail(error, language), status: error.status, field: error.field))
         }
     }
 
@@ -276,12 +277,13 @@ struct CitizenPages: Sendable {
         }
     }
 
-    func renderDetails(_ form: FormBody, _ language: Language, error: String?, status: HTTPResponse.Status) -> Response {
+    func renderDetails(_ form: FormBody, _ language: Language, error: String?, status: HTTPResponse.Status, field: String? = nil) -> Response {
         let (choices, other) = interpreterChoices(form, language)
         let page = DetailsPage(hidden: form.hidden(Self.answerFields + ["slot"]), companion: form["companion"] == "yes",
                                interpreterChoices: choices, interpreterOther: other, message: form["message"], error: error)
         return renderer.page("details", page, language: language, status: status,
-                             switch: .form(action: "/book/details", fields: form.hidden(Self.answerFields + ["slot"] + Self.detailFields)))
+                             switch: .form(action: "/book/details", fields: form.hidden(Self.answerFields + ["slot"] + Self.detailFields)),
+                             errorField: field)
     }
 
     @Sendable func confirm(_ request: Request, context: GatewayRequestContext) async throws -> Response {
@@ -294,7 +296,7 @@ struct CitizenPages: Sendable {
         }
         let requests: BookingRequests
         do { requests = try desk.requests(application(form)) } catch {
-            return renderDetails(form, language, error: texts.detail(error, language), status: error.status)
+            return renderDetails(form, language, error: texts.detail(error, language), status: error.status, field: error.field)
         }
         let page = ConfirmPage(hidden: form.hidden(Self.answerFields + ["slot"] + Self.detailFields)
                                + [HiddenField(name: "nonce", value: receipts.issueNonce())])
@@ -330,10 +332,10 @@ struct CitizenPages: Sendable {
             }
             // The service was validated above; reading it again cannot fail.
             if problem.slug == "slot-full", let service = try? desk.service(form["service"]) {
-                return try await renderTimes(form, service, language, error: texts.detail(problem, language), status: problem.status)
+                return try await renderTimes(form, service, language, error: texts.detail(problem, language), status: problem.status, field: problem.field)
             }
             if problem.field == "message" || problem.field == "interpreterLanguage" {
-                return renderDetails(form, language, error: texts.detail(problem, language), status: problem.status)
+                return renderDetails(form, language, error: texts.detail(problem, language), status: problem.status, field: problem.field)
             }
             return renderer.errorPage(problem, language)
         }

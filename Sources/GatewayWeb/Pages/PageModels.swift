@@ -38,6 +38,8 @@ struct PageCommon {
     let t: [String: String]
     /// `?lang=xx` for links that keep the page's language (empty for Danish).
     let langQuery: String
+    /// The id the error summary links to.
+    var errorLink: String? = nil
 }
 
 struct LayoutModel {

@@ -71,10 +71,17 @@ struct PageRenderer: Sendable {
     /// Renders a page from its typed model parts (looked up in order), inside the layout. The
     /// language choice lists every other language in its own name: links on GET pages, and on POST
     /// steps one form whose buttons each carry `lang`, so the answers travel without JavaScript or cookies.
-    func page(_ name: String, _ parts: Any..., language: Language, status: HTTPResponse.Status, switch target: LanguageSwitch) -> Response {
+    func page(_ name: String, _ parts: Any..., language: Language, status: HTTPResponse.Status, switch target: LanguageSwitch,
+              errorField: String? = nil) -> Response {
         let t = texts.completeDictionary(language)
-        let common = PageCommon(lang: language.rawValue, dir: language.direction, t: t, langQuery: Self.query(language))
-        let content = library.render(TemplateContext(parts: parts + [common]), withTemplate: name) ?? ""
+        var common = PageCommon(lang: language.rawValue, dir: language.direction, t: t, langQuery: Self.query(language))
+        var content = library.render(TemplateContext(parts: parts + [common]), withTemplate: name) ?? ""
+        // The error summary links its message to the field at fault (as Det Fælles Designsystem's
+        // does), when the page has that field: rendered again with the link.
+        if let anchor = Self.anchor(forField: errorField, in: content) {
+            common.errorLink = anchor
+            content = library.render(TemplateContext(parts: parts + [common]), withTemplate: name) ?? ""
+        }
         let others = Language.allCases.filter { $0 != language }
         var languages: [LayoutModel.LanguageChoice] = []
         var switchForm: LayoutModel.SwitchForm?
@@ -95,6 +102,20 @@ struct PageRenderer: Sendable {
         headers[.contentType] = "text/html; charset=utf-8"
         return Response(status: status, headers: headers, body: .init(byteBuffer: ByteBuffer(string: html)))
     }
+
+    /// The element an error about `field` points to: the field's own control where its id is the
+    /// field's name, else the group around it (`field-<name>`); nil when the page has neither.
+    static func anchor(forField field: String?, in content: String) -> String? {
+        guard let field else { return nil }
+        let candidates = (fieldAnchors[field] ?? []) + [field, "field-\(field)"]
+        return candidates.first { content.contains("id=\"\($0)\"") }
+    }
+
+    /// Controls whose id is not the API's field name.
+    static let fieldAnchors: [String: [String]] = [
+        "slotId": ["field-slot"], "providerId": ["complaint-provider"], "text": ["complaint-text"],
+        "about": ["field-about"], "token": ["complaint-token"],
+    ]
 
     /// Runs of digits (times, ranges, phone numbers, postcodes, dates) are isolated as left to right
     /// on right-to-left pages: otherwise the bidi algorithm shows "08:00–09:00" as "09:00–08:00" and
