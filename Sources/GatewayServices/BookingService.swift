@@ -258,6 +258,15 @@ public struct BookingService: Sendable {
         do { return try await store.decidedCase(tokenHash: tokenHash) } catch { throw Self.error(error) }
     }
 
+    /// The group course the token's case holds a seat in, with the meetings it came to (issue 10).
+    public func course(_ token: OneTimeToken) async throws(ServiceError) -> (GroupCourse, Set<Int>)? {
+        let tokenHash = try await lookupHash(token)
+        let calculator = calculator
+        do { return try await store.courseOfToken(tokenHash: tokenHash, local: { (calculator.day(of: $0), calculator.timeOfDay($0)) }) } catch {
+            throw .storageFailure
+        }
+    }
+
     public func cancel(_ token: OneTimeToken) async throws(ServiceError) {
         let tokenHash = try await lookupHash(token)
         do { try await store.cancel(tokenHash: tokenHash) } catch { throw Self.error(error) }

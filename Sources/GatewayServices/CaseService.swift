@@ -252,6 +252,7 @@ public struct CaseService: Sendable {
         case .notToday(let day): return .notToday(day)
         case .refused(let refusal): return .refused(refusal)
         case .slotFull: return .slotFull
+        case .group(let refusal): return .group(refusal)
         case .storageFailure: return .storageFailure
         }
     }
@@ -263,5 +264,81 @@ extension CaseService {
     public func accessLog(_ filter: AccessLogFilter, for staff: StaffIdentity) async throws(ServiceError) -> [AccessLogEntry] {
         if let from = filter.from, let to = filter.to, to < from { throw .invalidField("to", .notBefore("from")) }
         do { return try await store.accessLog(filter, context(staff)) } catch { throw Self.error(error, tokenContext: false) }
+    }
+}
+
+// MARK: Group courses (issue 10; §101a stk. 8, QS 3.5, 4.4.4)
+
+/// A meeting as it arrives from the form or the API, before validation.
+public struct GroupMeetingInput: Sendable {
+    public var date: String?
+    public var start: String?
+    public var minutes: Int?
+    public init(date: String?, start: String?, minutes: Int?) { self.date = date; self.start = start; self.minutes = minutes }
+}
+
+extension CaseService {
+    /// The wall-clock day and time of a stored instant, for courses.
+    var local: @Sendable (Date) -> (CalendarDay, TimeOfDay) {
+        let calculator = booking.calculator
+        return { (calculator.day(of: $0), calculator.timeOfDay($0)) }
+    }
+
+    /// A provider's admin defines a course at their provider: service, places and meetings.
+    public func createCourse(service rawService: String?, seats: Int?, meetings rawMeetings: [GroupMeetingInput]?,
+                             by staff: StaffIdentity) async throws(ServiceError) -> GroupCourse {
+        let service = try booking.service(rawService)
+        guard let seats else { throw .missingField("seats") }
+        guard let rawMeetings, !rawMeetings.isEmpty else { throw .missingField("meetings") }
+        guard rawMeetings.count <= 60 else { throw .invalidField("meetings", .range(1...60)) }
+        var requests: [GroupMeetingRequest] = []
+        for raw in rawMeetings {
+            guard let text = raw.date, let day = CalendarDay(iso: text) else { throw .invalidField("meetings", .isoDate) }
+            guard let start = raw.start.flatMap({ TimeOfDay($0) }) else { throw .invalidField("meetings", .timeOfDay) }
+            guard let minutes = raw.minutes else { throw .invalidField("meetings", .range(GroupCourses.meetingMinutes)) }
+            requests.append(GroupMeetingRequest(day: day, start: start, minutes: minutes))
+        }
+        guard let provider = configuration.provider(staff.member.providerId) else { throw .group(.serviceNotOfferedHere) }
+        let meetings: [GroupMeeting]
+        do { meetings = try GroupCourses.validate(service: service, provider: provider, seats: seats, meetings: requests, today: today) } catch {
+            throw .group(error)
+        }
+        let calculator = booking.calculator
+        do {
+            return try await store.createCourse(id: booking.newId(), provider: provider.id, service: service.id, seats: seats, meetings: meetings,
+                                                instant: { calculator.instant($0, $1) }, today: today)
+        } catch { throw Self.error(error, tokenContext: false) }
+    }
+
+    /// The provider's courses that have not ended.
+    public func courses(for staff: StaffIdentity) async throws(ServiceError) -> [GroupCourse] {
+        do { return try await store.courses(provider: staff.member.providerId, from: today, local: local) } catch {
+            throw Self.error(error, tokenContext: false)
+        }
+    }
+
+    public func seat(_ code: CaseCode, inCourse courseId: String?, by staff: StaffIdentity) async throws(ServiceError) -> GroupCourse {
+        guard let courseId, !courseId.isEmpty else { throw .missingField("courseId") }
+        do { return try await store.seat(code: code, courseId: courseId, context(staff), local: local) } catch {
+            throw Self.error(error, tokenContext: false)
+        }
+    }
+
+    public func attend(_ code: CaseCode, course courseId: String, meeting: Int, by staff: StaffIdentity) async throws(ServiceError) -> CheckInResult {
+        // A meeting may be recorded after the course has ended (the next morning, say): look back a year.
+        let recent: [GroupCourse]
+        do { recent = try await store.courses(provider: staff.member.providerId, from: today.adding(days: -366), local: local) } catch {
+            throw Self.error(error, tokenContext: false)
+        }
+        guard let course = recent.first(where: { $0.id == courseId }) else { throw .group(.unknownCourse) }
+        guard let service = configuration.service(course.serviceId) else { throw .unknownService }
+        do { return try await store.attend(code: code, courseId: courseId, meeting: meeting, context(staff), limit: service.sessionLimit, local: local) } catch {
+            throw Self.error(error, tokenContext: false)
+        }
+    }
+
+    /// The course a case holds a seat in, and the meetings it came to.
+    public func course(ofCase code: CaseCode) async throws(ServiceError) -> (GroupCourse, Set<Int>)? {
+        do { return try await store.courseOfCase(code.value, local: local) } catch { throw Self.error(error, tokenContext: false) }
     }
 }

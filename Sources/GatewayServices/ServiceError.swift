@@ -36,6 +36,9 @@ public enum ServiceError: Error, Sendable, Hashable {
     case unknownCase
     case refused(CaseRefusal)
 
+    // Group courses (§101a stk. 8, QS 3.5, 4.4.4)
+    case group(GroupCourseRefusal)
+
     // Follow-up after discharge (QS 3.2)
     case followUp(FollowUpRefusal)
 
@@ -58,6 +61,8 @@ public enum FieldRule: Sendable, Hashable {
     /// A single line of at most this many characters.
     case shortLine(maxLength: Int)
     case isoDate
+    /// A time of day as HH:MM.
+    case timeOfDay
     /// A month as YYYY-MM.
     case isoMonth
     case wholeNumber

@@ -231,6 +231,52 @@ enum AnonymousMigrations {
                 ALTER TABLE anonymous_case ADD COLUMN companion INTEGER NOT NULL DEFAULT 0 CHECK (companion IN (0, 1));
                 """)
         }
+        // Issue 10: group courses (§101a stk. 8, QS 3.5; U-turn's parents' groups, QS 4.4.4). A course
+        // has its meetings and places; a case holds a seat, and each meeting attended is one of its
+        // sessions (kind 'group'). case_session is rebuilt to allow that kind: SQLite cannot alter a CHECK.
+        migrator.registerMigration("v13-group-courses") { db in
+            try db.execute(sql: """
+                CREATE TABLE group_course (
+                    id TEXT PRIMARY KEY NOT NULL,
+                    providerId TEXT NOT NULL,
+                    serviceId TEXT NOT NULL,
+                    seats INTEGER NOT NULL CHECK (seats BETWEEN 1 AND 100),
+                    createdOn TEXT NOT NULL CHECK (length(createdOn) = 10)
+                ) WITHOUT ROWID;
+                CREATE INDEX group_course_provider ON group_course (providerId);
+                CREATE TABLE group_meeting (
+                    courseId TEXT NOT NULL REFERENCES group_course(id),
+                    number INTEGER NOT NULL CHECK (number >= 1),
+                    startsAt TEXT NOT NULL,
+                    endsAt TEXT NOT NULL,
+                    PRIMARY KEY (courseId, number)
+                ) WITHOUT ROWID;
+                CREATE TABLE group_seat (
+                    courseId TEXT NOT NULL REFERENCES group_course(id),
+                    caseCode TEXT NOT NULL REFERENCES anonymous_case(code),
+                    PRIMARY KEY (courseId, caseCode)
+                ) WITHOUT ROWID;
+                CREATE INDEX group_seat_case ON group_seat (caseCode);
+                CREATE TABLE group_attendance (
+                    courseId TEXT NOT NULL,
+                    number INTEGER NOT NULL,
+                    caseCode TEXT NOT NULL REFERENCES anonymous_case(code),
+                    PRIMARY KEY (courseId, number, caseCode),
+                    FOREIGN KEY (courseId, number) REFERENCES group_meeting(courseId, number)
+                ) WITHOUT ROWID;
+                CREATE INDEX group_attendance_case ON group_attendance (caseCode);
+                CREATE TABLE case_session_v13 (
+                    caseCode TEXT NOT NULL REFERENCES anonymous_case(code),
+                    number INTEGER NOT NULL CHECK (number >= 1),
+                    heldOn TEXT NOT NULL CHECK (length(heldOn) = 10),
+                    kind TEXT NOT NULL CHECK (kind IN ('booked', 'walk-in', 'no-show', 'group')),
+                    PRIMARY KEY (caseCode, number)
+                ) WITHOUT ROWID;
+                INSERT INTO case_session_v13 (caseCode, number, heldOn, kind) SELECT caseCode, number, heldOn, kind FROM case_session;
+                DROP TABLE case_session;
+                ALTER TABLE case_session_v13 RENAME TO case_session;
+                """)
+        }
         return migrator
     }
 }

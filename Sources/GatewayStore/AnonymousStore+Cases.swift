@@ -15,6 +15,8 @@ public enum CaseStoreError: Error, Equatable, Sendable, StoreFailureConvertible 
     /// A case rule refused the step (`CasePolicy`); nothing changed.
     case refused(CaseRefusal)
     case slotFull
+    /// A group course's rule refused the step (`GroupCourses`); nothing changed.
+    case group(GroupCourseRefusal)
     /// The database failed, or a stored value could not be read or opened; the transaction was rolled back.
     case storageFailure
 
@@ -349,7 +351,7 @@ extension AnonymousStore {
         throw CaseStoreError.storageFailure
     }
 
-    private func recordSession(_ db: Database, code: String, kind: String, limit: SessionLimit, today: CalendarDay) throws -> Int {
+    func recordSession(_ db: Database, code: String, kind: String, limit: SessionLimit, today: CalendarDay) throws -> Int {
         let existing = try existingCase(db, code)
         try Self.policy { () throws(CaseRefusal) in try CasePolicy.checkAnotherSession(existing, limit: limit) }
         try db.cachedStatement(sql: "INSERT INTO case_session (caseCode, number, heldOn, kind) VALUES (?, ?, ?, ?)").execute(arguments: [code, existing.sessionsUsed + 1, today.description, kind])
@@ -383,7 +385,7 @@ extension AnonymousStore {
     }
 
     /// A case the transaction has just created or checked: its absence would be a broken store.
-    private func existingCase(_ db: Database, _ code: String) throws -> AnonymousCase {
+    func existingCase(_ db: Database, _ code: String) throws -> AnonymousCase {
         guard let found = try fetchCase(db, code) else { throw CaseStoreError.storageFailure }
         return found
     }

@@ -114,7 +114,7 @@ extension AnonymousStore {
     static func deleteCase(_ db: Database, code: String) throws {
         try db.execute(sql: "UPDATE anonymous_case SET caseKeyWrapped = NULL, decisionReasonSealed = NULL, interpreterLanguageSealed = NULL WHERE code = ?",
                        arguments: [code])
-        for table in ["case_note", "case_session", "case_live_token", "follow_up", "booking"] {
+        for table in ["case_note", "case_session", "case_live_token", "follow_up", "group_attendance", "group_seat", "booking"] {
             try db.execute(sql: "DELETE FROM \(table) WHERE caseCode = ?", arguments: [code])
         }
         try db.execute(sql: "DELETE FROM anonymous_case WHERE code = ?", arguments: [code])

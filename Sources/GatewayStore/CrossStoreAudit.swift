@@ -41,7 +41,8 @@ public enum CrossStoreAudit {
         return result
     }
 
-    static let anonymousTables = ["booking", "anonymous_case", "case_session", "case_live_token", "case_note", "complaint", "follow_up", "access_log",
+    static let anonymousTables = ["booking", "anonymous_case", "case_session", "case_live_token", "case_note", "complaint", "follow_up", "group_course",
+                                  "group_meeting", "group_seat", "group_attendance", "access_log",
                                   "access_log_head", "access_log_anchor", "access_log_checkpoint"]
     static let identifiedTables = ["staff_account", "enrolment"]
 

@@ -17,6 +17,8 @@ public enum StaffPermission: String, Sendable, Hashable, CaseIterable {
     case readStatistics
     /// Read complaints and mark them handled (QS 6): a provider-admin its own provider's, the manager every provider's.
     case readComplaints
+    /// Define group courses (issue 10; §101a stk. 8, QS 3.5, 4.4.4): a provider's admin.
+    case manageGroups
 }
 
 extension StaffRole {
@@ -25,7 +27,8 @@ extension StaffRole {
     public var permissions: Set<StaffPermission> {
         switch self {
         case .counsellor: [.workWithCases, .bookForCallers, .readSchedule, .readCitizenMessages]
-        case .providerAdmin: [.workWithCases, .bookForCallers, .readSchedule, .readCitizenMessages, .destroyNotes, .readAccessLog, .readStatistics, .readComplaints]
+        case .providerAdmin: [.workWithCases, .bookForCallers, .readSchedule, .readCitizenMessages, .destroyNotes, .readAccessLog, .readStatistics, .readComplaints,
+                              .manageGroups]
         case .phone: [.bookForCallers, .readSchedule]
         case .auditor: [.readAccessLog]
         case .manager: [.readStatistics, .readComplaints]

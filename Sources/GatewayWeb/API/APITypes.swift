@@ -114,6 +114,8 @@ enum API {
         var dischargeFollowUp: DischargeFollowUpBody? = nil
         /// The PAS decision on the case this token belongs to, as a letter (QS 3.1: in writing).
         var decision: CitizenDecision? = nil
+        /// The group course the case holds a seat in: its dates, and the meetings attended (issue 10).
+        var course: Course? = nil
     }
 
     /// The decision as the citizen reads it: no case code, no staff, no names.
@@ -246,6 +248,28 @@ enum API {
         var interpreterLanguage: String? = nil
         var companion: Bool = false
     }
+
+    /// A group course: its meetings as local times with offsets; `attended` on the citizen's view.
+    struct Course: Encodable, Sendable {
+        struct Meeting: Encodable, Sendable { let number: Int; let start: String; let end: String; let attended: Bool? }
+        let courseId: String
+        let serviceId: String
+        let providerId: String
+        let seats: Int
+        let seated: Int
+        let meetings: [Meeting]
+        init(_ course: GroupCourse, calculator: SlotCalculator, attended: Set<Int>?) {
+            courseId = course.id; serviceId = course.serviceId.rawValue; providerId = course.providerId.rawValue
+            seats = course.seats; seated = course.seated
+            meetings = course.meetings.map { meeting in
+                Meeting(number: meeting.number, start: calculator.iso8601(calculator.instant(meeting.day, meeting.start)),
+                        end: calculator.iso8601(calculator.instant(meeting.day, meeting.end)), attended: attended.map { $0.contains(meeting.number) })
+            }
+        }
+    }
+
+    struct Courses: Encodable, Sendable { let courses: [Course] }
+    struct CourseEnvelope: Encodable, Sendable { let course: Course }
 
     struct CaseEnvelope: Encodable, Sendable {
         let `case`: Case

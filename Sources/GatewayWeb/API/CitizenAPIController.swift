@@ -102,8 +102,9 @@ struct CitizenAPIController {
                     booking: nil, followUp: API.FollowUp(serviceId: followUp.serviceId.rawValue, providerId: followUp.providerId.rawValue),
                     decision: decision(followUp)))
             case .booking(let booking):
+                let course = try await bookings.course(token).map { API.Course($0.0, calculator: bookings.calculator, attended: $0.1) }
                 return try JSONResponse.make(API.CurrentBooking(booking: API.Booking(booking, bookings), followUp: nil,
-                                                                decision: decision(try await bookings.decidedCase(token))))
+                                                                decision: decision(try await bookings.decidedCase(token)), course: course))
             case .dischargeFollowUp(let followUp):
                 return try JSONResponse.make(API.CurrentBooking(booking: nil, followUp: nil, dischargeFollowUp: API.DischargeFollowUpBody(followUp)))
             }

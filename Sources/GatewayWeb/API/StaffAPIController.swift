@@ -31,6 +31,9 @@ struct StaffAPIController {
         ("cases/:caseCode/close", .post, .permission(.workWithCases)), ("cases/:caseCode/handover", .post, .permission(.workWithCases)),
         ("complaints", .get, .permission(.readComplaints)), ("complaints/:complaintCode/handled", .post, .permission(.readComplaints)),
         ("/api/v1/stats", .get, .permission(.readStatistics)), ("/api/v1/stats.csv", .get, .permission(.readStatistics)),
+        ("groups", .get, .permission(.workWithCases)), ("groups", .post, .permission(.manageGroups)),
+        ("groups/:courseId/seats", .post, .permission(.workWithCases)),
+        ("groups/:courseId/meetings/:meeting/attendance", .post, .permission(.workWithCases)),
     ]
 
     /// Full paths: relative ones sit under `/api/v1/staff/`; the figures are at `/api/v1/stats`.
@@ -83,6 +86,11 @@ struct StaffAPIController {
             .post("cases/:caseCode/decision", use: decide)
             .post("cases/:caseCode/close", use: close)
             .post("cases/:caseCode/handover", use: handover)
+            .get("groups", use: listCourses)
+            .post("groups/:courseId/seats", use: seat)
+            .post("groups/:courseId/meetings/:meeting/attendance", use: attend)
+        signedIn.group().add(middleware: RequirePermission(permission: .manageGroups))
+            .post("groups", use: createCourse)
         signedIn.group().add(middleware: RequirePermission(permission: .destroyNotes))
             .delete("cases/:caseCode/notes", use: destroyNotes)
         signedIn.group().add(middleware: RequirePermission(permission: .bookForCallers))
@@ -103,6 +111,52 @@ struct StaffAPIController {
 
     func code(_ context: StaffRequestContext) throws(GatewayProblem) -> CaseCode {
         do { return try cases.caseCode(context.parameters.get("caseCode")) } catch { throw error.problem }
+    }
+
+    // MARK: Group courses (issue 10; §101a stk. 8, QS 3.5, 4.4.4)
+
+    struct MeetingBody: Decodable { var date: String?; var start: String?; var minutes: Int? }
+    struct CourseBody: Decodable { var serviceId: String?; var seats: Int?; var meetings: [MeetingBody]? }
+    struct CaseCodeBody: Decodable { var caseCode: String? }
+
+    func courseBody(_ course: GroupCourse, attended: Set<Int>? = nil) -> API.Course {
+        API.Course(course, calculator: bookings.calculator, attended: attended)
+    }
+
+    @Sendable func listCourses(_ request: Request, context: StaffRequestContext) async throws -> Response {
+        let courses = try await run { () async throws(ServiceError) in try await cases.courses(for: context.staff) }
+        return try JSONResponse.make(API.Courses(courses: courses.map { courseBody($0) }))
+    }
+
+    @Sendable func createCourse(_ request: Request, context: StaffRequestContext) async throws -> Response {
+        let body = try await JSONBody.decode(CourseBody.self, from: request, context: context)
+        let course = try await run { () async throws(ServiceError) in
+            try await cases.createCourse(service: body.serviceId, seats: body.seats,
+                                         meetings: body.meetings?.map { GroupMeetingInput(date: $0.date, start: $0.start, minutes: $0.minutes) },
+                                         by: context.staff)
+        }
+        return try JSONResponse.make(status: .created, API.CourseEnvelope(course: courseBody(course)))
+    }
+
+    @Sendable func seat(_ request: Request, context: StaffRequestContext) async throws -> Response {
+        let body = try await JSONBody.decode(CaseCodeBody.self, from: request, context: context)
+        let courseId = context.parameters.get("courseId") ?? ""
+        let course = try await run { () async throws(ServiceError) in
+            try await cases.seat(try cases.caseCode(body.caseCode), inCourse: courseId, by: context.staff)
+        }
+        return try JSONResponse.make(status: .created, API.CourseEnvelope(course: courseBody(course)))
+    }
+
+    @Sendable func attend(_ request: Request, context: StaffRequestContext) async throws -> Response {
+        let body = try await JSONBody.decode(CaseCodeBody.self, from: request, context: context)
+        let courseId = context.parameters.get("courseId") ?? ""
+        guard let meeting = context.parameters.get("meeting").flatMap({ Int($0) }), (1...1000).contains(meeting) else {
+            throw GatewayProblem.group(.unknownMeeting)
+        }
+        let result = try await run { () async throws(ServiceError) in
+            try await cases.attend(try cases.caseCode(body.caseCode), course: courseId, meeting: meeting, by: context.staff)
+        }
+        return try JSONResponse.make(checkInBody(result))
     }
 
     // MARK: Sessions

@@ -28,7 +28,8 @@ extension CitizenPages {
                 let service = try desk.service(followUp.serviceId.rawValue)
                 return try await renderTimes(form, service, language, error: nil, status: .ok, moving: token.formatted)
             case .booking(let booking):
-                return renderBooking(token, booking, language, error: nil, status: .ok, decision: try await desk.decidedCase(token))
+                return renderBooking(token, booking, language, error: nil, status: .ok, decision: try await desk.decidedCase(token),
+                                     course: try await desk.course(token))
             case .dischargeFollowUp(let followUp):
                 // A follow-up token after discharge: answer it, or book the conversation the answer asked for.
                 if followUp.mayBook {
@@ -43,7 +44,8 @@ extension CitizenPages {
     }
 
     func renderBooking(_ token: OneTimeToken, _ booking: Booking, _ language: Language, error: String?, status: HTTPResponse.Status,
-                       decision decided: AnonymousCase? = nil, form: FormBody = FormBody(), notice: String? = nil, field: String? = nil) -> Response {
+                       decision decided: AnonymousCase? = nil, form: FormBody = FormBody(), notice: String? = nil, field: String? = nil,
+                       course: (GroupCourse, Set<Int>)? = nil) -> Response {
         guard let service = desk.configuration.service(booking.serviceId) else { return renderer.errorPage(GatewayProblem.unknownService, language) }
         let letter = decided.flatMap { DecisionLetter(for: $0, configuration: desk.configuration) }
             .map { StaffTexts(texts: texts).letterLines($0).map { $0.text(language) } }
@@ -51,6 +53,14 @@ extension CitizenPages {
         (page.interpreterChoices, page.interpreterOther) = interpreterChoices(form, language, kept: booking.requests.interpreterLanguage)
         page.companion = form["companion"].map { $0 == "yes" } ?? booking.requests.companion
         page.notice = notice
+        if let (course, attended) = course {
+            let place = desk.configuration.provider(course.providerId)?.place.name ?? course.providerId.rawValue
+            page.courseIntro = texts.text(.groupCourseIntro, language, ["place": place])
+            page.courseMeetings = course.meetings.map { meeting in
+                texts.appointment(meeting.day, meeting.start, meeting.end, language)
+                    + (attended.contains(meeting.number) ? " (" + texts.text(.groupCourseAttended, language) + ")" : "")
+            }
+        }
         return renderer.page("booking", page, summary(service: service, booking: booking, language),
                              language: language, status: status,
                              switch: .form(action: "/booking", fields: [HiddenField(name: "token", value: token.formatted)]), errorField: field)

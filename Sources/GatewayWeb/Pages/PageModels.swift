@@ -181,6 +181,9 @@ struct BookingPage {
     /// The PAS decision letter's paragraphs, in the page's language (QS 3.1: in writing).
     let decisionLines: [String]
     let hasDecision: Bool
+    /// The group course the case holds a seat in (issue 10): where, and each meeting in words.
+    var courseIntro: String? = nil
+    var courseMeetings: [String] = []
 
     init(token: String, error: String?, decision: [String]? = nil) {
         self.token = token; self.error = error
@@ -204,6 +207,7 @@ struct StaffLayoutModel {
     let mayReadAccessLog: Bool
     let mayReadStatistics: Bool
     let mayReadComplaints: Bool
+    let mayWorkWithCases: Bool
     let who: String?
 }
 

@@ -522,6 +522,46 @@ enum TextKey: String, CaseIterable, Sendable {
     /// Sentences only staff pages show (Danish and English only).
     var isStaffOnly: Bool { rawValue.hasPrefix("staff") }
 
+    // Group courses, for staff (issue 10; §101a stk. 8, QS 3.5, 4.4.4)
+    case staffProblemTimeOfDay
+    case staffProblemGroupNotForService
+    case staffProblemGroupServiceNotHere
+    case staffProblemGroupTooManyMeetings
+    case staffProblemGroupMeetingsOrder
+    case staffProblemGroupFull
+    case staffProblemGroupAlreadySeated
+    case staffProblemGroupNotSeated
+    case staffProblemGroupAlreadyAttended
+    case staffProblemGroupNotYet
+    case staffProblemGroupUnknownMeeting
+    case staffProblemGroupUnknownCourse
+    case staffProblemGroupDecisionRequired
+    case staffProblemGroupCaseElsewhere
+
+    // The citizen's group course on the lookup page (issue 10)
+    case groupCourseHeading
+    case groupCourseIntro
+    case groupCourseAttended
+
+    // The staff page for group courses (issue 10)
+    case staffGroups
+    case staffGroupsIntro
+    case staffGroupsNone
+    case staffGroupCreateHeading
+    case staffGroupService
+    case staffGroupSeats
+    case staffGroupMeetings
+    case staffGroupMeetingsHint
+    case staffGroupCreate
+    case staffGroupCreated
+    case staffGroupSeated
+    case staffGroupCaseCode
+    case staffGroupSeat
+    case staffGroupSeatDone
+    case staffGroupMeeting
+    case staffGroupAttend
+    case staffGroupAttendDone
+
     static func age(_ band: AgeBand) -> TextKey {
         switch band {
         case .under14: .ageUnder14

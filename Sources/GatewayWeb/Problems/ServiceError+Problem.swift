@@ -50,6 +50,7 @@ extension GatewayProblem {
         case .unknownComplaint:
             self = GatewayProblem(.notFound, "unknown-complaint", title: "Complaint not found", text: .problemUnknownComplaint, field: "complaintCode")
         case .refused(let refusal): self = Self.refused(refusal)
+        case .group(let refusal): self = Self.group(refusal)
         case .signInFailed:
             self = GatewayProblem(.unauthorized, "sign-in-failed", title: "Sign-in failed", text: .problemSignInFailed)
         case .signInDelayed(let seconds):
@@ -65,6 +66,7 @@ extension GatewayProblem {
         case .maxLength(let maximum): .invalidField(field, .problemMaxLength, ["maximum": String(maximum)])
         case .shortLine(let maximum): .invalidField(field, .problemShortLine, ["maximum": String(maximum)])
         case .isoDate: .invalidField(field, .problemIsoDate)
+        case .timeOfDay: .invalidField(field, .staffProblemTimeOfDay)
         case .isoMonth: .invalidField(field, .problemIsoMonth)
         case .wholeNumber: .invalidField(field, .problemWholeNumber)
         case .range(let range): .invalidField(field, .problemRange, ["low": String(range.lowerBound), "high": String(range.upperBound)])
@@ -109,6 +111,42 @@ extension GatewayProblem {
         case .slotElsewhere:
             return GatewayProblem(.unprocessableContent, "slot-not-offered-here", title: "Time belongs elsewhere", text: .problemSlotElsewhere,
                                   field: "slotId")
+        }
+    }
+
+    /// Group courses: what staff are told (the API's detail, the page's sentence).
+    static func group(_ refusal: GroupCourseRefusal) -> GatewayProblem {
+        func conflict(_ slug: String, _ title: String, _ text: TextKey, _ values: [String: String] = [:]) -> GatewayProblem {
+            GatewayProblem(.conflict, slug, title: title, text: text, values: values)
+        }
+        switch refusal {
+        case .noGroupsForService:
+            return GatewayProblem(.unprocessableContent, "no-groups-for-service", title: "No group courses", text: .staffProblemGroupNotForService, field: "serviceId")
+        case .serviceNotOfferedHere:
+            return GatewayProblem(.unprocessableContent, "service-not-offered", title: "Service not offered here", text: .staffProblemGroupServiceNotHere, field: "serviceId")
+        case .noMeetings: return .missingField("meetings")
+        case .tooManyMeetings(let maximum):
+            return GatewayProblem(.badRequest, "invalid-field", title: "Invalid field", text: .staffProblemGroupTooManyMeetings,
+                                  values: ["maximum": String(maximum)], field: "meetings")
+        case .seatsOutOfRange(let range): return invalid("seats", .range(range))
+        case .meetingLengthOutOfRange(let range): return invalid("meetings", .range(range))
+        case .meetingsOutOfOrder(let number):
+            return GatewayProblem(.badRequest, "invalid-field", title: "Invalid field", text: .staffProblemGroupMeetingsOrder,
+                                  values: ["number": String(number)], field: "meetings")
+        case .courseFull: return conflict("course-full", "Course full", .staffProblemGroupFull)
+        case .alreadySeated: return conflict("already-seated", "Already has a place", .staffProblemGroupAlreadySeated)
+        case .notSeated: return conflict("not-seated", "No place in this course", .staffProblemGroupNotSeated)
+        case .alreadyAttended: return conflict("already-attended", "Attendance already recorded", .staffProblemGroupAlreadyAttended)
+        case .meetingNotHeldYet(let day): return conflict("meeting-not-yet", "Meeting not held yet", .staffProblemGroupNotYet, ["day": day.description])
+        case .unknownMeeting:
+            return GatewayProblem(.notFound, "unknown-meeting", title: "Meeting not found", text: .staffProblemGroupUnknownMeeting, field: "meeting")
+        case .unknownCourse:
+            return GatewayProblem(.notFound, "unknown-course", title: "Course not found", text: .staffProblemGroupUnknownCourse, field: "courseId")
+        case .decisionRequired:
+            return GatewayProblem(.unprocessableContent, "decision-required", title: "Decision required", text: .staffProblemGroupDecisionRequired)
+        case .caseElsewhere:
+            return GatewayProblem(.unprocessableContent, "case-elsewhere", title: "Case of another service or place", text: .staffProblemGroupCaseElsewhere,
+                                  field: "caseCode")
         }
     }
 

@@ -46,6 +46,8 @@ struct StaffPages: Sendable {
         ("/staff/cases/:caseCode/handover", .post, .permission(.workWithCases)), ("/staff/access-log", .get, .permission(.readAccessLog)),
         ("/staff/figures", .get, .permission(.readStatistics)), ("/staff/figures.csv", .get, .permission(.readStatistics)), ("/staff/complaints", .get, .permission(.readComplaints)),
         ("/staff/complaints/:complaintCode/handled", .post, .permission(.readComplaints)),
+        ("/staff/groups", .get, .permission(.workWithCases)), ("/staff/groups", .post, .permission(.manageGroups)),
+        ("/staff/groups/:courseId/seats", .post, .permission(.workWithCases)), ("/staff/groups/:courseId/attendance", .post, .permission(.workWithCases)),
     ]
 
     static var routes: [(String, HTTPRequest.Method)] { access.map { ($0.path, $0.method) } }
@@ -83,6 +85,11 @@ struct StaffPages: Sendable {
             .post("cases/:caseCode/decision", use: decide)
             .post("cases/:caseCode/close", use: close)
             .post("cases/:caseCode/handover", use: handover)
+            .get("groups", use: groupsPage)
+            .post("groups/:courseId/seats", use: seatOnPage)
+            .post("groups/:courseId/attendance", use: attendOnPage)
+        signedIn.group().add(middleware: RequirePermission(permission: .manageGroups))
+            .post("groups", use: createCourseOnPage)
     }
 
     // MARK: Rendering
@@ -97,7 +104,7 @@ struct StaffPages: Sendable {
             content: content, t: sentences, signedIn: session != nil, csrf: session?.csrfToken,
             mayReadSchedule: session?.staff.may(.readSchedule) ?? false, mayBookForCallers: session?.staff.may(.bookForCallers) ?? false,
             mayReadAccessLog: session?.staff.may(.readAccessLog) ?? false, mayReadStatistics: session?.staff.may(.readStatistics) ?? false,
-            mayReadComplaints: session?.staff.may(.readComplaints) ?? false,
+            mayReadComplaints: session?.staff.may(.readComplaints) ?? false, mayWorkWithCases: session?.staff.may(.workWithCases) ?? false,
             who: member.map { "\($0.username) (\($0.role.rawValue), \($0.providerId))" })
         var headers = HTTPFields()
         headers[.contentType] = "text/html; charset=utf-8"
