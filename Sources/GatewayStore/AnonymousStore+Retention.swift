@@ -25,12 +25,25 @@ extension AnonymousStore {
             let handled = "status = 'handled' AND handledOn < ?"
             counts.handledComplaints = try Int.fetchOne(
                 db, sql: "SELECT count(*) FROM complaint WHERE \(handled)", arguments: [cutoffs.closedCases.description]) ?? 0
+            // A course names no one; it goes once its last meeting ended before the closed-case cutoff and
+            // every place in it is held by a case this purge removes (or none is held).
+            let endedCourses = try String.fetchAll(db, sql: """
+                SELECT id FROM group_course
+                WHERE (SELECT max(endsAt) FROM group_meeting m WHERE m.courseId = group_course.id) < ?
+                AND NOT EXISTS (SELECT 1 FROM group_seat s JOIN anonymous_case c ON c.code = s.caseCode
+                                WHERE s.courseId = group_course.id AND NOT (c.status = 'closed' AND c.closedOn < ?))
+                """, arguments: [cutoffs.closedCases.description + "T00:00:00Z", cutoffs.closedCases.description])
+            counts.endedCourses = endedCourses.count
             guard !dryRun else { return counts }
 
             try db.execute(sql: "DELETE FROM booking WHERE \(cancelled)", arguments: [cancelledBefore])
             try db.execute(sql: "DELETE FROM booking WHERE \(unattended)", arguments: [unattendedBefore])
             for code in expiredCases { try Self.deleteCase(db, code: code) }
             try db.execute(sql: "DELETE FROM complaint WHERE \(handled)", arguments: [cutoffs.closedCases.description])
+            for course in endedCourses {
+                try db.execute(sql: "DELETE FROM group_meeting WHERE courseId = ?", arguments: [course])
+                try db.execute(sql: "DELETE FROM group_course WHERE id = ?", arguments: [course])
+            }
             // The trigger lets DELETE through only for entries older than the cutoff declared here,
             // and only inside this transaction (the declaration is removed before it commits).
             // The chain then starts after the last purged entry: the anchor (MACed) says where.

@@ -37,6 +37,7 @@ struct Purge: AsyncParsableCommand {
         print("  unattended bookings  \(counts.unattendedBookings)")
         print("  closed cases         \(counts.closedCases)   (keys destroyed, notes and sessions deleted)")
         print("  handled complaints   \(counts.handledComplaints)")
+        print("  ended group courses  \(counts.endedCourses)")
         print("  access-log entries   \(counts.accessLogEntries)")
         print("  backup keys          \(counts.backupKeys)   (months past the longest retention period: their backups can no longer be opened)")
         print("  token-pepper versions \(counts.pepperVersions)   (old versions no live token uses)")

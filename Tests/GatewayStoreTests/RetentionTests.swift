@@ -104,6 +104,42 @@ struct RetentionTests {
         await #expect(throws: BookingStoreError.notFound) { try await store.holding(tokenHash: followUpHash) }
     }
 
+    /// Issue 10: a group course goes once it has ended like a closed case and the cases holding its
+    /// places are gone; one with a place still held by an open case stays.
+    @Test func endedGroupCoursesGoWithTheirLastSeatedCase() async throws {
+        let store = try AnonymousStore.inMemory(storeKey: .random(random))
+        let calculator = SlotCalculator(configuration: try TestFixtures.configuration())
+        let parents = ProviderID("uturn")
+        let actor = StaffActor(pseudonym: "p-uturn", providerId: parents)
+        let local: @Sendable (Date) -> (CalendarDay, TimeOfDay) = { (calculator.day(of: $0), calculator.timeOfDay($0)) }
+        func course(_ id: String, _ day: String) async throws -> GroupCourse {
+            let meeting = GroupMeeting(number: 1, day: CalendarDay(iso: day)!, start: TimeOfDay("17:00")!, end: TimeOfDay("19:00")!)
+            return try await store.createCourse(id: id, provider: parents, service: .uturnParents, seats: 8, meetings: [meeting],
+                                                instant: { calculator.instant($0, $1) }, today: CalendarDay(iso: day)!)
+        }
+        _ = try await course("empty", "2026-11-20")
+        _ = try await course("closed-case", "2026-11-20")
+        _ = try await course("open-case", "2026-11-20")
+        _ = try await course("not-ended", "2026-11-30")
+        let closedCase = try await store.walkIn(service: .uturnParents, ageBand: .from25, context("2026-11-20"), limit: .groupMeetings(5), random: random)
+        let openCase = try await store.walkIn(service: .uturnParents, ageBand: .from25, context("2026-11-20"), limit: .groupMeetings(5), random: random)
+        _ = try await store.seat(code: closedCase.anonymousCase.code, courseId: "closed-case", CaseContext(actor: actor, today: CalendarDay(iso: "2026-11-20")!, now: .now), local: local)
+        _ = try await store.seat(code: openCase.anonymousCase.code, courseId: "open-case", CaseContext(actor: actor, today: CalendarDay(iso: "2026-11-20")!, now: .now), local: local)
+        _ = try await store.close(code: closedCase.anonymousCase.code, reason: .completed, outcome: .unknown, followUpTokenHash: nil, context("2026-11-21"))
+
+        let cutoffs = RetentionCutoffs(cancelledBookings: CalendarDay(iso: "2026-11-24")!, unattendedBookings: CalendarDay(iso: "2026-11-24")!,
+                                       closedCases: CalendarDay(iso: "2026-11-24")!, accessLog: CalendarDay(iso: "2026-11-01")!)
+        let planned = try await store.purge(cutoffs, dryRun: true)
+        #expect(planned.endedCourses == 2 && planned.closedCases == 1)
+        #expect(try await store.purge(cutoffs, dryRun: false) == planned)
+        let left = try await store.reader.read { db in
+            (try String.fetchAll(db, sql: "SELECT id FROM group_course ORDER BY id"), try Int.fetchOne(db, sql: "SELECT count(*) FROM group_meeting")!,
+             try Int.fetchOne(db, sql: "SELECT count(*) FROM group_seat")!)
+        }
+        #expect(left.0 == ["not-ended", "open-case"])
+        #expect(left.1 == 2 && left.2 == 1)
+    }
+
     @Test func theCutoffsFollowTheConfiguredPeriods() throws {
         let policy = try TestFixtures.configuration().retention
         #expect(policy == RetentionPolicy(cancelledBookingsDays: 30, unattendedBookingsDays: 90, closedCasesDays: 365, accessLogDays: 730))

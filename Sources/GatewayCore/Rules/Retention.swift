@@ -54,10 +54,12 @@ public struct PurgeCounts: Sendable, Hashable {
     public var accessLogEntries = 0
     /// Handled complaints, counted like closed cases from the day they were handled; open ones stay.
     public var handledComplaints = 0
+    /// Group courses whose last meeting ended before the closed-case cutoff and in which no case holds a place.
+    public var endedCourses = 0
     /// Monthly backup keys destroyed: every backup of those months can no longer be opened.
     public var backupKeys = 0
     /// Old token-pepper versions no live token uses any more, retired.
     public var pepperVersions = 0
     public init() {}
-    public var total: Int { cancelledBookings + unattendedBookings + closedCases + accessLogEntries + handledComplaints }
+    public var total: Int { cancelledBookings + unattendedBookings + closedCases + accessLogEntries + handledComplaints + endedCourses }
 }

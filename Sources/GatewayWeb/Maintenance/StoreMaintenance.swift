@@ -56,7 +56,7 @@ final class StoreMaintenance: Service, Sendable {
                 let counts = try await retention.purge(dryRun: false)
                 logger.info("daily purge", metadata: [
                     "purged.cancelled_bookings": "\(counts.cancelledBookings)", "purged.unattended_bookings": "\(counts.unattendedBookings)",
-                    "purged.closed_cases": "\(counts.closedCases)", "purged.handled_complaints": "\(counts.handledComplaints)", "purged.access_log_entries": "\(counts.accessLogEntries)",
+                    "purged.closed_cases": "\(counts.closedCases)", "purged.handled_complaints": "\(counts.handledComplaints)", "purged.ended_courses": "\(counts.endedCourses)", "purged.access_log_entries": "\(counts.accessLogEntries)",
                     "purged.backup_keys": "\(counts.backupKeys)", "retired.pepper_versions": "\(counts.pepperVersions)",
                 ])
                 // A copy of the log's state outside the database: `anongate audit verify --checkpoint`
