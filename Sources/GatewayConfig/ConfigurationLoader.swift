@@ -174,8 +174,12 @@ enum GatewayConfigurationBuilder {
 
     static func sessionLimit(_ reader: YAMLReader, for service: ServiceID) throws(ConfigurationError) -> SessionLimit {
         let map = try reader.mapping(allowed: ["conversations", "groupMeetings", "boundedCourse"], required: [])
+        // QS 4.4.4: U-turn's parents have single conversations *or* a parents' group, each with its own limit.
+        if map.count == 2, let conversations = map["conversations"], let meetings = map["groupMeetings"] {
+            return .conversationsOrGroup(conversations: try conversations.int(in: 1...50), groupMeetings: try meetings.int(in: 1...50))
+        }
         guard map.count == 1, let (kind, value) = map.first else {
-            throw reader.fail("give exactly one of conversations, groupMeetings or boundedCourse")
+            throw reader.fail("give one of conversations, groupMeetings or boundedCourse, or conversations and groupMeetings together (two kinds, each with its own limit)")
         }
         switch kind {
         case "conversations":

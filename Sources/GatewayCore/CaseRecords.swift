@@ -16,6 +16,8 @@ public struct AnonymousCase: Sendable, Hashable {
     public var notesShared: Bool
     public var notesDestroyed: Bool
     public var hasLiveToken: Bool
+    /// Of `sessionsUsed`, the group meetings attended (issue 10: counted apart where a service has two kinds).
+    public var groupSessionsUsed: Int = 0
     /// How the citizen left (QS 2.2), recorded at discharge; nil while open, and after a handover.
     public var outcome: DischargeOutcome?
     /// An interpreter's language and a companion, asked for once and kept for every session (seed 000, QS 3).

@@ -33,6 +33,8 @@ public struct StaffActor: Sendable {
 public struct CheckInResult: Sendable {
     public let anonymousCase: AnonymousCase
     public let sessionNumber: Int
+    /// A group meeting attended (not a conversation).
+    public var isGroup: Bool = false
 }
 
 /// What a case step needs to know about the day and the rules, passed in by the caller.
@@ -353,7 +355,7 @@ extension AnonymousStore {
 
     func recordSession(_ db: Database, code: String, kind: String, limit: SessionLimit, today: CalendarDay) throws -> Int {
         let existing = try existingCase(db, code)
-        try Self.policy { () throws(CaseRefusal) in try CasePolicy.checkAnotherSession(existing, limit: limit) }
+        try Self.policy { () throws(CaseRefusal) in try CasePolicy.checkAnotherSession(existing, limit: limit, group: kind == "group") }
         try db.cachedStatement(sql: "INSERT INTO case_session (caseCode, number, heldOn, kind) VALUES (?, ?, ?, ?)").execute(arguments: [code, existing.sessionsUsed + 1, today.description, kind])
         return existing.sessionsUsed + 1
     }
@@ -393,6 +395,7 @@ extension AnonymousStore {
     /// One query per case: its row, its session count and whether it holds a live token.
     static let caseSelect = """
         SELECT c.*, (SELECT count(*) FROM case_session s WHERE s.caseCode = c.code) AS sessionsUsed,
+               (SELECT count(*) FROM case_session s WHERE s.caseCode = c.code AND s.kind = 'group') AS groupSessionsUsed,
                EXISTS (SELECT 1 FROM case_live_token t WHERE t.caseCode = c.code) AS hasLiveToken
         FROM anonymous_case c
         """
@@ -412,7 +415,7 @@ extension AnonymousStore {
             guard let value = T(rawValue: raw) else { throw UndecodableRow() }
             return value
         }
-        return AnonymousCase(
+        var found = AnonymousCase(
             code: code, serviceId: try row.decoded("serviceId", as: ServiceID.self), providerId: ProviderID(row["providerId"] as String),
             ageBand: try row.decoded("ageBand", as: AgeBand.self), openedOn: try row.day("openedOn"),
             status: try row.decoded("status", as: CaseStatus.self), dischargeReason: try optional("dischargeReason", DischargeReason.self),
@@ -424,6 +427,8 @@ extension AnonymousStore {
                 try sealer.openText($0, table: "anonymous_case", column: "interpreterLanguage", row: text)
             },
             companion: row["companion"])
+        found.groupSessionsUsed = row["groupSessionsUsed"]
+        return found
     }
 }
 

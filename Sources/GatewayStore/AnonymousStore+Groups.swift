@@ -92,7 +92,7 @@ extension AnonymousStore {
             let session = try self.recordSession(db, code: code.value, kind: "group", limit: limit, today: context.today)
             try db.cachedStatement(sql: "INSERT INTO group_attendance (courseId, number, caseCode) VALUES (?, ?, ?)").execute(arguments: [courseId, number, code.value])
             try self.logAccess(db, context, action: "attend-meeting", code: code.value)
-            return CheckInResult(anonymousCase: try self.existingCase(db, code.value), sessionNumber: session)
+            return CheckInResult(anonymousCase: try self.existingCase(db, code.value), sessionNumber: session, isGroup: true)
         }
     }
 

@@ -79,7 +79,8 @@ struct EligibilityTests {
     @Test func sessionLimitsComeFromTheConfiguration() {
         #expect(service(.uturn).sessionLimit == .conversations(5))
         #expect(service(.relatives).sessionLimit == .conversations(3))
-        #expect(service(.uturnParents).sessionLimit == .groupMeetings(5))
+        // QS 4.4.4: conversations or the parents' group of 5 meetings, each with its own limit.
+        #expect(service(.uturnParents).sessionLimit == .conversationsOrGroup(conversations: 5, groupMeetings: 5))
         guard case .boundedCourse(let group, let concluding) = service(.pas).sessionLimit else {
             Issue.record("PAS must be a bounded course"); return
         }

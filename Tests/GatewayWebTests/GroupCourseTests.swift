@@ -128,4 +128,32 @@ struct GroupCourseTests {
             #expect(again.status == .conflict && again.text.contains("allerede registreret"))
         }
     }
+
+    /// U-turn's parents (QS 4.4.4): conversations or a group of 5 meetings, each with its own limit.
+    @Test func aParentTalksAndJoinsTheParentsGroupEachCountedOnItsOwn() async throws {
+        let gateway = try await TestGateway.withStaff()
+        try await gateway.test { client in
+            gateway.clock.set(TestGateway.mondayMorning)
+            let ida = try await client.signIn("ida")     // U-turn provider-admin
+            let meetings = ["2026-11-23", "2026-11-30", "2026-12-07", "2026-12-14", "2027-01-04"].map { ["date": $0, "start": "17:00", "minutes": 120] as [String: Any] }
+            let created = try await client.json(.post, "/api/v1/staff/groups", ["serviceId": "uturn-parents", "seats": 10, "meetings": meetings], headers: ida)
+            #expect(created.status == .created)
+            let courseId = try #require((created.object?["course"] as? [String: Any])?["courseId"] as? String)
+            let six = meetings + [["date": "2027-01-11", "start": "17:00", "minutes": 120]]
+            #expect(try await client.json(.post, "/api/v1/staff/groups", ["serviceId": "uturn-parents", "seats": 10, "meetings": six], headers: ida).status == .badRequest)
+
+            let walkIn = try await client.json(.post, "/api/v1/staff/walkins", ["serviceId": "uturn-parents", "ageBand": "25-plus"], headers: ida)
+            #expect((walkIn.object?["progress"] as? [String: String])?["en"] == "conversation 1 of 5")
+            let code = try #require(walkIn.object?["caseCode"] as? String)
+            #expect(try await client.json(.post, "/api/v1/staff/groups/\(courseId)/seats", ["caseCode": code], headers: ida).status == .created)
+            let came = try await client.json(.post, "/api/v1/staff/groups/\(courseId)/meetings/1/attendance", ["caseCode": code], headers: ida)
+            #expect((came.object?["progress"] as? [String: String])?["en"] == "meeting 1 of 5")
+            #expect(came.object?["remaining"] as? Int == 4)
+            let found = try await client.json(.get, "/api/v1/staff/cases/\(code)", headers: ida)
+            #expect(((found.object?["case"] as? [String: Any])?["progress"] as? [String: String])?["en"] == "conversation 1 of 5 · meeting 1 of 5")
+            let services = try await client.json(.get, "/api/v1/services")
+            let parents = (services.object?["services"] as? [[String: Any]])?.first { $0["id"] as? String == "uturn-parents" }
+            #expect((parents?["sessionLimit"] as? [String: Any])?["kind"] as? String == "conversations-or-group")
+        }
+    }
 }

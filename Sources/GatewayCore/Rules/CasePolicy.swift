@@ -31,9 +31,10 @@ public enum CaseRefusal: Error, Sendable, Hashable {
 /// a rule is checked against the state it is about to change.
 public enum CasePolicy {
     /// Another session may be booked, held, or offered through a follow-up token.
-    public static func checkAnotherSession(_ found: AnonymousCase, limit: SessionLimit) throws(CaseRefusal) {
+    /// `group`: the session is a group meeting (for two-kind limits, counted against the group's own).
+    public static func checkAnotherSession(_ found: AnonymousCase, limit: SessionLimit, group: Bool = false) throws(CaseRefusal) {
         guard found.status == .open else { throw .closed }
-        guard SessionProgress(used: found.sessionsUsed, limit: limit).canContinue else {
+        guard SessionProgress(of: found, limit: limit, group: group).canContinue else {
             throw .limitReached(.beyondTheLimit(for: found.ageBand))
         }
     }

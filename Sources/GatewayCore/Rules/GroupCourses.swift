@@ -76,6 +76,7 @@ public enum GroupCourses {
         case .conversations: nil
         case .groupMeetings(let meetings): meetings
         case .boundedCourse(let group, _): group
+        case .conversationsOrGroup(_, let meetings): meetings
         }
     }
 

@@ -6,11 +6,15 @@ public enum SessionLimit: Sendable, Hashable {
     case groupMeetings(Int)
     /// PAS (§101a stk. 8): one clarifying conversation, group sessions, at most one individual concluding conversation.
     case boundedCourse(groupSessions: Int, concludingConversations: Int)
+    /// U-turn for parents (QS 4.4.4): single anonymous conversations *or* a parents' group — two kinds,
+    /// each counted against its own limit (issue 10).
+    case conversationsOrGroup(conversations: Int, groupMeetings: Int)
 
     public var totalSessions: Int {
         switch self {
         case .conversations(let n), .groupMeetings(let n): return n
         case .boundedCourse(let group, let concluding): return 1 + group + concluding
+        case .conversationsOrGroup(let conversations, let meetings): return conversations + meetings
         }
     }
 }
@@ -19,10 +23,25 @@ public enum SessionLimit: Sendable, Hashable {
 public struct SessionProgress: Sendable, Hashable {
     public let used: Int
     public let limit: SessionLimit
+    /// With two kinds (`conversationsOrGroup`): the progress of the group meetings, not the conversations.
+    public let group: Bool
 
-    public init(used: Int, limit: SessionLimit) { self.used = used; self.limit = limit }
+    /// `used` counts the sessions of the kind in question; for one-kind limits, all of them.
+    public init(used: Int, limit: SessionLimit, group: Bool = false) { self.used = used; self.limit = limit; self.group = group }
 
-    public var total: Int { limit.totalSessions }
+    /// The progress of a case: for two-kind limits, of the kind asked about.
+    public init(of found: AnonymousCase, limit: SessionLimit, group: Bool = false) {
+        if case .conversationsOrGroup = limit {
+            self.init(used: group ? found.groupSessionsUsed : found.sessionsUsed - found.groupSessionsUsed, limit: limit, group: group)
+        } else {
+            self.init(used: found.sessionsUsed, limit: limit)
+        }
+    }
+
+    public var total: Int {
+        if case .conversationsOrGroup(let conversations, let meetings) = limit { return group ? meetings : conversations }
+        return limit.totalSessions
+    }
     public var remaining: Int { max(0, total - used) }
     /// Another session may be booked or held.
     public var canContinue: Bool { used < total }

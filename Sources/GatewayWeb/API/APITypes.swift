@@ -36,6 +36,8 @@ enum API {
         let clarifyingConversations: Int?
         let groupSessions: Int?
         let concludingConversations: Int?
+        var conversations: Int? = nil
+        var groupMeetings: Int? = nil
 
         init(_ limit: SessionLimit) {
             total = limit.totalSessions
@@ -44,6 +46,9 @@ enum API {
             case .groupMeetings: kind = "group-meetings"; (clarifyingConversations, groupSessions, concludingConversations) = (nil, nil, nil)
             case .boundedCourse(let group, let concluding):
                 kind = "bounded-course"; (clarifyingConversations, groupSessions, concludingConversations) = (1, group, concluding)
+            case .conversationsOrGroup(let conversations, let meetings):
+                kind = "conversations-or-group"; (clarifyingConversations, groupSessions, concludingConversations) = (nil, nil, nil)
+                self.conversations = conversations; groupMeetings = meetings
             }
         }
     }

@@ -202,11 +202,13 @@ struct StaffAPIController {
 
     func checkInBody(_ result: CheckInResult) -> API.CheckIn {
         let limit = cases.configuration.service(result.anonymousCase.serviceId)?.sessionLimit ?? .conversations(0)
-        let progress = SessionProgress(used: result.sessionNumber, limit: limit)
+        // With two kinds (parents), the session is counted against its own kind's limit.
+        var progress = SessionProgress(used: result.sessionNumber, limit: limit)
+        if case .conversationsOrGroup = limit { progress = SessionProgress(of: result.anonymousCase, limit: limit, group: result.isGroup) }
         return API.CheckIn(
             caseCode: result.anonymousCase.code.value, serviceId: result.anonymousCase.serviceId.rawValue,
             sessionNumber: result.sessionNumber, sessionLimit: progress.total, remaining: progress.remaining,
-            progress: API.Localized(staffTexts.progress(session: result.sessionNumber, limit: limit)),
+            progress: API.Localized(staffTexts.progress(session: progress.used, limit: limit, group: result.isGroup)),
             warning: progress.isLastSession ? API.Localized(staffTexts.oneLeft) : nil,
             next: progress.remaining == 0 ? API.Localized(staffTexts.guidance(.beyondTheLimit(for: result.anonymousCase.ageBand))) : nil)
     }
@@ -234,7 +236,7 @@ struct StaffAPIController {
 
     func caseBody(_ found: AnonymousCase) -> API.Case {
         let limit = cases.configuration.service(found.serviceId)?.sessionLimit ?? .conversations(0)
-        let progress = SessionProgress(used: found.sessionsUsed, limit: limit)
+        let progress = SessionProgress(of: found, limit: limit)
         let decision = found.decision.map { outcome in
             API.Decision(
                 outcome: outcome.rawValue,
@@ -245,7 +247,7 @@ struct StaffAPIController {
             caseCode: found.code.value, serviceId: found.serviceId.rawValue, providerId: found.providerId.rawValue,
             ageBand: found.ageBand.rawValue, openedOn: found.openedOn.description, status: found.status.rawValue,
             sessionsUsed: found.sessionsUsed, sessionLimit: progress.total, remaining: progress.remaining,
-            progress: API.Localized(staffTexts.progress(session: max(found.sessionsUsed, 1), limit: limit)),
+            progress: API.Localized(staffTexts.progress(of: found, limit: limit)),
             hasLiveToken: found.hasLiveToken, notesDestroyed: found.notesDestroyed, notesShared: found.notesShared,
             warning: progress.isLastSession ? API.Localized(staffTexts.oneLeft) : nil,
             next: progress.remaining == 0 && found.status == .open ? API.Localized(staffTexts.guidance(.beyondTheLimit(for: found.ageBand))) : nil,

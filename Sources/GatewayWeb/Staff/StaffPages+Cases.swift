@@ -22,7 +22,7 @@ extension StaffPages {
         let found = try await run { () async throws(ServiceError) in try await cases.readCase(code, by: staff) }
         let notes = try await run { () async throws(ServiceError) in try await cases.notes(code, by: staff) }
         let limit = cases.configuration.service(found.serviceId)?.sessionLimit ?? .conversations(0)
-        let progress = SessionProgress(used: found.sessionsUsed, limit: limit)
+        let progress = SessionProgress(of: found, limit: limit)
         var slots: [CasePage.Time]?
         if progress.canContinue, let service = cases.configuration.service(found.serviceId) {
             let offered = try await run { () async throws(ServiceError) in try await desk.offeredSlots(for: service, from: nil, days: nil, byPhone: true) }

@@ -12,16 +12,26 @@ struct StaffTexts: Sendable {
     var oneLeft: LocalizedText { both(.staffOneLeft) }
 
     /// "samtale 3 af 5" / "conversation 3 of 5"; in a PAS course with the session's phase (§101a stk. 8).
-    func progress(session: Int, limit: SessionLimit) -> LocalizedText {
-        let values = ["session": String(session), "total": String(limit.totalSessions)]
+    /// With two kinds (parents: conversations or the group), `session` counts the kind `group` says.
+    func progress(session: Int, limit: SessionLimit, group: Bool = false) -> LocalizedText {
+        let values = ["session": String(session), "total": String(SessionProgress(used: session, limit: limit, group: group).total)]
         switch limit {
         case .conversations: return both(.staffProgressConversation, values)
         case .groupMeetings: return both(.staffProgressMeeting, values)
+        case .conversationsOrGroup: return both(group ? .staffProgressMeeting : .staffProgressConversation, values)
         case .boundedCourse:
             let phase = phaseName(SessionProgress(used: session, limit: limit).phase(ofSession: session))
             return LocalizedText(da: texts.text(.staffProgressCourse, .da, values.merging(["phase": phase.da]) { $1 }),
                                  en: texts.text(.staffProgressCourse, .en, values.merging(["phase": phase.en]) { $1 }))
         }
+    }
+
+    /// Where a case stands: "samtale 3 af 5"; with two kinds both, "samtale 2 af 5 · gang 1 af 5".
+    func progress(of found: AnonymousCase, limit: SessionLimit) -> LocalizedText {
+        guard case .conversationsOrGroup = limit else { return progress(session: max(found.sessionsUsed, 1), limit: limit) }
+        let conversations = progress(session: SessionProgress(of: found, limit: limit).used, limit: limit)
+        let meetings = progress(session: SessionProgress(of: found, limit: limit, group: true).used, limit: limit, group: true)
+        return LocalizedText(da: conversations.da + " · " + meetings.da, en: conversations.en + " · " + meetings.en)
     }
 
     func phaseName(_ phase: SessionProgress.CoursePhase) -> LocalizedText {

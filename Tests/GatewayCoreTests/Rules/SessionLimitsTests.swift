@@ -26,6 +26,31 @@ struct SessionLimitsTests {
         #expect(SessionLimit.groupMeetings(5).totalSessions == 5)
     }
 
+    /// Issue 10 (QS 4.4.4): a parent's conversations and the parents' group are two kinds, each
+    /// counted against its own limit — five conversations do not use up the group, nor the reverse.
+    @Test func parentsHaveConversationsOrAGroupEachWithItsOwnLimit() throws {
+        let limit = SessionLimit.conversationsOrGroup(conversations: 5, groupMeetings: 5)
+        #expect(limit.totalSessions == 10)
+        func parent(conversations: Int, meetings: Int) -> AnonymousCase {
+            var found = AnonymousCase(
+                code: CaseCode(randomBytes: [1, 2, 3, 4, 5]), serviceId: .uturnParents, providerId: ProviderID("uturn"), ageBand: .from25,
+                openedOn: CalendarDay(iso: "2026-11-23")!, status: .open, dischargeReason: nil, sessionsUsed: conversations + meetings, decision: nil,
+                decisionReason: nil, referralProviderId: nil, notesShared: false, notesDestroyed: false, hasLiveToken: false)
+            found.groupSessionsUsed = meetings
+            return found
+        }
+        let talked = parent(conversations: 5, meetings: 0)
+        #expect(throws: CaseRefusal.limitReached(.identifiedEnrolment)) { try CasePolicy.checkAnotherSession(talked, limit: limit) }
+        #expect(throws: Never.self) { try CasePolicy.checkAnotherSession(talked, limit: limit, group: true) }
+        let grouped = parent(conversations: 1, meetings: 5)
+        #expect(throws: CaseRefusal.limitReached(.identifiedEnrolment)) { try CasePolicy.checkAnotherSession(grouped, limit: limit, group: true) }
+        #expect(throws: Never.self) { try CasePolicy.checkAnotherSession(grouped, limit: limit) }
+        #expect(SessionProgress(of: grouped, limit: limit).used == 1)
+        #expect(SessionProgress(of: grouped, limit: limit, group: true).remaining == 0)
+        #expect(SessionProgress(of: grouped, limit: limit, group: true).total == 5)
+        #expect(GroupCourses.maximumMeetings(limit) == 5)
+    }
+
     /// Barnets Lov §32: under 18, a longer (identified) course needs consent and the caseworker's approval.
     @Test func guidanceBeyondTheLimitAsksConsentAndApprovalForMinors() {
         #expect(LimitGuidance.beyondTheLimit(for: .from14To17) == .identifiedEnrolmentWithConsentAndApproval)
