@@ -1,10 +1,13 @@
 #!/usr/bin/env python3
 """Walk the citizen booking flow in headless Chromium with JavaScript OFF.
 
-Usage: scripts/browser-check.py [BASE_URL] [OUT_DIR]
+Usage: scripts/browser-check.py [BASE_URL] [OUT_DIR [PAS_USERNAME PAS_PASSWORD]]
 Needs: apt-get install -y chromium chromium-driver; pip install selenium==4.51.0
 Prints each step and saves a screenshot per page; exits non-zero if a step fails. The second walk
-books in Arabic at phone width (390 px), right to left, from the families page to the lookup.
+books in Arabic at phone width (390 px), right to left, from the families page to the lookup. With a
+PAS counsellor's account (anongate staff add --provider kk-pas --role counsellor), a third walk books
+a PAS walk-in through the staff API, records a granted decision and books the next session,
+and reads the decision letter on the lookup page with the new reference.
 """
 import os
 import shutil
@@ -143,3 +146,42 @@ try:
     print("arabic phone check: OK (right to left, 390 px, no cookies:", driver.get_cookies() == [], ")")
 finally:
     driver.quit()
+
+if len(sys.argv) > 4:
+    import json
+    import urllib.request
+
+    def api(method, path, body=None, token=None):
+        request = urllib.request.Request(base + path, method=method, data=None if body is None else json.dumps(body).encode())
+        request.add_header("Content-Type", "application/json")
+        if token:
+            request.add_header("Authorization", "Bearer " + token)
+        with urllib.request.urlopen(request) as answer:
+            return json.loads(answer.read() or b"{}")
+
+    options = webdriver.ChromeOptions()
+    options.binary_location = shutil.which("chromium")
+    for flag in ("--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--window-size=420,1400"):
+        options.add_argument(flag)
+    options.add_experimental_option("prefs", {"profile.managed_default_content_settings.javascript": 2})
+    driver = webdriver.Chrome(service=Service(shutil.which("chromedriver")), options=options)
+    try:
+        staff = api("POST", "/api/v1/staff/sessions", {"username": sys.argv[3], "password": sys.argv[4]})["sessionToken"]
+        # The clarifying conversation as a walk-in (a booked token checks in on its own day only).
+        code = api("POST", "/api/v1/staff/walkins", {"serviceId": "pas", "ageBand": "25-plus"}, staff)["caseCode"]
+        api("POST", f"/api/v1/staff/cases/{code}/decision",
+            {"outcome": "granted", "reason": "Problematisk brug af kokain", "referralProviderId": "kk-pas"}, staff)
+        slots = api("GET", "/api/v1/services/pas/slots")["slots"]
+        later = [slot for slot in slots if slot["providerId"] == "kk-pas"][-1]["id"]
+        second = api("POST", f"/api/v1/staff/cases/{code}/bookings", {"slotId": later}, staff)["token"]
+        driver.get(base + "/booking")
+        driver.find_element(By.ID, "token").send_keys(second)
+        click("main button[type=submit]")
+        letter = driver.find_element(By.ID, "decision-letter").text
+        assert "kan ikke indbringes for anden administrativ myndighed" in letter, letter
+        assert "Oehlenschlägersgade 17" in letter, letter
+        assert code not in driver.page_source, "the case code is on the citizen's page"
+        shot("pas-decision-letter")
+        print("pas decision check: OK (the letter read with the reference, JavaScript off)")
+    finally:
+        driver.quit()
