@@ -24,12 +24,18 @@ base = sys.argv[1] if len(sys.argv) > 1 else "http://127.0.0.1:8080"
 out = sys.argv[2] if len(sys.argv) > 2 else "bench-out"
 os.makedirs(out, exist_ok=True)
 
-options = webdriver.ChromeOptions()
-options.binary_location = shutil.which("chromium")
-for flag in ("--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--window-size=420,1400"):
-    options.add_argument(flag)
-options.add_experimental_option("prefs", {"profile.managed_default_content_settings.javascript": 2})
-driver = webdriver.Chrome(service=Service(shutil.which("chromedriver")), options=options)
+def browser(phone=False):
+    """Headless Chromium with JavaScript off; `phone`: emulated at 390 px (window-size clamps to 500)."""
+    options = webdriver.ChromeOptions()
+    options.binary_location = shutil.which("chromium")
+    for flag in ("--headless=new", "--no-sandbox", "--disable-dev-shm-usage") + (() if phone else ("--window-size=420,1400",)):
+        options.add_argument(flag)
+    if phone:
+        options.add_experimental_option("mobileEmulation", {"deviceMetrics": {"width": 390, "height": 844, "pixelRatio": 2}})
+    options.add_experimental_option("prefs", {"profile.managed_default_content_settings.javascript": 2})
+    return webdriver.Chrome(service=Service(shutil.which("chromedriver")), options=options)
+
+driver = browser()
 
 step = 0
 def shot(name):
@@ -102,13 +108,7 @@ finally:
 
 # Issue 10: an Arabic-speaking parent, on a phone (390 px wide), from the families page to the
 # receipt, right to left; no page may be wider than the screen.
-phone = webdriver.ChromeOptions()
-phone.binary_location = shutil.which("chromium")
-for flag in ("--headless=new", "--no-sandbox", "--disable-dev-shm-usage"):
-    phone.add_argument(flag)
-phone.add_experimental_option("mobileEmulation", {"deviceMetrics": {"width": 390, "height": 844, "pixelRatio": 2}})
-phone.add_experimental_option("prefs", {"profile.managed_default_content_settings.javascript": 2})
-driver = webdriver.Chrome(service=Service(shutil.which("chromedriver")), options=phone)
+driver = browser(phone=True)
 def send(css_or_element):
     # Under mobile emulation with JavaScript off, chromedriver's (touch) clicks hang in this Chromium;
     # the keyboard chooses and the element's form is submitted instead, as a keyboard user would.
@@ -159,12 +159,7 @@ if len(sys.argv) > 4:
         with urllib.request.urlopen(request) as answer:
             return json.loads(answer.read() or b"{}")
 
-    options = webdriver.ChromeOptions()
-    options.binary_location = shutil.which("chromium")
-    for flag in ("--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--window-size=420,1400"):
-        options.add_argument(flag)
-    options.add_experimental_option("prefs", {"profile.managed_default_content_settings.javascript": 2})
-    driver = webdriver.Chrome(service=Service(shutil.which("chromedriver")), options=options)
+    driver = browser()
     try:
         staff = api("POST", "/api/v1/staff/sessions", {"username": sys.argv[3], "password": sys.argv[4]})["sessionToken"]
         # The clarifying conversation as a walk-in (a booked token checks in on its own day only).

@@ -203,12 +203,11 @@ struct StaffAPIController {
     func checkInBody(_ result: CheckInResult) -> API.CheckIn {
         let limit = cases.configuration.service(result.anonymousCase.serviceId)?.sessionLimit ?? .conversations(0)
         // With two kinds (parents), the session is counted against its own kind's limit.
-        var progress = SessionProgress(used: result.sessionNumber, limit: limit)
-        if case .conversationsOrGroup = limit { progress = SessionProgress(of: result.anonymousCase, limit: limit, group: result.isGroup) }
+        let (progress, text) = staffTexts.progress(of: result, limit: limit)
         return API.CheckIn(
             caseCode: result.anonymousCase.code.value, serviceId: result.anonymousCase.serviceId.rawValue,
             sessionNumber: result.sessionNumber, sessionLimit: progress.total, remaining: progress.remaining,
-            progress: API.Localized(staffTexts.progress(session: progress.used, limit: limit, group: result.isGroup)),
+            progress: API.Localized(text),
             warning: progress.isLastSession ? API.Localized(staffTexts.oneLeft) : nil,
             next: progress.remaining == 0 ? API.Localized(staffTexts.guidance(.beyondTheLimit(for: result.anonymousCase.ageBand))) : nil)
     }

@@ -34,7 +34,7 @@ extension StaffPages {
         let letter = DecisionLetter(for: found, configuration: cases.configuration)
         let page = CasePage(
             code: found.code.value,
-            progress: staffTexts.progress(session: max(found.sessionsUsed, 1), limit: limit).da.capitalizedFirst,
+            progress: staffTexts.progress(of: found, limit: limit).da.capitalizedFirst,
             serviceName: cases.configuration.service(found.serviceId)?.name.da ?? found.serviceId.rawValue,
             ageBand: texts.text(.age(found.ageBand), .da), openedOn: found.openedOn.description,
             statusText: found.status == .open ? texts.text(.staffCaseOpen, .da)

@@ -96,7 +96,7 @@ extension StaffPages {
             let result = try await cases.attend(try cases.caseCode(form["caseCode"]), course: courseId,
                                                 meeting: form["meeting"].flatMap { Int($0) } ?? 0, by: context.staff)
             let limit = cases.configuration.service(result.anonymousCase.serviceId)?.sessionLimit ?? .conversations(0)
-            return texts.text(.staffGroupAttendDone, .da, ["progress": staffTexts.progress(session: result.sessionNumber, limit: limit).da])
+            return texts.text(.staffGroupAttendDone, .da, ["progress": staffTexts.progress(of: result, limit: limit).1.da])
         }
     }
 }

@@ -1,4 +1,5 @@
 import GatewayCore
+import GatewayStore
 
 /// The staff side's sentences about progress, limits and decisions, from the text catalog, in
 /// both languages at once (the API answers with both; the staff pages show the Danish).
@@ -32,6 +33,15 @@ struct StaffTexts: Sendable {
         let conversations = progress(session: SessionProgress(of: found, limit: limit).used, limit: limit)
         let meetings = progress(session: SessionProgress(of: found, limit: limit, group: true).used, limit: limit, group: true)
         return LocalizedText(da: conversations.da + " · " + meetings.da, en: conversations.en + " · " + meetings.en)
+    }
+
+    /// A session just held: "samtale 3 af 5"; a parents' group meeting counts against the group's own limit.
+    func progress(of result: CheckInResult, limit: SessionLimit) -> (SessionProgress, LocalizedText) {
+        guard case .conversationsOrGroup = limit else {
+            return (SessionProgress(used: result.sessionNumber, limit: limit), progress(session: result.sessionNumber, limit: limit))
+        }
+        let kind = SessionProgress(of: result.anonymousCase, limit: limit, group: result.isGroup)
+        return (kind, progress(session: kind.used, limit: limit, group: result.isGroup))
     }
 
     func phaseName(_ phase: SessionProgress.CoursePhase) -> LocalizedText {
