@@ -277,6 +277,14 @@ enum AnonymousMigrations {
                 ALTER TABLE case_session_v13 RENAME TO case_session;
                 """)
         }
+        // Issue 10: a seat is held at the provider for the whole conversation, whatever the service, so
+        // taking one reads the provider's live bookings that overlap the slot. This partial index holds
+        // exactly those columns of the live rows: the read never touches the table.
+        migrator.registerMigration("v14-seats-by-time") { db in
+            try db.execute(sql: """
+                CREATE INDEX booking_live_seats ON booking (providerId, startsAt, endsAt, seat) WHERE seat IS NOT NULL;
+                """)
+        }
         return migrator
     }
 }
