@@ -258,13 +258,17 @@ public struct BookingService: Sendable {
         do { return try await store.decidedCase(tokenHash: tokenHash) } catch { throw Self.error(error) }
     }
 
-    /// The group course the token's case holds a seat in, with the meetings it came to (issue 10).
-    public func course(_ token: OneTimeToken) async throws(ServiceError) -> (GroupCourse, Set<Int>)? {
+    /// What the citizen sees beside a booking of their case: the PAS decision, when there is one, and
+    /// the group course the case holds a seat in, with the meetings it came to (issue 10).
+    public func caseView(_ token: OneTimeToken) async throws(ServiceError) -> (decided: AnonymousCase?, course: (GroupCourse, Set<Int>)?) {
         let tokenHash = try await lookupHash(token)
         let calculator = calculator
-        do { return try await store.courseOfToken(tokenHash: tokenHash, local: { (calculator.day(of: $0), calculator.timeOfDay($0)) }) } catch {
+        let view: (AnonymousCase, (GroupCourse, Set<Int>)?)?
+        do { view = try await store.caseView(tokenHash: tokenHash, local: { (calculator.day(of: $0), calculator.timeOfDay($0)) }) } catch {
             throw .storageFailure
         }
+        guard let (found, course) = view else { return (nil, nil) }
+        return (found.decision == nil ? nil : found, course)
     }
 
     public func cancel(_ token: OneTimeToken) async throws(ServiceError) {

@@ -36,15 +36,18 @@ extension AnonymousStore {
         try await read(CaseStoreError.self) { db in try Self.courseOfCase(db, code, local: local) }
     }
 
-    /// The course of the case a live token (a booking of the case, or its live token) belongs to:
-    /// what the citizen sees with their reference.
-    public func courseOfToken(tokenHash: Data, local: @escaping @Sendable (Date) -> (CalendarDay, TimeOfDay)) async throws(CaseStoreError) -> (GroupCourse, Set<Int>)? {
+    /// The case a token belongs to (its booking's, or its live token's) and the group course it holds
+    /// a seat in: what the citizen sees beside the booking, in one read.
+    public func caseView(tokenHash: Data, local: @escaping @Sendable (Date) -> (CalendarDay, TimeOfDay))
+        async throws(CaseStoreError) -> (AnonymousCase, (GroupCourse, Set<Int>)?)? {
         try await read(CaseStoreError.self) { db in
             guard let code = try String.fetchOne(db.cachedStatement(sql: """
                 SELECT caseCode FROM booking WHERE tokenHash = ? AND caseCode IS NOT NULL
                 UNION ALL SELECT caseCode FROM case_live_token WHERE tokenHash = ? LIMIT 1
                 """), arguments: [tokenHash, tokenHash]) else { return nil }
-            return try Self.courseOfCase(db, code, local: local)
+            // A case code on a booking whose case is gone is a damaged store: stop (fail closed).
+            guard let found = try self.fetchCase(db, code) else { throw CaseStoreError.storageFailure }
+            return (found, try Self.courseOfCase(db, code, local: local))
         }
     }
 

@@ -102,9 +102,10 @@ struct CitizenAPIController {
                     booking: nil, followUp: API.FollowUp(serviceId: followUp.serviceId.rawValue, providerId: followUp.providerId.rawValue),
                     decision: decision(followUp)))
             case .booking(let booking):
-                let course = try await bookings.course(token).map { API.Course($0.0, calculator: bookings.calculator, attended: $0.1) }
-                return try JSONResponse.make(API.CurrentBooking(booking: API.Booking(booking, bookings), followUp: nil,
-                                                                decision: decision(try await bookings.decidedCase(token)), course: course))
+                let view = try await bookings.caseView(token)
+                return try JSONResponse.make(API.CurrentBooking(
+                    booking: API.Booking(booking, bookings), followUp: nil, decision: decision(view.decided),
+                    course: view.course.map { API.Course($0.0, calculator: bookings.calculator, attended: $0.1) }))
             case .dischargeFollowUp(let followUp):
                 return try JSONResponse.make(API.CurrentBooking(booking: nil, followUp: nil, dischargeFollowUp: API.DischargeFollowUpBody(followUp)))
             }

@@ -28,8 +28,8 @@ extension CitizenPages {
                 let service = try desk.service(followUp.serviceId.rawValue)
                 return try await renderTimes(form, service, language, error: nil, status: .ok, moving: token.formatted)
             case .booking(let booking):
-                return renderBooking(token, booking, language, error: nil, status: .ok, decision: try await desk.decidedCase(token),
-                                     course: try await desk.course(token))
+                let view = try await desk.caseView(token)
+                return renderBooking(token, booking, language, error: nil, status: .ok, decision: view.decided, course: view.course)
             case .dischargeFollowUp(let followUp):
                 // A follow-up token after discharge: answer it, or book the conversation the answer asked for.
                 if followUp.mayBook {

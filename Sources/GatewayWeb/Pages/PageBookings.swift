@@ -41,8 +41,8 @@ struct PageBookings: Sendable {
     func decidedCase(_ token: OneTimeToken) async throws(GatewayProblem) -> AnonymousCase? {
         do { return try await service.decidedCase(token) } catch { throw error.problem }
     }
-    func course(_ token: OneTimeToken) async throws(GatewayProblem) -> (GroupCourse, Set<Int>)? {
-        do { return try await service.course(token) } catch { throw error.problem }
+    func caseView(_ token: OneTimeToken) async throws(GatewayProblem) -> (decided: AnonymousCase?, course: (GroupCourse, Set<Int>)?) {
+        do { return try await service.caseView(token) } catch { throw error.problem }
     }
     func forget(_ token: OneTimeToken) async throws(GatewayProblem) {
         do { try await service.forget(token) } catch { throw error.problem }
