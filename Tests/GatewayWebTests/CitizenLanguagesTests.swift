@@ -98,6 +98,10 @@ struct CitizenLanguagesTests {
         let html = "<title>2026</title><p dir=\"x1\">kl. 08:00–09:00, هاتف 82 56 23 00</p><textarea name=\"m\">12 34</textarea><p>T4X7-WJCN-45MA 1455 København</p>"
         let isolated = PageRenderer.isolatingNumbers(html)
         #expect(isolated == "<title>\u{2066}2026\u{2069}</title><p dir=\"x1\">kl. \u{2066}08:00–09:00\u{2069}, هاتف \u{2066}82 56 23 00\u{2069}</p><textarea name=\"m\">12 34</textarea><p>T4X7-WJCN-45MA \u{2066}1455\u{2069} København</p>")
+        // A reference with an all-digit group stays exactly as it is: copied, it must still be the reference.
+        for code in ["SETR-ESDR-YQ2Q-TDMS-4630", "4630-SETR-ESDR-YQ2Q-TDMS", "ABCD-1234-EFGH-5678-IJKL", "kk-pas.pas.20261123T0900"] {
+            #expect(PageRenderer.isolatingNumbers("<p class=\"token\">\(code)</p>") == "<p class=\"token\">\(code)</p>", "\(code)")
+        }
     }
 
     @Test func anUnknownLanguageFallsBackToDanish() async throws {

@@ -139,8 +139,9 @@ struct PageRenderer: Sendable {
     }
 
     /// A run starts at a digit that does not follow a letter or digit, takes digits, spaces, `:`, `.`
-    /// and dashes, ends at its last digit, and counts only if no letter or digit follows (so the
-    /// "45" of a reference like `…-45MA-…` is left alone).
+    /// and dashes, ends at its last digit, and counts only if no letter or digit follows. A run joined
+    /// by a hyphen to letters or digits is part of a code (a reference `…-TDMS-4630`, a slot id) and is
+    /// left alone: an invisible character in a reference would travel with a copy and paste.
     private static func isolate(_ text: Substring) -> String {
         guard text.contains(where: { $0.isASCII && $0.isNumber }) else { return String(text) }
         let chars = Array(text)
@@ -149,7 +150,8 @@ struct PageRenderer: Sendable {
         var out = ""
         var i = 0
         while i < chars.count {
-            guard isDigit(chars[i]), i == 0 || !isWord(chars[i - 1]) else { out.append(chars[i]); i += 1; continue }
+            let joinedBefore = i >= 2 && chars[i - 1] == "-" && isWord(chars[i - 2])
+            guard isDigit(chars[i]), i == 0 || !isWord(chars[i - 1]), !joinedBefore else { out.append(chars[i]); i += 1; continue }
             var j = i, lastDigit = i
             while j < chars.count, isDigit(chars[j]) || " :.–-".contains(chars[j]) {
                 if isDigit(chars[j]) { lastDigit = j }
@@ -157,7 +159,8 @@ struct PageRenderer: Sendable {
             }
             let end = lastDigit + 1
             let run = String(chars[i..<end])
-            out += end == chars.count || !isWord(chars[end]) ? "\u{2066}" + run + "\u{2069}" : run
+            let joinedAfter = end + 1 < chars.count && chars[end] == "-" && isWord(chars[end + 1])
+            out += (end == chars.count || !isWord(chars[end])) && !joinedAfter ? "\u{2066}" + run + "\u{2069}" : run
             i = end
         }
         return out
