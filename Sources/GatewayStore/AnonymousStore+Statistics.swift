@@ -32,7 +32,7 @@ extension AnonymousStore {
             }
             try add("SELECT substr(bookedOn, 1, 7) AS month, serviceId, providerId, count(*) AS n FROM booking WHERE bookedOn BETWEEN ? AND ? AND status = 'cancelled' GROUP BY 1, 2, 3", .bookingsCancelled)
             try add("SELECT substr(s.heldOn, 1, 7) AS month, c.serviceId, c.providerId, count(*) AS n \(byCase) AND s.kind = 'no-show' GROUP BY 1, 2, 3", .noShows)
-            try add("SELECT substr(s.heldOn, 1, 7) AS month, c.serviceId, c.providerId, count(*) AS n \(byCase) AND s.kind IN ('booked', 'walk-in') GROUP BY 1, 2, 3", .sessionsHeld)
+            try add("SELECT substr(s.heldOn, 1, 7) AS month, c.serviceId, c.providerId, count(*) AS n \(byCase) AND s.kind IN ('booked', 'walk-in', 'group') GROUP BY 1, 2, 3", .sessionsHeld)
             try add("SELECT substr(openedOn, 1, 7) AS month, serviceId, providerId, count(*) AS n FROM anonymous_case WHERE openedOn BETWEEN ? AND ? GROUP BY 1, 2, 3", .casesOpened)
             // The session that used up the limit, in the month it was held.
             let limitCases = limits.map { "WHEN '\($0.key.rawValue)' THEN \($0.value)" }.joined(separator: " ")

@@ -140,6 +140,25 @@ struct RetentionTests {
         #expect(left.1 == 2 && left.2 == 1)
     }
 
+    /// A group meeting attended is a session held in the figures (QS 4.3), like a conversation.
+    @Test func aGroupMeetingAttendedIsASessionHeld() async throws {
+        let store = try AnonymousStore.inMemory(storeKey: .random(random))
+        let calculator = SlotCalculator(configuration: try TestFixtures.configuration())
+        let local: @Sendable (Date) -> (CalendarDay, TimeOfDay) = { (calculator.day(of: $0), calculator.timeOfDay($0)) }
+        let day = CalendarDay(iso: "2026-11-23")!
+        let meeting = GroupMeeting(number: 1, day: day, start: TimeOfDay("17:00")!, end: TimeOfDay("19:00")!)
+        _ = try await store.createCourse(id: "p", provider: ProviderID("uturn"), service: .uturnParents, seats: 8, meetings: [meeting],
+                                         instant: { calculator.instant($0, $1) }, today: day)
+        let parent = try await store.walkIn(service: .uturnParents, ageBand: .from25, context("2026-11-23"), limit: .groupMeetings(5), random: random)
+        _ = try await store.seat(code: parent.anonymousCase.code, courseId: "p", context("2026-11-23"), local: local)
+        let attended = try await store.attend(code: parent.anonymousCase.code, courseId: "p", meeting: 1, context("2026-11-23"),
+                                              limit: .conversationsOrGroup(conversations: 5, groupMeetings: 5), local: local)
+        #expect(attended.isGroup && attended.sessionNumber == 2 && attended.anonymousCase.groupSessionsUsed == 1)
+        let month = CalendarMonth(iso: "2026-11")!
+        let counts = try await store.statisticsCounts(from: month, to: month, limits: [:]).counts
+        #expect(counts[StatCell(month: month, service: .uturnParents, provider: ProviderID("uturn"), figure: .sessionsHeld)] == 2)
+    }
+
     @Test func theCutoffsFollowTheConfiguredPeriods() throws {
         let policy = try TestFixtures.configuration().retention
         #expect(policy == RetentionPolicy(cancelledBookingsDays: 30, unattendedBookingsDays: 90, closedCasesDays: 365, accessLogDays: 730))
