@@ -110,7 +110,6 @@ struct RetentionTests {
         let store = try AnonymousStore.inMemory(storeKey: .random(random))
         let calculator = SlotCalculator(configuration: try TestFixtures.configuration())
         let parents = ProviderID("uturn")
-        let actor = StaffActor(pseudonym: "p-uturn", providerId: parents)
         let local: @Sendable (Date) -> (CalendarDay, TimeOfDay) = { (calculator.day(of: $0), calculator.timeOfDay($0)) }
         func course(_ id: String, _ day: String) async throws -> GroupCourse {
             let meeting = GroupMeeting(number: 1, day: CalendarDay(iso: day)!, start: TimeOfDay("17:00")!, end: TimeOfDay("19:00")!)
@@ -123,8 +122,8 @@ struct RetentionTests {
         _ = try await course("not-ended", "2026-11-30")
         let closedCase = try await store.walkIn(service: .uturnParents, ageBand: .from25, context("2026-11-20"), limit: .groupMeetings(5), random: random)
         let openCase = try await store.walkIn(service: .uturnParents, ageBand: .from25, context("2026-11-20"), limit: .groupMeetings(5), random: random)
-        _ = try await store.seat(code: closedCase.anonymousCase.code, courseId: "closed-case", CaseContext(actor: actor, today: CalendarDay(iso: "2026-11-20")!, now: .now), local: local)
-        _ = try await store.seat(code: openCase.anonymousCase.code, courseId: "open-case", CaseContext(actor: actor, today: CalendarDay(iso: "2026-11-20")!, now: .now), local: local)
+        _ = try await store.seat(code: closedCase.anonymousCase.code, courseId: "closed-case", context("2026-11-20"), local: local)
+        _ = try await store.seat(code: openCase.anonymousCase.code, courseId: "open-case", context("2026-11-20"), local: local)
         _ = try await store.close(code: closedCase.anonymousCase.code, reason: .completed, outcome: .unknown, followUpTokenHash: nil, context("2026-11-21"))
 
         let cutoffs = RetentionCutoffs(cancelledBookings: CalendarDay(iso: "2026-11-24")!, unattendedBookings: CalendarDay(iso: "2026-11-24")!,
