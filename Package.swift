@@ -111,3 +111,19 @@ let package = Package(
         ),
     ]
 )
+
+// libFuzzer targets (Fuzz/README.md), only with ANONGATE_FUZZ=1 (scripts/fuzz builds them with
+// `-sanitize=fuzzer` into .build-fuzz). Left out of the ordinary build, which has no libFuzzer to link.
+if Context.environment["ANONGATE_FUZZ"] == "1" {
+    let fuzzed: [(String, [Target.Dependency])] = [
+        ("TokenParser", ["GatewayCore"]),
+        ("FormDecoder", ["GatewayWeb"]),
+        ("JSONBody", ["GatewayWeb", "GatewayServices", "GatewayStore", "GatewayCrypto", "GatewayTestSupport"]),
+        ("ConfigLoader", ["GatewayConfig", "GatewayCore"]),
+        ("StatisticsQuery", ["GatewayServices", "GatewayCore", .product(name: "Hummingbird", package: "hummingbird")]),
+    ]
+    package.targets.append(.target(name: "FuzzDriver", path: "Fuzz/Driver"))
+    for (name, dependencies) in fuzzed {
+        package.targets.append(.executableTarget(name: "fuzz-" + name, dependencies: ["FuzzDriver"] + dependencies, path: "Fuzz/" + name))
+    }
+}

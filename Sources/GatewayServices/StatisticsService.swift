@@ -16,6 +16,11 @@ public struct StatisticsService: Sendable {
     public static let longestPeriod = 36
 
     public func months(from rawFrom: String?, to rawTo: String?) throws(ServiceError) -> [CalendarMonth] {
+        try Self.months(from: rawFrom, to: rawTo)
+    }
+
+    /// The statistics query (`from`, `to` as YYYY-MM) as whole months; pure (fuzzed: Fuzz/StatisticsQuery).
+    public static func months(from rawFrom: String?, to rawTo: String?) throws(ServiceError) -> [CalendarMonth] {
         guard let rawFrom, !rawFrom.isEmpty else { throw .missingField("from") }
         guard let rawTo, !rawTo.isEmpty else { throw .missingField("to") }
         guard let from = CalendarMonth(iso: rawFrom) else { throw .invalidField("from", .isoMonth) }

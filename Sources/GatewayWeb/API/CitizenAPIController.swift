@@ -254,7 +254,11 @@ enum JSONBody {
         } catch {
             throw GatewayProblem.bodyTooLarge
         }
-        let data = Data(buffer: buffer)
+        return try decode(type, from: Data(buffer: buffer))
+    }
+
+    /// The bytes of a collected body as `T`, or a problem naming the field (fuzzed: Fuzz/JSONBody).
+    static func decode<T: Decodable>(_ type: T.Type, from data: Data) throws(GatewayProblem) -> T {
         guard !data.isEmpty else {
             throw GatewayProblem.emptyJSON
         }
