@@ -82,15 +82,18 @@ def next_open_morning(hour=7, minute=30):
     return f"{day.isoformat()} {hour:02d}:{minute:02d}:00"
 
 
-def test_config(folder, *, open_all_day=False, generous=True):
+def test_config(folder, *, open_all_day=False, generous=True, proxies=False):
     """Config/gateway.yaml with the per-client booking limits at the loader's maximum (every request
-    of a suite comes from 127.0.0.1, one client) and a 5 s maintenance tick."""
+    of a suite comes from 127.0.0.1, one client) and a 5 s maintenance tick. `proxies`: 127.0.0.1 is a
+    trusted proxy, so a load generator names each client in X-Forwarded-For, as nginx would."""
     text = open(os.path.join(ROOT, "Config", "gateway.yaml"), encoding="utf-8").read()
     replacements = [("walCheckpointSeconds: 60", "walCheckpointSeconds: 5")]
     if generous:
         replacements += [("bookingsPerClientPerHour: 4", "bookingsPerClientPerHour: 10000"),
                          ("bookingsPerClientPerDay: 8 ", "bookingsPerClientPerDay: 100000 "),
                          ("liveBookingsPerClientPerService: 2 ", "liveBookingsPerClientPerService: 10000 ")]
+    if proxies:
+        replacements.append(("trustedProxies: []", "trustedProxies: [127.0.0.1/32]"))
     for old, new in replacements:
         if old not in text:
             raise RuntimeError(f"Config/gateway.yaml has changed shape: {old!r} not found")
@@ -107,13 +110,13 @@ def test_config(folder, *, open_all_day=False, generous=True):
 
 
 class Gateway:
-    def __init__(self, *, at=None, folder=None, config=None, staff=STAFF, log_level="warning", open_all_day=False):
+    def __init__(self, *, at=None, folder=None, config=None, staff=STAFF, log_level="warning", open_all_day=False, proxies=False):
         self.at = at
         self.own_folder = folder is None
         self.folder = folder or tempfile.mkdtemp(prefix="anongate-outside-")
         self.data = os.path.join(self.folder, "data")
         self.keys = os.path.join(self.folder, "keys")
-        self.config = config or test_config(self.folder, open_all_day=open_all_day)
+        self.config = config or test_config(self.folder, open_all_day=open_all_day, proxies=proxies)
         self.staff = staff
         self.log_level = log_level
         self.port = None
@@ -184,6 +187,10 @@ class Gateway:
             return self.process is not None and self.process.poll() is None and self.request("GET", "/healthz")[0] == 200
         except OSError:
             return False
+
+    def alive_quick(self):
+        """The process still runs (no request: for load loops)."""
+        return self.process is not None and self.process.poll() is None
 
     def rss_kib(self):
         pid = self.process.pid
