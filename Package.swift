@@ -120,7 +120,7 @@ if Context.environment["ANONGATE_FUZZ"] == "1" {
         ("FormDecoder", ["GatewayWeb"]),
         ("JSONBody", ["GatewayWeb", "GatewayServices", "GatewayStore", "GatewayCrypto", "GatewayTestSupport"]),
         ("ConfigLoader", ["GatewayConfig", "GatewayCore"]),
-        ("StatisticsQuery", ["GatewayServices", "GatewayCore", .product(name: "Hummingbird", package: "hummingbird")]),
+        ("StatisticsQuery", ["GatewayServices", "GatewayCore", .product(name: "HummingbirdCore", package: "hummingbird")]),
     ]
     package.targets.append(.target(name: "FuzzDriver", path: "Fuzz/Driver"))
     for (name, dependencies) in fuzzed {

@@ -3,7 +3,7 @@
 import FuzzDriver
 import GatewayCore
 import GatewayServices
-import Hummingbird
+import HummingbirdCore
 
 @main enum Fuzz { static func main() { runFuzzer(fuzzStatisticsQuery) } }
 
