@@ -65,11 +65,14 @@ public struct SlotCalculator: Sendable {
 
     public init(configuration: GatewayConfiguration) { self.configuration = configuration }
 
+    var wallClock: WallClock { WallClock(timeZone: configuration.timeZone) }
+
     /// The day on the service's wall calendar at `instant`.
     public func day(of instant: Date) -> CalendarDay { local(instant).day }
 
     /// The instant of a local wall-clock time. The zone's offset is looked up for the wall time and
-    /// checked once more, so summer-time changes are handled (opening hours never fall in the skipped hour).
+    /// checked once more, so summer-time changes are handled. A skipped or repeated wall time gives
+    /// one of the instants near it: slots are only made where `WallClock.happensOnce` holds.
     public func instant(_ day: CalendarDay, _ time: TimeOfDay) -> Date {
         let wall = TimeInterval(day.daysSinceEpoch * 86_400 + time.minutesFromMidnight * 60)
         let firstGuess = configuration.timeZone.secondsFromGMT(for: Date(timeIntervalSince1970: wall))
@@ -99,10 +102,11 @@ public struct SlotCalculator: Sendable {
                     var start = interval.start.minutesFromMidnight
                     while start + definition.conversationMinutes <= interval.end.minutesFromMidnight {
                         let time = TimeOfDay(hour: start / 60, minute: start % 60)!
+                        start += definition.conversationMinutes
+                        guard wallClock.happensOnce(day, from: time, minutes: definition.conversationMinutes) else { continue }
                         let slot = makeSlot(SlotID(provider: provider.id, service: service, day: day, time: time),
                                             minutes: definition.conversationMinutes, capacity: provider.capacityPerSlot)
                         if slot.start >= notBefore { result.append(slot) }
-                        start += definition.conversationMinutes
                     }
                 }
             }
@@ -120,7 +124,8 @@ public struct SlotCalculator: Sendable {
             return offset >= 0 && offset % definition.conversationMinutes == 0
                 && id.time.minutesFromMidnight + definition.conversationMinutes <= interval.end.minutesFromMidnight
         }
-        guard onGrid else { return nil }
+        // A conversation at a time the clocks skip or repeat, or across their change, does not exist.
+        guard onGrid, wallClock.happensOnce(id.day, from: id.time, minutes: definition.conversationMinutes) else { return nil }
         return makeSlot(id, minutes: definition.conversationMinutes, capacity: provider.capacityPerSlot)
     }
 

@@ -300,9 +300,10 @@ extension CaseService {
         }
         guard let provider = configuration.provider(staff.member.providerId) else { throw .group(.serviceNotOfferedHere) }
         let meetings: [GroupMeeting]
-        do { meetings = try GroupCourses.validate(service: service, provider: provider, seats: seats, meetings: requests, today: today) } catch {
-            throw .group(error)
-        }
+        do {
+            meetings = try GroupCourses.validate(service: service, provider: provider, seats: seats, meetings: requests, today: today,
+                                                 timeZone: configuration.timeZone)
+        } catch { throw .group(error) }
         let calculator = booking.calculator
         do {
             return try await store.createCourse(id: booking.newId(), provider: provider.id, service: service.id, seats: seats, meetings: meetings,

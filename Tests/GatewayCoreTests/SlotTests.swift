@@ -58,6 +58,27 @@ struct SlotTests {
         #expect(calculator.iso8601(monday.start) == "2026-03-30T08:00:00+02:00")
     }
 
+    /// Hostile input: slot ids like `uturn.uturn.20260329T0215`. With opening hours at night, a
+    /// conversation at a time the clocks skip or repeat, or across the change, is never a slot.
+    @Test func noSlotWhenTheClocksChange() {
+        var night = configuration
+        let index = night.providers.firstIndex { $0.id == ProviderID("uturn") }!
+        night.providers[index].openingHours = WeeklyHours([.sunday: [OpeningInterval("00:00-06:00")!]])!
+        let calculator = SlotCalculator(configuration: night)
+        func times(_ text: String) -> [String] {
+            calculator.slots(for: .uturn, from: day(text), days: 1, notBefore: longAgo).map(\.id.time.description)
+        }
+        // 45 minutes from midnight: 01:30 ends at 02:15, 02:15 starts, in the hour skipped (29 March) or repeated (25 October).
+        #expect(times("2026-11-22") == ["00:00", "00:45", "01:30", "02:15", "03:00", "03:45", "04:30", "05:15"])
+        #expect(times("2026-03-29") == ["00:00", "00:45", "03:00", "03:45", "04:30", "05:15"])
+        #expect(times("2026-10-25") == ["00:00", "00:45", "03:00", "03:45", "04:30", "05:15"])
+        #expect(calculator.slot(SlotID("uturn.uturn.20260329T0215")!) == nil)
+        #expect(calculator.slot(SlotID("uturn.uturn.20261025T0215")!) == nil)
+        #expect(calculator.slot(SlotID("uturn.uturn.20260329T0130")!) == nil)
+        #expect(calculator.slot(SlotID("uturn.uturn.20261122T0215")!) != nil)
+        #expect(calculator.slot(SlotID("uturn.uturn.20260329T0300")!).map { calculator.iso8601($0.start) } == "2026-03-29T03:00:00+02:00")
+    }
+
     @Test func pastSlotsAreNotOffered() {
         let now = TestFixtures.instant(2026, 11, 23, 10, 5)
         let slots = calculator.slots(for: .uturn, from: day("2026-11-23"), days: 1, notBefore: now)
@@ -92,6 +113,25 @@ struct SlotTests {
 @Suite("Wall-clock conversions")
 struct WallClockTests {
     let calculator = SlotCalculator(configuration: try! TestFixtures.configuration())
+
+    /// A skipped wall time names no instant, a repeated one two, an hour apart.
+    @Test func skippedAndRepeatedTimes() {
+        let clock = WallClock(timeZone: TestFixtures.copenhagen)
+        func at(_ text: String, _ time: String) -> [Date] { clock.instants(CalendarDay(iso: text)!, TimeOfDay(time)!) }
+        #expect(at("2027-03-28", "02:30").isEmpty)
+        #expect(at("2027-03-28", "02:00").isEmpty)
+        #expect(at("2027-03-28", "03:00") == [TestFixtures.instant(2027, 3, 28, 3)])
+        #expect(at("2027-03-28", "01:59").count == 1)
+        let twice = at("2026-10-25", "02:30")
+        #expect(twice.count == 2 && twice[1].timeIntervalSince(twice[0]) == 3600)
+        #expect(twice.map { calculator.iso8601($0) } == ["2026-10-25T02:30:00+02:00", "2026-10-25T02:30:00+01:00"])
+        #expect(at("2027-10-31", "02:30").count == 2)
+        #expect(at("2027-10-31", "03:00").count == 1)
+        #expect(at("2027-07-01", "02:30").count == 1)
+        #expect(clock.happensOnce(CalendarDay(iso: "2027-03-28")!, from: TimeOfDay("01:00")!, minutes: 60) == false)   // ends at 02:00, skipped
+        #expect(clock.happensOnce(CalendarDay(iso: "2027-03-28")!, from: TimeOfDay("00:00")!, minutes: 60))
+        #expect(clock.happensOnce(CalendarDay(iso: "2027-03-28")!, from: TimeOfDay("23:00")!, minutes: 60))           // to midnight
+    }
 
     /// The arithmetic conversions agree with Foundation's Calendar every half hour for two years, DST days included.
     @Test func agreeWithFoundationAcrossTwoYears() {

@@ -129,6 +129,33 @@ struct GroupCourseTests {
         }
     }
 
+    /// Hostile input: a meeting at a wall time the clocks skip (the gap one was stored with zero
+    /// length) or repeat is a 400 naming `meetings`, on the API and on the staff page.
+    @Test func aMeetingWhenTheClocksChangeIsRefusedOnTheAPIAndThePage() async throws {
+        let gateway = try await TestGateway.withStaff()
+        try await gateway.test { client in
+            gateway.clock.set(TestGateway.mondayMorning)
+            let eva = try await client.signIn("eva")
+            for (date, start) in [("2027-03-28", "02:30"), ("2027-10-31", "02:30"), ("2026-10-25", "02:30"), ("2027-03-28", "01:30")] {
+                let meetings: [[String: Any]] = [["date": date, "start": start, "minutes": 60]]
+                let refused = try await client.json(.post, "/api/v1/staff/groups", ["serviceId": "pas", "seats": 6, "meetings": meetings], headers: eva)
+                let wanted = date == "2026-10-25" ? "before the one before it, in the past" : "when the clocks change"   // 2026-10-25 is past
+                #expect(refused.status == .badRequest, "\(date) \(start)")
+                #expect(refused.object?["type"] as? String == "urn:anongate:problem:invalid-field")
+                #expect(refused.object?["field"] as? String == "meetings")
+                #expect((refused.object?["detail"] as? String)?.contains(wanted) == true, "\(refused.object?["detail"] ?? "")")
+            }
+            #expect((try await client.json(.get, "/api/v1/staff/groups", headers: eva).object?["courses"] as? [[String: Any]])?.isEmpty == true)
+            let pages = StaffPageTests()
+            let admin = try await pages.signIn(client, "eva")
+            let page = try await client.form("/staff/groups", [("csrf", admin.csrf), ("serviceId", "pas"), ("seats", "6"),
+                                                               ("meetings", "2027-03-27 16:00 150\r\n2027-03-28 02:30 60")], headers: admin.headers)
+            #expect(page.status == .badRequest)
+            #expect(page.text.contains("role=\"alert\""))
+            #expect(page.text.contains("Gang 2 ligger, når uret stilles om til sommer- eller vintertid"))
+        }
+    }
+
     /// U-turn's parents (QS 4.4.4): conversations or a group of 5 meetings, each with its own limit.
     @Test func aParentTalksAndJoinsTheParentsGroupEachCountedOnItsOwn() async throws {
         let gateway = try await TestGateway.withStaff()

@@ -1,3 +1,5 @@
+import Foundation
+
 /// Group courses as they really run (issue 10): PAS group treatment (§101a stk. 8; QS 3.5 —
 /// "fremmøde en eller to dage om ugen, 2 til 2½ time hver gang, typisk 6–16 uger") and U-turn's
 /// parents' groups ("et forløb på i alt 5 gange sammen med andre forældre", QS 4.4.4). A course is a
@@ -48,6 +50,9 @@ public enum GroupCourseRefusal: Error, Sendable, Hashable {
     case meetingLengthOutOfRange(ClosedRange<Int>)
     /// A meeting ends after midnight, starts before today, or starts before the previous one ends.
     case meetingsOutOfOrder(number: Int)
+    /// A meeting starts or ends at a local time that is skipped or repeated when the clocks change
+    /// for summer or winter time, or the clocks change during it.
+    case meetingAtClockChange(number: Int)
     // Seats and attendance
     case courseFull
     case alreadySeated
@@ -80,9 +85,11 @@ public enum GroupCourses {
         }
     }
 
-    /// Checks a new course and numbers its meetings in order.
+    /// Checks a new course and numbers its meetings in order. `timeZone` is the configuration's: a
+    /// meeting is stored as an instant, so its wall times must each name exactly one.
     public static func validate(
-        service: ServiceDefinition, provider: ProviderDefinition, seats: Int, meetings requested: [GroupMeetingRequest], today: CalendarDay
+        service: ServiceDefinition, provider: ProviderDefinition, seats: Int, meetings requested: [GroupMeetingRequest], today: CalendarDay,
+        timeZone: TimeZone
     ) throws(GroupCourseRefusal) -> [GroupMeeting] {
         guard let maximum = maximumMeetings(service.sessionLimit) else { throw .noGroupsForService }
         guard provider.services.contains(service.id) else { throw .serviceNotOfferedHere }
@@ -97,6 +104,9 @@ public enum GroupCourses {
             guard endMinute <= 24 * 60, request.day >= today,
                   previousEnd.map({ ($0.0, $0.1) <= (request.day, startMinute) }) ?? true else {
                 throw .meetingsOutOfOrder(number: index + 1)
+            }
+            guard WallClock(timeZone: timeZone).happensOnce(request.day, from: request.start, minutes: request.minutes) else {
+                throw .meetingAtClockChange(number: index + 1)
             }
             meetings.append(GroupMeeting(number: index + 1, day: request.day, start: request.start,
                                          end: TimeOfDay(hour: endMinute / 60, minute: endMinute % 60) ?? TimeOfDay(hour: 23, minute: 59)!))

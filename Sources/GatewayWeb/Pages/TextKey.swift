@@ -528,6 +528,7 @@ enum TextKey: String, CaseIterable, Sendable {
     case staffProblemGroupServiceNotHere
     case staffProblemGroupTooManyMeetings
     case staffProblemGroupMeetingsOrder
+    case staffProblemGroupMeetingClockChange
     case staffProblemGroupFull
     case staffProblemGroupAlreadySeated
     case staffProblemGroupNotSeated

@@ -133,6 +133,9 @@ extension GatewayProblem {
         case .meetingsOutOfOrder(let number):
             return GatewayProblem(.badRequest, "invalid-field", title: "Invalid field", text: .staffProblemGroupMeetingsOrder,
                                   values: ["number": String(number)], field: "meetings")
+        case .meetingAtClockChange(let number):
+            return GatewayProblem(.badRequest, "invalid-field", title: "Invalid field", text: .staffProblemGroupMeetingClockChange,
+                                  values: ["number": String(number)], field: "meetings")
         case .courseFull: return conflict("course-full", "Course full", .staffProblemGroupFull)
         case .alreadySeated: return conflict("already-seated", "Already has a place", .staffProblemGroupAlreadySeated)
         case .notSeated: return conflict("not-seated", "No place in this course", .staffProblemGroupNotSeated)

@@ -15,7 +15,7 @@ struct GroupCoursesTests {
 
     func validate(_ service: ServiceID, at provider: String, seats: Int = 8, _ meetings: [GroupMeetingRequest]) throws(GroupCourseRefusal) -> [GroupMeeting] {
         try GroupCourses.validate(service: configuration.service(service)!, provider: configuration.provider(ProviderID(provider))!,
-                                  seats: seats, meetings: meetings, today: today)
+                                  seats: seats, meetings: meetings, today: today, timeZone: configuration.timeZone)
     }
 
     @Test func aCourseHasAtMostTheServicesGroupSessionsInOrder() throws {
@@ -38,6 +38,22 @@ struct GroupCoursesTests {
         #expect(throws: GroupCourseRefusal.meetingsOutOfOrder(number: 2)) { try validate(.pas, at: "kk-pas", [meeting("2026-11-24"), meeting("2026-11-24", "17:00")]) }
         #expect(throws: GroupCourseRefusal.meetingsOutOfOrder(number: 1)) { try validate(.pas, at: "kk-pas", [meeting("2026-11-22")]) }
         #expect(throws: GroupCourseRefusal.meetingsOutOfOrder(number: 1)) { try validate(.pas, at: "kk-pas", [meeting("2026-11-24", "22:00", minutes: 150)]) }
+    }
+
+    /// Hostile input: a meeting is stored as an instant, so a wall time the clocks skip (spring) or
+    /// repeat (autumn), or a meeting the clocks change during, has no one meaning and is refused.
+    @Test func aMeetingWhenTheClocksChangeIsRefused() throws {
+        let clockChange = GroupCourseRefusal.meetingAtClockChange(number: 1)
+        #expect(throws: clockChange) { try validate(.pas, at: "kk-pas", [meeting("2027-03-28", "02:30", minutes: 60)]) }   // skipped
+        #expect(throws: clockChange) { try validate(.pas, at: "kk-pas", [meeting("2027-10-31", "02:30", minutes: 60)]) }   // twice
+        #expect(throws: clockChange) { try validate(.pas, at: "kk-pas", [meeting("2027-03-28", "01:00", minutes: 150)]) }  // across
+        #expect(throws: clockChange) { try validate(.pas, at: "kk-pas", [meeting("2027-10-31", "00:30", minutes: 120)]) }  // ends twice
+        #expect(throws: GroupCourseRefusal.meetingAtClockChange(number: 2)) {
+            try validate(.pas, at: "kk-pas", [meeting("2027-03-27"), meeting("2027-03-28", "02:00", minutes: 30)])
+        }
+        // The same days are fine away from the change.
+        #expect(try validate(.pas, at: "kk-pas", [meeting("2027-03-28", "03:00", minutes: 60), meeting("2027-10-31", "03:00", minutes: 60),
+                                                  meeting("2027-10-31", "16:00")]).count == 3)
     }
 
     func aCase(_ service: ServiceID = .pas, provider: String = "kk-pas", decision: DecisionOutcome? = .granted, referral: String? = nil) -> AnonymousCase {
