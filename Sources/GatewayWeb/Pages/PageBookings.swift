@@ -47,7 +47,9 @@ struct PageBookings: Sendable {
     func forget(_ token: OneTimeToken) async throws(GatewayProblem) {
         do { try await service.forget(token) } catch { throw error.problem }
     }
+    /// A form without a reference asks the citizen to write it (the API's 401 speaks of bearer headers).
     func parseToken(_ text: String?) throws(GatewayProblem) -> OneTimeToken {
+        guard let text, !text.trimmingCharacters(in: .whitespaces).isEmpty else { throw .referenceMissing }
         do { return try service.parseToken(text) } catch { throw error.problem }
     }
     func liveBooking(_ token: OneTimeToken) async throws(GatewayProblem) -> Booking {

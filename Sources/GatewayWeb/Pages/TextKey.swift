@@ -134,6 +134,7 @@ enum TextKey: String, CaseIterable, Sendable {
     case problemMissingField
     case problemTokenTypo
     case problemTokenMissing
+    case problemEnterReference
     case problemTokenUnknown
     case problemBookingCancelled
     case problemTokenUsed

@@ -51,6 +51,8 @@ extension GatewayProblem {
 
     static let tokenTypo = GatewayProblem(.badRequest, "token-typo", title: "This reference contains a typo", text: .problemTokenTypo, field: "token")
     static let tokenMissing = GatewayProblem(.unauthorized, "token-missing", title: "Reference required", text: .problemTokenMissing)
+    /// A citizen form sent without its reference: the page asks for it at the field.
+    static let referenceMissing = GatewayProblem(.badRequest, "missing-field", title: "Missing field", text: .problemEnterReference, field: "token")
     static let tokenUnknown = GatewayProblem(.notFound, "token-unknown", title: "Reference not found", text: .problemTokenUnknown, field: "token")
 
     static func tokenGone(_ status: BookingStatus) -> GatewayProblem {

@@ -1,0 +1,33 @@
+import Foundation
+import GatewayCore
+import HTTPTypes
+import Hummingbird
+import HummingbirdTesting
+import NIOCore
+import Testing
+
+/// What the hostile-input corpus (Tests/Outside/hostile.py) found, each pinned here: a bad request
+/// gets the exact 4xx and a sentence that says what was wrong, in the page's language.
+@Suite("Hostile input")
+struct HostileInputTests {
+    /// Every citizen form that needs the reference.
+    static let tokenForms = ["/book/done", "/booking", "/booking/cancel", "/booking/requests", "/booking/move", "/booking/move/confirm",
+                             "/booking/forget", "/booking/forget/confirm", "/follow-up"]
+
+    @Test func aCitizenFormWithoutItsReferenceAsksForItInThePagesLanguage() async throws {
+        try await TestGateway().test { client in
+            for path in Self.tokenForms {
+                for (fields, sentence) in [([(String, String)](), "Skriv din reference."), ([("lang", "ar"), ("token", "")], "اكتب رمزك المرجعي."),
+                                           ([("lang", "en"), ("token", "  ")], "Enter your reference.")] {
+                    let page = try await client.form(path, fields)
+                    #expect(page.status == .badRequest, "\(path) \(fields)")
+                    #expect(page.text.contains("role=\"alert\"") && page.text.contains(sentence), "\(path) \(fields)")
+                    #expect(!page.text.contains("Authorization"), "\(path)")
+                }
+            }
+            // Where the page has the field, the summary links to it.
+            let manage = try await client.form("/booking", [("lang", "tr")])
+            #expect(manage.text.contains("<li><a href=\"#token\">Referans kodunuzu yazın.</a></li>"))
+        }
+    }
+}
