@@ -45,6 +45,8 @@ public struct CaseService: Sendable {
     // MARK: Check-in
 
     public func checkIn(_ rawToken: String?, by staff: StaffIdentity) async throws(ServiceError) -> CheckInResult {
+        // The reference is a field of the staff's request, not the staff's credential: missing is a 400.
+        guard let rawToken, !rawToken.trimmingCharacters(in: .whitespaces).isEmpty else { throw .missingField("token") }
         let token = try booking.parseToken(rawToken)
         let calculator = booking.calculator
         let tokenHash = try await booking.lookupHash(token)

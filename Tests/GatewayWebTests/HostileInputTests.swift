@@ -30,4 +30,23 @@ struct HostileInputTests {
             #expect(manage.text.contains("<li><a href=\"#token\">Referans kodunuzu yazın.</a></li>"))
         }
     }
+
+    @Test func aCheckInWithoutTheReferenceIsAMissingField() async throws {
+        let gateway = try await TestGateway.withStaff()
+        try await gateway.test { client in
+            let anna = try await client.signIn("anna")
+            for body in [[:], ["token": ""]] as [[String: Any]] {
+                let answer = try await client.json(.post, "/api/v1/staff/checkins", body, headers: anna)
+                #expect(answer.status == .badRequest)
+                #expect(answer.object?["type"] as? String == "urn:anongate:problem:missing-field")
+                #expect(answer.object?["field"] as? String == "token")
+                #expect(answer.object?["detail"] as? String == "Enter the citizen's reference.")
+            }
+            let page = StaffPageTests()
+            let browser = try await page.signIn(client, "anna")
+            let checkIn = try await client.form("/staff/checkin", [("csrf", browser.csrf)], headers: browser.headers)
+            #expect(checkIn.status == .badRequest)
+            #expect(checkIn.text.contains("Skriv borgerens reference."))
+        }
+    }
 }

@@ -530,6 +530,7 @@ enum TextKey: String, CaseIterable, Sendable {
     case staffProblemGroupTooManyMeetings
     case staffProblemGroupMeetingsOrder
     case staffProblemGroupMeetingClockChange
+    case staffProblemEnterReference
     case staffProblemGroupFull
     case staffProblemGroupAlreadySeated
     case staffProblemGroupNotSeated

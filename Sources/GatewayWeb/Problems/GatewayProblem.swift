@@ -53,6 +53,9 @@ extension GatewayProblem {
     static let tokenMissing = GatewayProblem(.unauthorized, "token-missing", title: "Reference required", text: .problemTokenMissing)
     /// A citizen form sent without its reference: the page asks for it at the field.
     static let referenceMissing = GatewayProblem(.badRequest, "missing-field", title: "Missing field", text: .problemEnterReference, field: "token")
+    /// A check-in without the citizen's reference, on the staff's API and page.
+    static let staffReferenceMissing = GatewayProblem(.badRequest, "missing-field", title: "Missing field", text: .staffProblemEnterReference,
+                                                      field: "token")
     static let tokenUnknown = GatewayProblem(.notFound, "token-unknown", title: "Reference not found", text: .problemTokenUnknown, field: "token")
 
     static func tokenGone(_ status: BookingStatus) -> GatewayProblem {

@@ -6,6 +6,7 @@ import GatewayServices
 extension GatewayProblem {
     init(_ error: ServiceError) {
         switch error {
+        case .missingField("token"): self = .staffReferenceMissing   // only staff requests carry the reference as a field
         case .missingField(let field): self = .missingField(field)
         case .invalidField(let field, let rule): self = Self.invalid(field, rule)
         case .missingAnswer(.substancesRequired):
