@@ -1,4 +1,5 @@
 import Foundation
+@testable import GatewayWeb
 import GatewayCore
 import HTTPTypes
 import Hummingbird
@@ -48,5 +49,32 @@ struct HostileInputTests {
             #expect(checkIn.status == .badRequest)
             #expect(checkIn.text.contains("Skriv borgerens reference."))
         }
+    }
+}
+
+extension HostileInputTests {
+    @Test func aJSONBodyThatIsNotUTF8IsMalformed() async throws {
+        try await TestGateway().test { client in
+            let (token, _) = try await client.bookPAS()
+            for bytes in [[0xFF, 0xFE], [0xC0, 0xAF], [0xED, 0xA0, 0x80]] as [[UInt8]] {   // not UTF-8, overlong '/', a surrogate
+                var body = ByteBuffer(string: #"{"companion":true,"x":""#)
+                body.writeBytes(bytes)
+                body.writeString(#""}"#)
+                var headers = client.bearer(token)
+                headers[.contentType] = "application/json"
+                let answer = try await client.execute(uri: "/api/v1/bookings/current/requests", method: .post, headers: headers, body: body)
+                #expect(answer.status == .badRequest, "\(bytes)")
+                #expect(answer.object?["type"] as? String == "urn:anongate:problem:malformed-json")
+            }
+            // Nothing was changed.
+            let current = try await client.json(.get, "/api/v1/bookings/current", headers: client.bearer(token))
+            #expect((current.object?["booking"] as? [String: Any])?["companion"] as? Bool == false)
+        }
+    }
+
+    @Test func theDecoderRefusesInvalidUTF8Itself() {
+        struct Body: Decodable { var a: String? }
+        #expect(throws: GatewayProblem.malformedJSON) { try JSONBody.decode(Body.self, from: Data([0x7B, 0x22, 0x78, 0x22, 0x3A, 0x22, 0xFF, 0x22, 0x7D])) }
+        #expect(throws: Never.self) { try JSONBody.decode(Body.self, from: Data(#"{"a":"æøå 😀"}"#.utf8)) }
     }
 }

@@ -262,6 +262,8 @@ enum JSONBody {
         guard !data.isEmpty else {
             throw GatewayProblem.emptyJSON
         }
+        // JSON is UTF-8 (RFC 8259 §8.1); Foundation's decoder lets invalid bytes through in members it skips.
+        guard String(validating: data, as: UTF8.self) != nil else { throw GatewayProblem.malformedJSON }
         let notAnObject = GatewayProblem.notAnObject
         do {
             return try JSONDecoder().decode(T.self, from: data)
