@@ -78,3 +78,22 @@ extension HostileInputTests {
         #expect(throws: Never.self) { try JSONBody.decode(Body.self, from: Data(#"{"a":"æøå 😀"}"#.utf8)) }
     }
 }
+
+extension HostileInputTests {
+    @Test func aPercentEncodedValueThatIsNotUTF8IsRefusedNotDropped() async throws {
+        try await TestGateway().test { client in
+            var headers = HTTPFields()
+            headers[.contentType] = "application/x-www-form-urlencoded"
+            for body in ["lang=en&service=%FF%FE", "lang=en&service=uturn&ageBand=%C0%AF", "lang=en&%FF=1&service=uturn"] {
+                let page = try await client.execute(uri: "/book/questions", method: .post, headers: headers, body: ByteBuffer(string: body))
+                #expect(page.status == .badRequest, "\(body)")
+                #expect(page.text.contains("Formularen er ikke gyldig UTF-8."), "\(body)")   // the form was not read: Danish
+            }
+        }
+        #expect(throws: GatewayProblem.invalidEncoding) { try FormBody(encoded: "message=%E2%82") }
+        // What browsers send still reads, and a stray `%` stays as typed (as WHATWG's parser does).
+        let form = try FormBody(encoded: "message=%C3%A6+%F0%9F%98%80+100%25+50%+%zz&a+b=c%2Bd")
+        #expect(form["message"] == "æ 😀 100% 50% %zz")
+        #expect(form["a b"] == "c+d")
+    }
+}
