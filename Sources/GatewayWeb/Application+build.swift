@@ -71,7 +71,7 @@ public func buildRouter(_ dependencies: GatewayDependencies) throws -> Router<Ga
     router.add(middleware: PrivacyPreservingLogMiddleware())
     router.add(middleware: SecurityHeadersMiddleware(network: network))
     router.add(middleware: ProblemMiddleware(referrals: dependencies.configuration.referrals, routes: routes, texts: renderer.texts) { problem, request in
-        renderer.errorPage(problem, PageRenderer.language(query: request))
+        renderer.errorPage(problem, problem.language ?? PageRenderer.language(query: request))
     })
     router.add(middleware: CrossSiteRequestMiddleware(network: network))
 

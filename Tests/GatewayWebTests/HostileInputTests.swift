@@ -97,3 +97,30 @@ extension HostileInputTests {
         #expect(form["a b"] == "c+d")
     }
 }
+
+extension HostileInputTests {
+    @Test func aCitizenFormThatIsNotAFormIs415InThePagesLanguage() async throws {
+        try await TestGateway().test { client in
+            let body = "lang=en&service=uturn&slot=uturn.uturn.20261123T0800"
+            for type in ["text/plain", "application/json", "multipart/form-data; boundary=x", "application/x-www-form-urlencodedx", nil] as [String?] {
+                var headers = HTTPFields()
+                if let type { headers[.contentType] = type }
+                for path in ["/book/questions", "/booking/calendar.ics", "/booking", "/complaints"] {
+                    let page = try await client.execute(uri: path, method: .post, headers: headers, body: ByteBuffer(string: body))
+                    #expect(page.status == .unsupportedMediaType, "\(path) \(type ?? "none")")
+                    #expect(page.headers[.contentType] == "text/html; charset=utf-8")
+                    #expect(page.text.contains("The form was not sent as a web form"), "\(path) \(type ?? "none")")
+                }
+            }
+            // Not a form at all: said in Danish.
+            let json = try await client.execute(uri: "/book/questions", method: .post, headers: [.contentType: "application/json"],
+                                                body: ByteBuffer(string: #"{"service":"uturn"}"#))
+            #expect(json.status == .unsupportedMediaType && json.text.contains("Formularen blev ikke sendt som en webformular"))
+            // Parameters and case are fine.
+            for type in ["application/x-www-form-urlencoded; charset=UTF-8", "Application/X-WWW-Form-Urlencoded"] {
+                let page = try await client.execute(uri: "/book/questions", method: .post, headers: [.contentType: type], body: ByteBuffer(string: body))
+                #expect(page.status == .ok, "\(type)")
+            }
+        }
+    }
+}

@@ -44,7 +44,22 @@ struct FormBody: Sendable {
         guard let text = String(validating: buffer.readableBytesView, as: UTF8.self) else {
             throw GatewayProblem.invalidEncoding
         }
+        guard isForm(request.headers[.contentType]) else {
+            // Said in the language the body asks for, when it reads as a form at all.
+            var problem = GatewayProblem.notAForm
+            do { problem.language = PageRenderer.language(form: try FormBody(encoded: text)) } catch { problem.language = nil }
+            throw problem
+        }
         return try FormBody(encoded: text)
+    }
+
+    /// Our forms are `application/x-www-form-urlencoded` (parameters such as `; charset=UTF-8` are
+    /// fine). Anything else is refused with 415 rather than guessed at, and so is a body without a
+    /// Content-Type: every browser labels a form it sends, so only a hand-made request lacks it.
+    static func isForm(_ contentType: String?) -> Bool {
+        guard let contentType else { return false }
+        let type = contentType.split(separator: ";", maxSplits: 1, omittingEmptySubsequences: false).first ?? ""
+        return type.trimmingCharacters(in: .whitespaces).lowercased() == "application/x-www-form-urlencoded"
     }
 
     /// As WHATWG's urlencoded parser: `+` is a space, `%XX` a byte, any other `%` stays as it is. The

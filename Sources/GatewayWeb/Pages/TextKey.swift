@@ -135,6 +135,7 @@ enum TextKey: String, CaseIterable, Sendable {
     case problemTokenTypo
     case problemTokenMissing
     case problemEnterReference
+    case problemNotAForm
     case problemTokenUnknown
     case problemBookingCancelled
     case problemTokenUsed

@@ -17,6 +17,9 @@ public struct GatewayProblem: Error, Sendable, Equatable {
     /// Where to go instead (422 not eligible).
     public var referrals: [ReferralID] = []
     public var retryAfterSeconds: Int?
+    /// The page's language when the request named it in a body that was then refused (the error
+    /// page otherwise follows `?lang`).
+    public var language: Language?
 
     init(
         _ status: HTTPResponse.Status, _ slug: String, title: String, text: TextKey, values: [String: String] = [:], field: String? = nil,
@@ -73,6 +76,7 @@ extension GatewayProblem {
     static let emptyJSON = GatewayProblem(.badRequest, "malformed-json", title: "Malformed JSON", text: .problemEmptyJSON)
     static let notAnObject = GatewayProblem(.badRequest, "malformed-json", title: "Malformed JSON", text: .problemNotAnObject)
     static let bodyTooLarge = GatewayProblem(.contentTooLarge, "body-too-large", title: "Request too large", text: .problemBodyTooLarge)
+    static let notAForm = GatewayProblem(.unsupportedMediaType, "unsupported-media-type", title: "Unsupported media type", text: .problemNotAForm)
     static let unsupportedMediaType = GatewayProblem(.unsupportedMediaType, "unsupported-media-type", title: "Unsupported media type",
                                                      text: .problemUnsupportedMediaType)
     static let notFound = GatewayProblem(.notFound, "not-found", title: "Not found", text: .problemNotFound)
