@@ -124,3 +124,72 @@ extension HostileInputTests {
         }
     }
 }
+
+extension HostileInputTests {
+    @Test func twoDifferentValuesOfOneFieldAreRefusedAndNothingIsStored() async throws {
+        let gateway = try TestGateway()
+        try await gateway.test { client in
+            let (token, _) = try await client.bookPAS()
+            let refused: [(String, [(String, String)])] = [
+                ("/book/questions", [("lang", "en"), ("service", "uturn"), ("service", "pas")]),
+                ("/book/times", [("lang", "en"), ("service", "uturn"), ("ageBand", "18-24"), ("ageBand", "14-17")]),
+                ("/book/details", [("lang", "en"), ("service", "uturn"), ("ageBand", "18-24"), ("slot", "uturn.uturn.20261123T0800"),
+                                   ("slot", "uturn.uturn.20261123T0845")]),
+                ("/booking", [("lang", "en"), ("token", token), ("token", "0000-0000-0000-0000-0000")]),
+                ("/book/questions", [("lang", "en"), ("lang", "ar"), ("service", "uturn")]),
+                ("/complaints", [("lang", "en"), ("providerId", "uturn"), ("providerId", "kk-pas"), ("about", "service"), ("text", "hej")]),
+            ]
+            for (path, fields) in refused {
+                let page = try await client.form(path, fields)
+                #expect(page.status == .badRequest, "\(path) \(fields)")
+                let sentence = fields.filter({ $0.0 == "lang" }).count > 1 ? "Formularen har to forskellige svar" : "The form has two different answers"
+                #expect(page.text.contains("role=\"alert\"") && page.text.contains(sentence), "\(path) \(fields)")
+            }
+            let complaints = try await gateway.dependencies.anonymousStore.reader.read { db in try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM complaint")! }
+            #expect(complaints == 0)
+            // The same value twice, and several substances, are what a page may send.
+            #expect(try await client.form("/book/questions", [("lang", "en"), ("service", "uturn"), ("service", "uturn")]).status == .ok)
+            let pas = try await client.form("/book/times", [("lang", "en"), ("service", "pas"), ("ageBand", "25-plus"), ("substances", "cocaine"),
+                                                            ("substances", "cannabis"), ("otherSupport", "no")])
+            #expect(pas.status == .ok)
+        }
+    }
+
+    /// Every form on the booking pages sends each single-valued name once: the hidden fields never
+    /// repeat a name with another value, and the language switch's hidden fields never carry `lang`
+    /// beside its buttons.
+    @Test func noPageSendsOneFieldTwice() async throws {
+        try await TestGateway().test { client in
+            let (token, _) = try await client.bookPAS()
+            let answers = [("lang", "ar"), ("service", "pas"), ("ageBand", "25-plus"), ("substances", "cocaine"), ("substances", "cannabis"),
+                           ("otherSupport", "no")]
+            let pages = [
+                try await client.form("/book/questions", [("lang", "ar"), ("service", "pas")]),
+                try await client.form("/book/times", answers),
+                try await client.form("/book/details", answers + [("slot", "kk-pas.pas.20261123T1000")]),
+                try await client.form("/book/confirm", answers + [("slot", "kk-pas.pas.20261123T1000"), ("interpreterLanguage", "arabisk")]),
+                try await client.form("/booking", [("lang", "ar"), ("token", token)]),
+                try await client.form("/booking/move", [("lang", "ar"), ("token", token)]),
+                try await client.form("/booking/forget", [("lang", "ar"), ("token", token)]),
+                try await client.form("/complaints/language", [("lang", "ar"), ("providerId", "uturn"), ("text", "x")]),
+            ]
+            var forms = 0
+            for page in pages {
+                #expect(page.status == .ok)
+                for form in page.text.components(separatedBy: "<form").dropFirst() {
+                    let body = form.components(separatedBy: "</form>")[0]
+                    var hidden: [String: Set<String>] = [:]
+                    for input in body.components(separatedBy: "<input type=\"hidden\" name=\"").dropFirst() {
+                        let name = String(input.prefix { $0 != "\"" })
+                        let value = input.range(of: "value=\"").map { String(input[$0.upperBound...].prefix { $0 != "\"" }) } ?? ""
+                        hidden[name, default: []].insert(value)
+                    }
+                    for (name, values) in hidden where name != "substances" { #expect(values.count == 1, "\(name): \(values)") }
+                    if body.contains("type=\"submit\" name=\"lang\"") { #expect(hidden["lang"] == nil) }
+                    forms += 1
+                }
+            }
+            #expect(forms > 10)
+        }
+    }
+}

@@ -1,4 +1,5 @@
 import Foundation
+import GatewayCore
 import Hummingbird
 
 /// An `application/x-www-form-urlencoded` body, bounded in size and number of fields.
@@ -23,7 +24,18 @@ struct FormBody: Sendable {
             let value = parts.count > 1 ? try Self.decode(parts[1]) : ""
             values[name, default: []].append(value)
         }
+        // One answer per question: two different values of a single-valued name would let one part of
+        // the gateway read the first and another the last. Our pages never send that (the language
+        // switch carries the answers without `lang`; its buttons add the one chosen).
+        for (name, sent) in values where !Self.multiValued.contains(name) && Set(sent).count > 1 {
+            var problem = GatewayProblem.conflictingValues(name)
+            if name != "lang", let lang = values["lang"]?.first { problem.language = Language(rawValue: lang) }
+            throw problem
+        }
     }
+
+    /// The names a form may repeat with different values: the substances' checkboxes.
+    static let multiValued: Set<String> = ["substances"]
 
     static func read(_ request: Request) async throws -> FormBody {
         var request = request

@@ -136,6 +136,7 @@ enum TextKey: String, CaseIterable, Sendable {
     case problemTokenMissing
     case problemEnterReference
     case problemNotAForm
+    case problemConflictingValues
     case problemTokenUnknown
     case problemBookingCancelled
     case problemTokenUsed

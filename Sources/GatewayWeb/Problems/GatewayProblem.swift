@@ -76,6 +76,9 @@ extension GatewayProblem {
     static let emptyJSON = GatewayProblem(.badRequest, "malformed-json", title: "Malformed JSON", text: .problemEmptyJSON)
     static let notAnObject = GatewayProblem(.badRequest, "malformed-json", title: "Malformed JSON", text: .problemNotAnObject)
     static let bodyTooLarge = GatewayProblem(.contentTooLarge, "body-too-large", title: "Request too large", text: .problemBodyTooLarge)
+    static func conflictingValues(_ name: String) -> GatewayProblem {
+        GatewayProblem(.badRequest, "conflicting-field", title: "Conflicting field", text: .problemConflictingValues, field: name)
+    }
     static let notAForm = GatewayProblem(.unsupportedMediaType, "unsupported-media-type", title: "Unsupported media type", text: .problemNotAForm)
     static let unsupportedMediaType = GatewayProblem(.unsupportedMediaType, "unsupported-media-type", title: "Unsupported media type",
                                                      text: .problemUnsupportedMediaType)
