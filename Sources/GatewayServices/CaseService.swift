@@ -38,7 +38,9 @@ public struct CaseService: Sendable {
     }
 
     public func caseCode(_ raw: String?) throws(ServiceError) -> CaseCode {
-        guard let raw, let code = CaseCode(raw) else { throw .unknownCase }
+        // A body without the code is a request missing a field, not a case that was not found.
+        guard let raw, !raw.trimmingCharacters(in: .whitespaces).isEmpty else { throw .missingField("caseCode") }
+        guard let code = CaseCode(raw) else { throw .unknownCase }
         return code
     }
 

@@ -193,3 +193,31 @@ extension HostileInputTests {
         }
     }
 }
+
+extension HostileInputTests {
+    @Test func aSeatOrAttendanceWithoutACaseCodeIsAMissingField() async throws {
+        let gateway = try await TestGateway.withStaff()
+        try await gateway.test { client in
+            gateway.clock.set(TestGateway.mondayMorning)
+            let eva = try await client.signIn("eva")
+            let created = try await client.json(.post, "/api/v1/staff/groups", ["serviceId": "pas", "seats": 6, "meetings": GroupCourseTests.meetings], headers: eva)
+            let courseId = try #require((created.object?["course"] as? [String: Any])?["courseId"] as? String)
+            for path in ["/api/v1/staff/groups/\(courseId)/seats", "/api/v1/staff/groups/\(courseId)/meetings/1/attendance"] {
+                for body in [[:], ["caseCode": ""]] as [[String: Any]] {
+                    let answer = try await client.json(.post, path, body, headers: eva)
+                    #expect(answer.status == .badRequest, "\(path)")
+                    #expect(answer.object?["type"] as? String == "urn:anongate:problem:missing-field")
+                    #expect(answer.object?["field"] as? String == "caseCode")
+                    #expect(answer.object?["detail"] as? String == "An answer is missing: The case code.")
+                }
+                #expect(try await client.json(.post, path, ["caseCode": "NOPE-NOPE"], headers: eva).status == .notFound)
+            }
+            let browser = try await StaffPageTests().signIn(client, "eva")
+            for path in ["/staff/groups/\(courseId)/seats", "/staff/groups/\(courseId)/attendance"] {
+                let page = try await client.form(path, [("csrf", browser.csrf), ("meeting", "1")], headers: browser.headers)
+                #expect(page.status == .badRequest, "\(path)")
+                #expect(page.text.contains("Der mangler et svar: Sagskoden."), "\(path)")
+            }
+        }
+    }
+}

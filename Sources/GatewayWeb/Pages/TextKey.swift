@@ -234,6 +234,7 @@ enum TextKey: String, CaseIterable, Sendable {
     case fieldOutcome = "field.outcome"
     case fieldReferralProviderId = "field.referralProviderId"
     case fieldCarry = "field.carry"
+    case fieldCaseCode = "field.caseCode"
     // Staff: progress, phases, the decision letter
     case staffOneLeft
     case staffProgressConversation
