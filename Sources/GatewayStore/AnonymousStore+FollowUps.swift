@@ -81,6 +81,11 @@ extension AnonymousStore {
             guard try Int.fetchOne(db, sql: "SELECT count(*) FROM booking WHERE tokenHash = ?", arguments: [tokenHash]) == 0 else {
                 throw FollowUpStoreError.refused(.alreadyAnswered)
             }
+            // Shown in person already (a walk-in opened the new case and counted the return): the
+            // token has done its work, and a booking would open a second case (Tests/Model/lifecycle.pml).
+            guard try Int.fetchOne(db, sql: "SELECT count(*) FROM follow_up WHERE tokenHash = ? AND returnedIn IS NULL", arguments: [tokenHash]) == 1 else {
+                throw FollowUpStoreError.refused(.alreadyAnswered)
+            }
             guard try Self.insertIntoFreeSeat(db, draw: self.seatDraw(), id: bookingId, tokenHash: tokenHash, slot: slot, ageBand: followUp.ageBand,
                                               bookedOn: today, caseCode: nil) else { throw FollowUpStoreError.slotFull }
             return Booking(

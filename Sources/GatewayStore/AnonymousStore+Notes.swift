@@ -7,7 +7,8 @@ extension AnonymousStore {
     /// Writes a note sealed under the case's own key.
     public func addNote(code: CaseCode, text: String, noteId: String, _ context: CaseContext) async throws(CaseStoreError) {
         try await write(CaseStoreError.self) { db in
-            _ = try self.visibleCase(db, code, context.actor)
+            let found = try self.visibleCase(db, code, context.actor)
+            try Self.policy { () throws(CaseRefusal) in try CasePolicy.checkNote(found) }
             guard let sealer = try self.noteSealer(db, code) else { throw CaseStoreError.refused(.notesDestroyed) }
             let sealed = try sealer.seal(text, table: "case_note", column: "body", row: noteId)
             try db.cachedStatement(sql: "INSERT INTO case_note (id, caseCode, providerId, writtenOn, bodySealed) VALUES (?, ?, ?, ?, ?)").execute(arguments: [noteId, code.value, context.actor.providerId.rawValue, context.today.description, sealed])

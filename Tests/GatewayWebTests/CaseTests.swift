@@ -197,6 +197,11 @@ struct CaseTests {
             _ = try await client.json(.post, "/api/v1/staff/cases/\(handedOver)/handover", ["carry": [:], "parentalConsent": false, "caseworkerApproval": false], headers: anna)
             let transferred = try await client.json(.get, "/api/v1/staff/cases/\(handedOver)", headers: anna)
             #expect((transferred.object?["case"] as? [String: Any])?["outcome"] == nil)
+            // A handed-over or closed case takes no more notes (found by Tests/Model/lifecycle.pml, FINDING_NOTES).
+            for finished in [handedOver, code] {
+                let note = try await client.json(.post, "/api/v1/staff/cases/\(finished)/notes", ["text": "Efter afslutning."], headers: anna)
+                #expect(note.status == .conflict, "\(note.text)")
+            }
         }
     }
 

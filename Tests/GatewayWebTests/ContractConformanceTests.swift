@@ -227,7 +227,7 @@ struct ContractConformanceTests {
             try await client.checked(log, .post, "/api/v1/staff/cases/\(code)/handover", ["carry": [:]], headers: bent, status: .conflict)
             try await client.checked(log, .delete, "/api/v1/staff/cases/\(code)/notes", headers: eva, status: .noContent)
             try await client.checked(log, .get, "/api/v1/staff/cases/\(code)/notes", headers: carl, status: .ok)
-            try await client.checked(log, .post, "/api/v1/staff/cases/\(code)/notes", ["text": "ny"], headers: carl, status: .unprocessableContent)
+            try await client.checked(log, .post, "/api/v1/staff/cases/\(code)/notes", ["text": "ny"], headers: carl, status: .conflict)  // closed: no more notes
             try await client.checked(log, .get, "/api/v1/staff/access-log?caseCode=\(code)", headers: finn, status: .ok)
             try await client.checked(log, .get, "/api/v1/staff/access-log", headers: eva, status: .ok)
             try await client.checked(log, .get, "/api/v1/staff/access-log?caseCode=nope", headers: finn, status: .notFound)

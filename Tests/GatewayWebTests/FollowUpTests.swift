@@ -1,4 +1,5 @@
 import Foundation
+import GRDB
 import GatewayCore
 import GatewayTestSupport
 import HTTPTypes
@@ -134,6 +135,25 @@ struct FollowUpTests {
             let (_, late) = try await closedCase(gateway, client)
             gateway.clock.set(TestFixtures.instant(2027, 11, 24, 9))
             #expect(try await client.json(.post, "/api/v1/staff/walkins", ["token": late], headers: try await client.signIn("anna")).status == .gone)
+        }
+    }
+
+    /// Found by the lifecycle model (Tests/Model/lifecycle.pml, FINDING_DISCHARGE): a token shown in
+    /// person has opened its new case; answering and booking with it must not open a second.
+    @Test func aFollowUpTokenShownInPersonBooksNothingMore() async throws {
+        let gateway = try await TestGateway.withStaff()
+        try await gateway.test { client in
+            let (_, token) = try await closedCase(gateway, client)
+            gateway.clock.set(TestFixtures.instant(2026, 12, 23, 9))
+            let anna = try await client.signIn("anna")
+            #expect(try await client.json(.post, "/api/v1/staff/walkins", ["token": token], headers: anna).status == .created)
+            let answered = try await client.json(.post, "/api/v1/follow-ups", ["use": "less", "wantsConversation": true], headers: client.bearer(token))
+            #expect(answered.status == .created)
+            let slot = try await firstSlot(client, from: "2026-12-28")
+            let booked = try await client.json(.post, "/api/v1/bookings/current/reschedule", ["slotId": slot], headers: client.bearer(token))
+            #expect(booked.status == .conflict, "\(booked.text)")
+            let bookings = try await gateway.dependencies.anonymousStore.reader.read { db in try Int.fetchOne(db, sql: "SELECT count(*) FROM booking WHERE caseCode IS NULL AND status = 'booked'")! }
+            #expect(bookings == 0)
         }
     }
 

@@ -50,6 +50,12 @@ public enum CasePolicy {
         }
     }
 
+    /// A note, on an open case only: a case handed over to identified care, or closed, is
+    /// finished at this provider (Tests/Model/lifecycle.pml found notes still accepted after a handover).
+    public static func checkNote(_ found: AnonymousCase) throws(CaseRefusal) {
+        guard found.status == .open else { throw .closed }
+    }
+
     /// A PAS decision (§101a stk. 4–5), once, after the clarifying conversation.
     public static func checkDecision(_ found: AnonymousCase) throws(CaseRefusal) {
         guard found.status == .open else { throw .closed }
