@@ -38,6 +38,8 @@ public enum EligibilityOutcome: Sendable, Hashable {
 public enum EnquiryAnswerError: Error, Sendable, Hashable {
     case substancesRequired
     case socialSupportAnswerRequired
+    /// Relatives: whether the person is enrolled in treatment decides the offer, so it must be answered.
+    case enrolmentAnswerRequired
 }
 
 /// Who may book each service, and where everyone else is sent: PAS for adults using hash, cocaine or
@@ -71,9 +73,10 @@ public enum Eligibility {
                 return .notEligible(.youngRelative, referTo: [.childrenInFamilies, .uturn])
             }
             if let outcome = ageOutcome(answers.ageBand, service) { return outcome }
+            guard let enrolled = answers.personIsEnrolledInTreatment else { throw .enrolmentAnswerRequired }
             // While the person is in treatment, relatives are involved there and some units run
             // groups for them (QS 4.4.4; seed 000) — instead of the three anonymous conversations.
-            if answers.personIsEnrolledInTreatment == true {
+            if enrolled {
                 return .notEligible(.personIsEnrolled, referTo: [.relativesGroups, .relativesLine])
             }
             return .eligible

@@ -61,7 +61,8 @@ struct EligibilityTests {
     @Test func relativesOnlyWhileThePersonIsNotEnrolled() throws {
         let relatives = service(.relatives)
         #expect(try Eligibility.assess(EnquiryAnswers(ageBand: .from25, personIsEnrolledInTreatment: false), for: relatives) == .eligible)
-        #expect(try Eligibility.assess(EnquiryAnswers(ageBand: .from25), for: relatives) == .eligible)
+        // Unanswered is asked for, never taken as "not enrolled": the answer decides the offer.
+        #expect(throws: EnquiryAnswerError.enrolmentAnswerRequired) { try Eligibility.assess(EnquiryAnswers(ageBand: .from25), for: relatives) }
         // In treatment now: the relatives' groups at the units instead of the three conversations (QS 4.4.4, seed 000).
         #expect(try Eligibility.assess(EnquiryAnswers(ageBand: .from25, personIsEnrolledInTreatment: true), for: relatives)
                 == .notEligible(.personIsEnrolled, referTo: [.relativesGroups, .relativesLine]))

@@ -220,4 +220,52 @@ extension HostileInputTests {
             }
         }
     }
+
+    /// Relatives' counselling is for relatives of someone not in treatment (QS 4.4.4): the answer decides
+    /// the offer, so a missing one is asked for, not taken as "not in treatment".
+    @Test func relativesMustSayWhetherThePersonIsInTreatment() async throws {
+        try await TestGateway().test { client in
+            let api = try await client.json(.post, "/api/v1/bookings", ["serviceId": "relatives", "slotId": "rbk.relatives.20261123T0800", "ageBand": "25-plus"])
+            #expect(api.status == .badRequest && api.object?["field"] as? String == "personIsEnrolledInTreatment", "\(api.text)")
+            for answer in [nil, "<script>"] as [String?] {
+                var fields = [("lang", "da"), ("service", "relatives"), ("ageBand", "25-plus")]
+                if let answer { fields.append(("enrolled", answer)) }
+                let page = try await client.form("/book/times", fields)
+                #expect(page.status == .badRequest)
+                #expect(page.text.contains("Svar på, om den, du er bekymret for, er i behandling nu."))
+                #expect(page.text.contains("href=\"#field-personIsEnrolledInTreatment\""))
+            }
+            #expect(try await client.form("/book/times", [("lang", "da"), ("service", "relatives"), ("ageBand", "25-plus"), ("enrolled", "no")]).status == .ok)
+        }
+    }
+
+    @Test func aFieldInAListIsNamedAsTheRequestSpellsIt() async throws {
+        try await TestGateway().test { client in
+            let answer = try await client.json(.post, "/api/v1/bookings", ["serviceId": "pas", "slotId": "kk-pas.pas.20261123T0900", "ageBand": "25-plus", "substances": [1]])
+            #expect(answer.status == .badRequest && answer.object?["field"] as? String == "substances[0]", "\(answer.text)")
+        }
+    }
+
+    @Test func aDayThatDoesNotExistIsSaidOnTheProgramme() async throws {
+        let gateway = try await TestGateway.withStaff()
+        try await gateway.test { client in
+            let browser = try await StaffPageTests().signIn(client, "anna")
+            for day in ["2027-02-30", "2027-13-01"] {
+                let page = try await client.execute(uri: "/staff/schedule?date=\(day)", method: .get, headers: browser.headers)
+                #expect(page.status == .badRequest, "\(day)")
+                #expect(page.text.contains("role=\"alert\""), "\(day)")
+            }
+            #expect(try await client.execute(uri: "/staff/schedule?date=2026-11-24", method: .get, headers: browser.headers).status == .ok)
+        }
+    }
+
+    @Test func anOversizedSignInIs413() async throws {
+        try await TestGateway.withStaff().test { client in
+            let big = "username=" + String(repeating: "a", count: GatewayRequestContext.maximumBodyBytes)
+            let answer = try await client.execute(uri: "/staff/sign-in", method: .post,
+                                                  headers: [.contentType: "application/x-www-form-urlencoded", .origin: "http://localhost"],
+                                                  body: ByteBuffer(string: big))
+            #expect(answer.status == .contentTooLarge)
+        }
+    }
 }

@@ -483,9 +483,6 @@ class Corpus:
             body = form_bytes(fields) + b"&message=%s" % b"\xff\xfe\xc3\x28"
             self.citizen_form("raw bytes FF FE C3 28", path, None, 400, contains="UTF-8", raw_body=body)
             body = form_bytes(fields[:1]) + b"&" + fields[1][0].encode() + b"=%FF%FE%C3%28"
-            if path == "/complaints/language":  # the language switch shows the form again, whatever was typed
-                self.citizen_form(f"{fields[1][0]}=%FF%FE (percent-encoded): the form again", path, None, 200, raw_body=body)
-                continue
             self.citizen_form(f"{fields[1][0]}=%FF%FE (percent-encoded, invalid once decoded)", path, None, 400, contains="UTF-8", raw_body=body)
         for path, who in self.staff_posts():
             self.staff_form("raw bytes FF FE", path, None, 400, who=who, raw_body=form_bytes([("csrf", self.cookie[who][1])]) + b"&x=\xff\xfe")
@@ -731,7 +728,9 @@ class Corpus:
         # JSON that is not JSON, or not the shape asked for.
         for text in ("NaN", "Infinity", '{"serviceId": NaN}', '{"serviceId": Infinity}', '{"companion": -Infinity}',
                      "{" + ",".join(f'"{k.decode()}": 1e400' for k in FIELDS) + "}",
-                     "{", '{"a":1,}', "{'serviceId':'uturn'}", "null", "true", '"uturn"', "[]", "123", " ", "\x00"):
+                     "{", "{'serviceId':'uturn'}", "null", "true", '"uturn"', "[]", "123", " ", "\x00"):
+            # Not here: '{"a":1,}'. Foundation's JSON parser (JSONDecoder and JSONSerialization alike) takes a
+            # trailing comma; what it then reads is what the sender meant, so it is left (SECURITY.md, limits).
             for method, path, token in self.api_posts()[:6] + [("POST", "/api/v1/staff/groups", au)]:
                 self.json_call("body", method, path, None, 400, token=token, raw_body=text.encode())
         wrong_types = [

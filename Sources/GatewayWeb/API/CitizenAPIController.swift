@@ -4,6 +4,7 @@ import GatewayServices
 import GatewayStore
 import HTTPTypes
 import Hummingbird
+import NIOCore
 
 /// The citizen's JSON API (`/api/v1`). A stable contract: PAS providers integrate with it.
 struct CitizenAPIController {
@@ -251,10 +252,19 @@ enum JSONBody {
         let buffer: ByteBuffer
         do {
             buffer = try await request.body.collect(upTo: GatewayRequestContext.maximumBodyBytes)
-        } catch {
+        } catch is NIOTooManyBytesError {
             throw GatewayProblem.bodyTooLarge
+        } catch {
+            throw GatewayProblem.malformedJSON   // the body did not arrive whole (bad chunk framing, a closed connection)
         }
         return try decode(type, from: Data(buffer: buffer))
+    }
+
+    /// A coding path as the request spells it: `meetings[0].start`, not Foundation's `meetings.Index 0.start`.
+    static func fieldName(_ path: [any CodingKey]) -> String {
+        path.reduce(into: "") { name, key in
+            if let index = key.intValue, key.stringValue.hasPrefix("Index ") { name += "[\(index)]" } else { name += (name.isEmpty ? "" : ".") + key.stringValue }
+        }
     }
 
     /// The bytes of a collected body as `T`, or a problem naming the field (fuzzed: Fuzz/JSONBody).
@@ -268,13 +278,13 @@ enum JSONBody {
         do {
             return try JSONDecoder().decode(T.self, from: data)
         } catch DecodingError.typeMismatch(let expected, let context) {
-            let field = context.codingPath.map(\.stringValue).joined(separator: ".")
+            let field = fieldName(context.codingPath)
             guard !field.isEmpty else { throw notAnObject }
             let text: TextKey = expected == Bool.self ? .problemWrongTypeBool : expected == String.self ? .problemWrongTypeText
                 : expected is [Any].Type ? .problemWrongTypeList : .problemWrongTypeOther
             throw GatewayProblem(.badRequest, "invalid-field", title: "Invalid field", text: text, values: ["name": field], field: field)
         } catch DecodingError.valueNotFound(_, let context) {
-            let field = context.codingPath.map(\.stringValue).joined(separator: ".")
+            let field = fieldName(context.codingPath)
             guard !field.isEmpty else { throw notAnObject }
             throw GatewayProblem(.badRequest, "invalid-field", title: "Invalid field", text: .problemWrongValue, values: ["name": field], field: field)
         } catch {

@@ -1,6 +1,7 @@
 import Foundation
 import GatewayCore
 import Hummingbird
+import NIOCore
 
 /// An `application/x-www-form-urlencoded` body, bounded in size and number of fields.
 ///
@@ -50,8 +51,10 @@ struct FormBody: Sendable {
         let buffer: ByteBuffer
         do {
             buffer = try await request.collectBody(upTo: GatewayRequestContext.maximumBodyBytes)
-        } catch {
+        } catch is NIOTooManyBytesError {
             throw GatewayProblem.bodyTooLarge
+        } catch {
+            throw GatewayProblem.invalidForm   // the body did not arrive whole (bad chunk framing, a closed connection)
         }
         guard let text = String(validating: buffer.readableBytesView, as: UTF8.self) else {
             throw GatewayProblem.invalidEncoding

@@ -184,6 +184,7 @@ enum TextKey: String, CaseIterable, Sendable {
     case problemNotEligibleEnrolled
     case problemSubstancesRequired
     case problemOtherSupportRequired
+    case problemEnrolledRequired
     case problemSlotOtherProvider
     case problemCheckInTokenExpired
     case problemCheckInTokenUsed

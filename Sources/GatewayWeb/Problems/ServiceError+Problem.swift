@@ -14,6 +14,9 @@ extension GatewayProblem {
         case .missingAnswer(.socialSupportAnswerRequired):
             self = GatewayProblem(.badRequest, "missing-field", title: "Missing field", text: .problemOtherSupportRequired,
                                   field: "receivesOtherSocialSupport")
+        case .missingAnswer(.enrolmentAnswerRequired):
+            self = GatewayProblem(.badRequest, "missing-field", title: "Missing field", text: .problemEnrolledRequired,
+                                  field: "personIsEnrolledInTreatment")
         case .unknownService: self = .unknownService
         case .unknownSlot: self = .unknownSlot
         case .slotServiceMismatch: self = .slotServiceMismatch

@@ -11,7 +11,14 @@ extension StaffPages {
 
     @Sendable func schedule(_ request: Request, context: StaffRequestContext) async throws -> Response {
         var day = desk.today
-        if let raw = request.uri.queryParameters["date"].map(String.init), let parsed = CalendarDay(iso: raw) { day = parsed }
+        if let raw = request.uri.queryParameters["date"].map(String.init), !raw.isEmpty {
+            // A day that does not exist (30 February) is said, as the API says it, not shown as today.
+            guard let parsed = CalendarDay(iso: raw) else {
+                let problem = ServiceError.invalidField("date", .isoDate).problem
+                return try await renderSchedule(context.session, day: day, error: texts.detail(problem, .da), status: problem.status)
+            }
+            day = parsed
+        }
         return try await renderSchedule(context.session, day: day, error: nil, status: .ok)
     }
 

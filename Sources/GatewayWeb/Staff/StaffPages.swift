@@ -169,6 +169,11 @@ struct StaffPages: Sendable {
     }
 
     @Sendable func signIn(_ request: Request, context: GatewayRequestContext) async throws -> Response {
+        // The size, type and encoding checks every form gets (413, 415, 400), then the decoder on the same bytes.
+        var request = request
+        do { _ = try await FormBody.read(&request) } catch let problem as GatewayProblem {
+            return signInPage(error: texts.detail(problem, .da), status: problem.status)
+        }
         let form: SignInForm
         do { form = try await URLEncodedFormDecoder().decode(SignInForm.self, from: request, context: context) } catch {
             return signInPage(error: texts.detail(GatewayProblem.invalidForm, .da), status: .badRequest)
