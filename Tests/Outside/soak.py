@@ -29,6 +29,7 @@ import time
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from gateway import Gateway, next_open_morning  # noqa: E402
 
+ADDRESSES = 2000       # distinct client addresses, taken in turn (--addresses)
 TODAY_BOOKINGS = 150   # at most this many bookings for today over the whole run (checked in by the mix)
 MIX = [("slots", 30), ("start", 12), ("book", 14), ("lookup", 14), ("cancel", 12), ("schedule", 6),
        ("checkin", 4), ("note", 2), ("healthz", 6)]
@@ -76,7 +77,7 @@ class Load:
     def next_address(self):
         with self.lock:
             self.address += 1
-            n = self.address
+            n = self.address % ADDRESSES
         return f"10.{(n >> 16) & 255}.{(n >> 8) & 255}.{n & 255}"
 
     def operation(self, name):
@@ -175,7 +176,9 @@ def main():
     parser.add_argument("--window", type=int, default=60)
     parser.add_argument("--rate", type=float)
     parser.add_argument("--clients", type=int, default=16)
+    parser.add_argument("--addresses", type=int, default=ADDRESSES)
     args = parser.parse_args()
+    globals()["ADDRESSES"] = args.addresses
 
     gw = Gateway(at=next_open_morning(6, 0), open_all_day=True, proxies=True)
     with gw:
