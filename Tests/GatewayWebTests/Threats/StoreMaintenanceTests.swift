@@ -15,6 +15,15 @@ import Testing
 struct StoreMaintenanceTests {
     let random = SeededRandom(seed: 61)
 
+    /// The trim at each tick must really find glibc's malloc_trim: looked up by name, a typo would
+    /// silently do nothing and the soak's resident size would climb again.
+    @Test func eachTickCanGiveMallocsFreePagesBack() {
+        #if os(Linux)
+        #expect(MemoryTrim.isAvailable)
+        #endif
+        MemoryTrim.run()
+    }
+
     @Test func oneMaintenanceRoundEmptiesBothWALFiles() async throws {
         let directory = NSTemporaryDirectory() + "anongate-maintenance-\(UUID().uuidString)"
         let anonymous = try AnonymousStore.open(path: directory + "/anonymous.sqlite", storeKey: .random(random), random: random)

@@ -1,0 +1,32 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// Gives memory that glibc's malloc holds free back to the system. Memory freed by the many threads of
+/// the event loops and the database pool stays in malloc's per-thread arenas, so the resident size
+/// kept climbing under load while the bytes in use did not (Tests/Outside/soak.py; docs/performance.md,
+/// "Soak"). `malloc_trim` is not in Swift's Glibc module, so it is looked up once by name.
+enum MemoryTrim {
+    #if canImport(Glibc)
+    private nonisolated(unsafe) static let trim: (@convention(c) (Int) -> Int32)? = {
+        guard let symbol = dlsym(nil, "malloc_trim") else { return nil }
+        return unsafeBitCast(symbol, to: (@convention(c) (Int) -> Int32).self)
+    }()
+    #endif
+
+    /// Whether this platform's malloc can be trimmed (glibc).
+    static var isAvailable: Bool {
+        #if canImport(Glibc)
+        return trim != nil
+        #else
+        return false
+        #endif
+    }
+
+    /// Returns free pages to the system; a few milliseconds at most, once per maintenance tick.
+    static func run() {
+        #if canImport(Glibc)
+        _ = trim?(0)
+        #endif
+    }
+}
