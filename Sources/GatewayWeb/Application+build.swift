@@ -131,7 +131,7 @@ public func buildApplication(
         retention: DataRetention(
             store: dependencies.anonymousStore, configuration: configuration, clock: dependencies.clock, backupKeys: dependencies.backupKeys),
         refreshKeys: dependencies.refreshKeys)
-    var services: [any Service] = [maintenance]
+    var services: [any Service] = [maintenance, MemoryTrimming()]
     if let metricsPort, let metrics = dependencies.metrics {
         services.append(buildMetricsApplication(metrics, port: metricsPort, logger: dependencies.logger))
     }

@@ -1,6 +1,7 @@
 #if canImport(Glibc)
 import Glibc
 #endif
+import ServiceLifecycle
 
 /// Gives memory that glibc's malloc holds free back to the system. Memory freed by the many threads of
 /// the event loops and the database pool stays in malloc's per-thread arenas, so the resident size
@@ -23,10 +24,35 @@ enum MemoryTrim {
         #endif
     }
 
-    /// Returns free pages to the system; a few milliseconds at most, once per maintenance tick.
+    /// Returns free pages to the system: a few milliseconds at most.
     static func run() {
         #if canImport(Glibc)
         _ = trim?(0)
         #endif
+    }
+}
+
+/// Runs `MemoryTrim` on its own short timer beside the HTTP server. At the end of the store
+/// maintenance it waited behind checkpoints and the purge, and under load it ran too seldom to keep
+/// the resident size down.
+struct MemoryTrimming: Service {
+    let interval: Duration
+    let trim: @Sendable () -> Void
+
+    init(interval: Duration = .seconds(10), trim: @escaping @Sendable () -> Void = MemoryTrim.run) {
+        self.interval = interval; self.trim = trim
+    }
+
+    func run() async throws {
+        do {
+            try await cancelWhenGracefulShutdown {
+                while !Task.isCancelled {
+                    try await Task.sleep(for: interval)
+                    trim()
+                }
+            }
+        } catch is CancellationError {
+            // Shutting down: nothing is half done.
+        }
     }
 }

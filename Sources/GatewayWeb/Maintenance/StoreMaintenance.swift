@@ -9,7 +9,7 @@ import Synchronization
 /// truncated, which bounds how long old page images (write order, the ciphertext of cancelled or
 /// deleted values) stay in `*.sqlite-wal` (SECURITY.md, "Time windows"). Once per Copenhagen
 /// day, the first tick also purges what is past its retention period (counts only in the log)
-/// and logs a signed checkpoint of the access log. Each tick ends by giving malloc's free pages back (`MemoryTrim`).
+/// and logs a signed checkpoint of the access log.
 /// A round that cannot finish (a long reader) is logged and retried at the next tick; it loses no data.
 final class StoreMaintenance: Service, Sendable {
     let anonymous: AnonymousStore
@@ -78,7 +78,6 @@ final class StoreMaintenance: Service, Sendable {
             complete = false
             logger.warning("WAL checkpoint of the identified store did not finish; retried at the next interval")
         }
-        MemoryTrim.run()
         return complete
     }
 }

@@ -7,6 +7,7 @@ import GatewayTestSupport
 @testable import GatewayWeb
 import Logging
 import ServiceLifecycle
+import Synchronization
 import Testing
 
 /// Threat: the WAL keeps write order and cancelled ciphertext for as long as nobody checkpoints it;
@@ -15,13 +16,30 @@ import Testing
 struct StoreMaintenanceTests {
     let random = SeededRandom(seed: 61)
 
-    /// The trim at each tick must really find glibc's malloc_trim: looked up by name, a typo would
+    /// The trim must really find glibc's malloc_trim: looked up by name, a typo would
     /// silently do nothing and the soak's resident size would climb again.
-    @Test func eachTickCanGiveMallocsFreePagesBack() {
+    @Test func mallocsFreePagesCanBeGivenBack() {
         #if os(Linux)
         #expect(MemoryTrim.isAvailable)
         #endif
         MemoryTrim.run()
+    }
+
+    /// The trim runs on its own timer, again and again, and a graceful shutdown ends it without an error.
+    @Test func theTrimRunsOnItsOwnTimerUntilShutdown() async throws {
+        let count = Mutex(0)
+        let trimming = MemoryTrimming(interval: .milliseconds(20)) { count.withLock { $0 += 1 } }
+        let group = ServiceGroup(configuration: .init(services: [trimming], logger: Logger(label: "test")))
+        try await withThrowingTaskGroup(of: Void.self) { tasks in
+            tasks.addTask { try await group.run() }
+            for _ in 0..<250 where count.withLock({ $0 }) < 3 { try await Task.sleep(for: .milliseconds(20)) }
+            await group.triggerGracefulShutdown()
+            try await tasks.waitForAll()
+        }
+        let after = count.withLock { $0 }
+        #expect(after >= 3)
+        try await Task.sleep(for: .milliseconds(100))
+        #expect(count.withLock { $0 } == after, "no trim after the shutdown")
     }
 
     @Test func oneMaintenanceRoundEmptiesBothWALFiles() async throws {
