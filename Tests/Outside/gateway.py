@@ -82,10 +82,11 @@ def next_open_morning(hour=7, minute=30):
     return f"{day.isoformat()} {hour:02d}:{minute:02d}:00"
 
 
-def test_config(folder, *, open_all_day=False, generous=True, proxies=False):
+def test_config(folder, *, open_all_day=False, capacity=100, generous=True, proxies=False):
     """Config/gateway.yaml with the per-client booking limits at the loader's maximum (every request
     of a suite comes from 127.0.0.1, one client) and a 5 s maintenance tick. `proxies`: 127.0.0.1 is a
-    trusted proxy, so a load generator names each client in X-Forwarded-For, as nginx would."""
+    trusted proxy, so a load generator names each client in X-Forwarded-For, as nginx would.
+    `open_all_day`: every weekday 06:00-22:00, each time with `capacity` seats (None: the shipped seats)."""
     text = open(os.path.join(ROOT, "Config", "gateway.yaml"), encoding="utf-8").read()
     replacements = [("walCheckpointSeconds: 60", "walCheckpointSeconds: 5")]
     if generous:
@@ -102,7 +103,8 @@ def test_config(folder, *, open_all_day=False, generous=True, proxies=False):
         import re
         text, n = re.subn(r'^( +)(monday|tuesday|wednesday|thursday|friday): \[".*"\]$', r'\1\2: ["06:00-22:00"]', text, flags=re.M)
         assert n >= 20, "opening hours not found"
-        text = re.sub(r"capacityPerSlot: [0-9]+", "capacityPerSlot: 100", text)
+        if capacity is not None:
+            text = re.sub(r"capacityPerSlot: [0-9]+", f"capacityPerSlot: {capacity}", text)
     path = os.path.join(folder, "gateway.yaml")
     with open(path, "w", encoding="utf-8") as f:
         f.write(text)
@@ -110,13 +112,14 @@ def test_config(folder, *, open_all_day=False, generous=True, proxies=False):
 
 
 class Gateway:
-    def __init__(self, *, at=None, folder=None, config=None, staff=STAFF, log_level="warning", open_all_day=False, proxies=False):
+    def __init__(self, *, at=None, folder=None, config=None, staff=STAFF, log_level="warning", open_all_day=False, capacity=100,
+                 proxies=False):
         self.at = at
         self.own_folder = folder is None
         self.folder = folder or tempfile.mkdtemp(prefix="anongate-outside-")
         self.data = os.path.join(self.folder, "data")
         self.keys = os.path.join(self.folder, "keys")
-        self.config = config or test_config(self.folder, open_all_day=open_all_day, proxies=proxies)
+        self.config = config or test_config(self.folder, open_all_day=open_all_day, capacity=capacity, proxies=proxies)
         self.staff = staff
         self.log_level = log_level
         self.port = None
@@ -193,12 +196,17 @@ class Gateway:
         return self.process is not None and self.process.poll() is None
 
     def rss_kib(self):
-        pid = self.process.pid
-        with open(f"/proc/{pid}/status") as f:
+        return self.memory_kib().get("VmRSS", 0)
+
+    def memory_kib(self):
+        """The server's VmRSS and its parts (RssAnon: the heap and stacks; RssFile: mapped files), in KiB."""
+        found = {}
+        with open(f"/proc/{self.process.pid}/status") as f:
             for line in f:
-                if line.startswith("VmRSS:"):
-                    return int(line.split()[1])
-        return 0
+                key, _, value = line.partition(":")
+                if key in ("VmRSS", "RssAnon", "RssFile", "RssShmem"):
+                    found[key] = int(value.split()[0])
+        return found
 
     def tail(self, lines=20):
         try:

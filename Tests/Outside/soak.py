@@ -13,7 +13,7 @@ since a real day's programme holds tens), 14 lookups of a held booking,
 12 cancellations (so the seats do not run out), 6 staff programme reads, 4 check-ins of a booking
 for today by a counsellor, 2 notes on the case that check-in opened, 6 /healthz.
 An error is an answer other than the one the operation expects, or no answer. RSS is the server's
-VmRSS, sampled every 5 s; "flat" means the last window's mean is at most 10 % above the second
+VmRSS, sampled every 5 s (each line also shows its anonymous part, RssAnon: the heap and the stacks); "flat" means the last window's mean is at most 10 % above the second
 window's (the first fills caches and pools).
 """
 import argparse
@@ -180,7 +180,10 @@ def main():
     args = parser.parse_args()
     globals()["ADDRESSES"] = args.addresses
 
-    gw = Gateway(at=next_open_morning(6, 0), open_all_day=True, proxies=True)
+    # The shipped seats (1-2 a time): the calendar fills, and citizens book the seats others cancel,
+    # as on a busy real day. With 100 a time the held bookings grew without end, and so did the work
+    # and memory of every slot listing, which reads the held seats of its 14 days.
+    gw = Gateway(at=next_open_morning(6, 0), open_all_day=True, capacity=None, proxies=True)
     with gw:
         staff = [gw.sign_in("counsellor-uturn") for _ in range(4)]
         status, _, listing = gw.api("GET", "/api/v1/services/uturn/slots?days=14")
@@ -208,7 +211,8 @@ def main():
         seen = 0
         while time.time() - started < args.minutes * 60:
             time.sleep(5)
-            rss.append((time.time(), gw.rss_kib()))
+            memory = gw.memory_kib()
+            rss.append((time.time(), memory.get("VmRSS", 0), memory.get("RssAnon", 0)))
             if not gw.alive_quick():
                 print("the server died")
                 break
@@ -218,16 +222,18 @@ def main():
                     batch = load.samples[seen:]
                     seen = len(load.samples)
                 lo = started + len(windows) * args.window
-                window_rss = [k for at, k in rss if at >= lo] or [rss[-1][1]]
+                window_rss = [k for at, k, _ in rss if at >= lo] or [rss[-1][1]]
+                window_anon = [a for at, _, a in rss if at >= lo] or [rss[-1][2]]
                 errors = sum(1 for s in batch if not s[3])
                 by_op = {}
                 for s in batch:
                     if not s[3]:
                         by_op[s[2]] = by_op.get(s[2], 0) + 1
-                windows.append((len(batch), errors, percentile([s[1] for s in batch], 0.99), sum(window_rss) / len(window_rss)))
-                n, e, p99, mean_rss = windows[-1]
+                windows.append((len(batch), errors, percentile([s[1] for s in batch], 0.99), sum(window_rss) / len(window_rss),
+                                sum(window_anon) / len(window_anon)))
+                n, e, p99, mean_rss, mean_anon = windows[-1]
                 print(f"{elapsed / 60:5.1f} min: {n / args.window:7.1f} req/s, {e} errors {by_op if by_op else ''}, "
-                      f"p99 {p99 * 1000:6.1f} ms, RSS {mean_rss / 1024:6.1f} MiB", flush=True)
+                      f"p99 {p99 * 1000:6.1f} ms, RSS {mean_rss / 1024:6.1f} MiB (heap and stacks {mean_anon / 1024:6.1f})", flush=True)
         stop.set()
         for t in threads:
             t.join()
