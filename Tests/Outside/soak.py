@@ -12,9 +12,11 @@ X-Forwarded-For address, through a trusted proxy, as behind nginx; at most 150 i
 since a real day's programme holds tens), 14 lookups of a held booking,
 12 cancellations (so the seats do not run out), 6 staff programme reads, 4 check-ins of a booking
 for today by a counsellor, 2 notes on the case that check-in opened, 6 /healthz.
-An error is an answer other than the one the operation expects, or no answer. RSS is the server's
-VmRSS, sampled every 5 s (each line also shows its anonymous part, RssAnon: the heap and the stacks); "flat" means the last window's mean is at most 10 % above the second
-window's (the first fills caches and pools).
+Every time has the seats Config/gateway.yaml ships, so the calendar fills and bookings take the
+seats cancellations free. An error is an answer other than the one the operation expects, or no
+answer. RSS is the server's VmRSS, sampled every 5 s (each line also shows its anonymous part,
+RssAnon: the heap and the stacks); "flat" means the last window's mean is at most 10 % above the
+second window's (the first fills caches and pools).
 """
 import argparse
 import http.client
