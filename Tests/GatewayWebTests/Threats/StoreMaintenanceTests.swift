@@ -16,8 +16,9 @@ import Testing
 struct StoreMaintenanceTests {
     let random = SeededRandom(seed: 61)
 
-    /// The trim must really find glibc's malloc_trim: looked up by name, a typo would
-    /// silently do nothing and the soak's resident size would climb again.
+    /// The trim must really find glibc's malloc_trim: looked up by name, a typo would silently do
+    /// nothing, and what a burst freed would stay with the process (docs/performance.md: 81–82 MiB
+    /// after a burst of slot listings with the trim, 180–212 without).
     @Test func mallocsFreePagesCanBeGivenBack() {
         #if os(Linux)
         #expect(MemoryTrim.isAvailable)
